@@ -1,0 +1,96 @@
+#include "command_line.hpp"
+#include "config_file.hpp"
+
+#include <cellfit/suggest.hpp>
+
+#include <algorithm>
+#include <ostream>
+
+namespace cellfit::cli {
+
+namespace {
+
+po::options_description describe(const command& cmd) {
+    po::options_description options("Options");
+    cmd.add_options(options);
+    add_common_options(options);
+    return options;
+}
+
+std::vector<std::string> long_names(const po::options_description& options) {
+    std::vector<std::string> names;
+    for (const auto& option : options.options()) names.push_back(option->long_name());
+    return names;
+}
+
+std::string unknown_key_message(const std::string& where, const std::string& key, const command& cmd,
+                                const std::vector<std::string>& valid) {
+    const auto close = closest_names(key, valid);
+    return where + ": `cellfit " + cmd.name + "` has no option '" + key + "'" +
+           (close.empty() ? "" : " (did you mean '" + close.front() + "'?)") +
+           "; valid keys: " + join_alternatives(valid, ", ");
+}
+
+// The config file's entries for this command, as if given on the command line.
+po::parsed_options config_options(const std::string& file, const po::options_description& options,
+                                  const command& cmd, const std::vector<std::string>& all_command_names) {
+    std::vector<std::string> valid = long_names(options);
+    std::erase_if(valid, [](const std::string& n) { return n == "help" || n == "config"; });
+
+    po::parsed_options parsed(&options);
+    for (const auto& entry : read_config_file(file)) {
+        const std::string where = file + ":" + std::to_string(entry.line);
+        if (!entry.section.empty() && entry.section != cmd.name) {
+            if (std::find(all_command_names.begin(), all_command_names.end(), entry.section) !=
+                all_command_names.end())
+                continue;  // another command's settings
+            throw input_error(where + ": unknown section [" + entry.section + "]; sections are named after " +
+                              "commands: " + join_alternatives(all_command_names));
+        }
+        if (std::find(valid.begin(), valid.end(), entry.key) == valid.end())
+            throw input_error(unknown_key_message(where, entry.key, cmd, valid));
+        po::option option(entry.key, {entry.value});
+        option.original_tokens = {entry.key, entry.value};
+        parsed.options.push_back(std::move(option));
+    }
+    return parsed;
+}
+
+} // namespace
+
+void add_common_options(po::options_description& options) {
+    options.add_options()
+        ("config", po::value<std::string>()->value_name("FILE"),
+         "read options from an INI file (`key = value`, keys are the long option names; "
+         "the command line wins)")
+        ("help,h", "show this help");
+}
+
+po::variables_map parse_arguments(const command& cmd, const std::vector<std::string>& args,
+                                  const std::vector<std::string>& all_command_names) {
+    const po::options_description options = describe(cmd);
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(args).options(options).run(), vm);
+        if (vm.count("help")) return vm;
+        if (vm.count("config")) {
+            const std::string file = vm["config"].as<std::string>();
+            auto from_file = config_options(file, options, cmd, all_command_names);
+            try {
+                po::store(from_file, vm);
+            } catch (const po::error& e) {
+                throw usage_error("config file " + file + ": " + e.what());
+            }
+        }
+        po::notify(vm);
+    } catch (const po::error& e) {
+        throw usage_error(e.what());
+    }
+    return vm;
+}
+
+void print_command_help(std::ostream& out, const command& cmd) {
+    out << "Usage: " << cmd.usage << "\n\n" << cmd.summary << "\n\n" << describe(cmd) << "\n";
+}
+
+} // namespace cellfit::cli

@@ -1,0 +1,50 @@
+#pragma once
+
+#include <cellfit/error.hpp>
+
+#include <boost/program_options.hpp>
+
+#include <functional>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace cellfit::cli {
+
+namespace po = boost::program_options;
+
+// Wrong use of the command itself (unknown flag, missing value): exit code 2,
+// with a pointer to the command's help.
+class usage_error : public input_error {
+public:
+    using input_error::input_error;
+};
+
+struct io {
+    std::ostream& out;
+    std::ostream& err;
+};
+
+// A subcommand of `cellfit`.
+struct command {
+    std::string name;
+    std::string summary;  // one line, for `cellfit help`
+    std::string usage;    // e.g. "cellfit plugins [options]"
+    std::function<void(po::options_description&)> add_options;
+    std::function<int(const po::variables_map&, io&)> run;  // returns the exit code
+};
+
+// The options every subcommand has: --help and --config.
+void add_common_options(po::options_description& options);
+
+// Parses the arguments after the subcommand's name, then the --config file,
+// whose keys are the long option names (outside any section or in a section
+// named after the subcommand; other commands' sections are ignored). The
+// command line wins over the file. Throws usage_error or input_error.
+po::variables_map parse_arguments(const command& cmd, const std::vector<std::string>& args,
+                                  const std::vector<std::string>& all_command_names);
+
+// The full help text of a command: usage, summary, options.
+void print_command_help(std::ostream& out, const command& cmd);
+
+} // namespace cellfit::cli
