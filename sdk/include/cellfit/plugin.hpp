@@ -6,7 +6,8 @@
 //   CELLFIT_PLUGIN_LIBRARY(sink) {
 //       sink.add<cellfit::optimizer>(
 //           {.name = "my.search", .version = "1.0", .description = "...",
-//            .options = {{"step", cellfit::option_type::real, "0.1", "Step size"}}},
+//            .options = {{.name = "step", .type = cellfit::option_type::real,
+//                         .default_value = "0.1", .help = "step size"}}},
 //           [](const cellfit::plugin_options& o) { return std::make_unique<my_search>(o); });
 //   }
 //

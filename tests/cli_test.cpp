@@ -1,0 +1,159 @@
+#include "test_support.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+using Catch::Matchers::Contains;
+using Catch::Matchers::StartsWith;
+
+namespace {
+
+std::string quoted(const std::filesystem::path& p) { return "'" + p.string() + "'"; }
+
+const nlohmann::json* find_plugin(const nlohmann::json& listing, const std::string& full_name) {
+    for (const auto& p : listing.at("plugins"))
+        if (p.at("full_name") == full_name) return &p;
+    return nullptr;
+}
+
+std::filesystem::path write_config(const test::temp_dir& dir, const std::string& text) {
+    auto file = dir.path() / "cellfit.ini";
+    std::ofstream(file) << text;
+    return file;
+}
+
+} // namespace
+
+TEST_CASE("cellfit --version and help exit 0", "[cli]") {
+    auto r = test::run_cellfit("--version");
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.out, StartsWith("cellfit 0.") && Contains("plugin ABI"));
+
+    r = test::run_cellfit("help");
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.out, Contains("plugins") && Contains("Exit codes"));
+
+    for (const char* args : {"help plugins", "plugins --help", "plugins -h"}) {
+        r = test::run_cellfit(args);
+        CHECK(r.exit_code == 0);
+        CHECK_THAT(r.out, Contains("Usage: cellfit plugins") && Contains("--kind") && Contains("--config"));
+    }
+}
+
+TEST_CASE("bad usage exits 2 with a message that points to the help", "[cli]") {
+    auto r = test::run_cellfit("");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("Usage: cellfit <command>"));
+
+    r = test::run_cellfit("plugin");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("unknown command 'plugin'") && Contains("did you mean 'plugins'"));
+
+    r = test::run_cellfit("plugins --bogus");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("cellfit plugins: error:") && Contains("--bogus") &&
+                          Contains("Run 'cellfit help plugins'"));
+
+    r = test::run_cellfit("plugins --kind optimiser");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("did you mean 'optimizer'"));
+
+    r = test::run_cellfit("plugins --kind");
+    CHECK(r.exit_code == 2);
+
+    r = test::run_cellfit("plugins --plugin-dir /no/such/folder");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("--plugin-dir /no/such/folder does not exist"));
+
+    r = test::run_cellfit("help nothing");
+    CHECK(r.exit_code == 2);
+}
+
+TEST_CASE("cellfit plugins --json lists optimizer.random with its options", "[cli]") {
+    const auto r = test::run_cellfit("plugins --json");
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.err.empty());
+    const auto listing = nlohmann::json::parse(r.out);
+    const auto* random = find_plugin(listing, "optimizer.random");
+    REQUIRE(random);
+    CHECK(random->at("kind") == "optimizer");
+    CHECK(random->at("name") == "random");
+    CHECK_FALSE(random->at("version").get<std::string>().empty());
+    CHECK_FALSE(random->at("description").get<std::string>().empty());
+    const auto& option = random->at("options").at(0);
+    CHECK(option.at("name") == "sampling");
+    CHECK(option.at("type") == "string");
+    CHECK(option.at("default") == "uniform");
+    CHECK(option.at("choices") == nlohmann::json{"uniform", "lhs", "sobol"});
+    CHECK(listing.at("diagnostics").empty());
+}
+
+TEST_CASE("cellfit plugins filters by kind and prints text", "[cli]") {
+    auto r = test::run_cellfit("plugins");
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.out, Contains("optimizer.random") && Contains("sampling"));
+
+    r = test::run_cellfit("plugins --kind metric");
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.out, Contains("no metric plugins found"));
+    CHECK_THAT(r.out, !Contains("optimizer.random"));
+}
+
+TEST_CASE("CELLFIT_PLUGIN_PATH is searched before --plugin-dir; the first plugin wins", "[cli]") {
+    const auto r = test::run_cellfit("plugins --json --plugin-dir " + quoted(test::fixtures / "dup_first"),
+                                     "CELLFIT_PLUGIN_PATH=" + quoted(test::fixtures / "dup_second"));
+    REQUIRE(r.exit_code == 0);
+    const auto listing = nlohmann::json::parse(r.out);
+    const auto* dup = find_plugin(listing, "optimizer.fixture.dup");
+    REQUIRE(dup);
+    CHECK(dup->at("description") == "copy B");
+    CHECK(find_plugin(listing, "optimizer.random"));  // the build folder comes first of all
+    CHECK_THAT(r.err, Contains("warning") && Contains("dup_first") && Contains("dup_second"));
+}
+
+TEST_CASE("broken libraries are reported and the others still listed", "[cli]") {
+    const auto r = test::run_cellfit("plugins --plugin-dir " + quoted(test::fixtures / "mixed"));
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.out, Contains("optimizer.fixture.survivor") && Contains("optimizer.random"));
+    CHECK_THAT(r.err, Contains("libgarbage.so") && Contains("lacks the entry point") && Contains("plugin ABI"));
+}
+
+TEST_CASE("options come from an INI file; the command line wins", "[cli]") {
+    test::temp_dir dir;
+    auto config = write_config(dir, "# listing settings\nkind = metric\n\n[plugins]\njson = true\n");
+    auto r = test::run_cellfit("plugins --config " + quoted(config));
+    CHECK(r.exit_code == 0);
+    const auto from_file = nlohmann::json::parse(r.out);  // json = true from the section
+    CHECK(from_file.at("plugins").empty());               // kind = metric
+
+    r = test::run_cellfit("plugins --kind optimizer --config " + quoted(config));
+    CHECK(r.exit_code == 0);
+    CHECK(find_plugin(nlohmann::json::parse(r.out), "optimizer.random"));
+
+    config = write_config(dir, "plugin-dir = " + (test::fixtures / "multi").string() + "\njson = 1\n");
+    r = test::run_cellfit("plugins --config " + quoted(config));
+    CHECK(r.exit_code == 0);
+    CHECK(find_plugin(nlohmann::json::parse(r.out), "optimizer.fixture.echo"));
+}
+
+TEST_CASE("a bad config file exits 2 naming the file and line", "[cli]") {
+    test::temp_dir dir;
+    auto config = write_config(dir, "json = true\nknd = metric\n");
+    auto r = test::run_cellfit("plugins --config " + quoted(config));
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains(config.string() + ":2") && Contains("did you mean 'kind'"));
+
+    config = write_config(dir, "[nosuchcommand]\nkind = metric\n");
+    r = test::run_cellfit("plugins --config " + quoted(config));
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("unknown section [nosuchcommand]"));
+
+    config = write_config(dir, "just some words\n");
+    r = test::run_cellfit("plugins --config " + quoted(config));
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains(":1") && Contains("key = value"));
+
+    r = test::run_cellfit("plugins --config " + quoted(dir.path() / "missing.ini"));
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("missing.ini") && Contains("no such file"));
+}

@@ -1,0 +1,122 @@
+#include "test_support.hpp"
+
+#include <cellfit/error.hpp>
+#include <cellfit/optimizer.hpp>
+#include <cellfit/registry.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+
+using namespace cellfit;
+
+namespace {
+
+const plugin_registry& registry() {
+    static const plugin_registry loaded = [] {
+        plugin_registry r;
+        r.load_directory(test::builtin_plugins, true);
+        return r;
+    }();
+    return loaded;
+}
+
+std::shared_ptr<optimizer> make_random(const std::string& sampling, std::uint64_t seed, std::size_t population) {
+    auto opt = registry().create<optimizer>("random", {{"sampling", sampling}});
+    REQUIRE(opt->initialize(test::box_setup(population, seed)) == population);
+    return opt;
+}
+
+} // namespace
+
+TEST_CASE("random search stays inside the bounds", "[random]") {
+    for (const char* sampling : {"uniform", "lhs", "sobol"}) {
+        INFO("sampling=" << sampling);
+        auto opt = make_random(sampling, 7, 500);
+        const auto& params = opt->setup().parameters;
+        for (int round = 0; round < 4; ++round) {
+            const matrix samples = opt->ask(500);
+            REQUIRE(samples.rows() == 500);
+            REQUIRE(samples.cols() == params.size());
+            for (std::size_t r = 0; r < samples.rows(); ++r)
+                for (std::size_t c = 0; c < params.size(); ++c) {
+                    REQUIRE(samples(r, c) >= params[c].lower);
+                    REQUIRE(samples(r, c) <= params[c].upper);
+                }
+            opt->tell(samples, matrix(500, 1, 1.0));
+        }
+    }
+}
+
+TEST_CASE("random search is reproducible from its seed", "[random]") {
+    for (const char* sampling : {"uniform", "lhs", "sobol"}) {
+        INFO("sampling=" << sampling);
+        auto a = make_random(sampling, 42, 20);
+        auto b = make_random(sampling, 42, 20);
+        auto c = make_random(sampling, 43, 20);
+        for (int round = 0; round < 3; ++round) {
+            const matrix sa = a->ask(20);
+            CHECK(sa == b->ask(20));
+            CHECK_FALSE(sa == c->ask(20));
+        }
+        // Initialising again restarts the same sequence.
+        auto first = make_random(sampling, 5, 8)->ask(8);
+        auto again = make_random(sampling, 9, 8);
+        again->initialize(test::box_setup(8, 5));
+        CHECK(again->ask(8) == first);
+    }
+}
+
+TEST_CASE("a log-scale parameter is uniform in its logarithm", "[random]") {
+    auto opt = make_random("uniform", 3, 4000);
+    const matrix samples = opt->ask(4000);
+    const double geometric_middle = std::sqrt(1e-3 * 5e-2);  // bounds of tau
+    std::size_t below = 0;
+    for (std::size_t r = 0; r < samples.rows(); ++r) below += samples(r, 1) < geometric_middle;
+    // Binomial(4000, 0.5): sd 32; a linear scale would put ~86 % below.
+    CHECK(below > 1800);
+    CHECK(below < 2200);
+}
+
+TEST_CASE("each lhs batch has one point in every slice of every parameter", "[random]") {
+    auto opt = make_random("lhs", 11, 50);
+    for (int round = 0; round < 2; ++round) {
+        const matrix samples = opt->ask(50);
+        for (std::size_t c = 0; c < samples.cols(); ++c) {
+            std::vector<int> hits(50, 0);
+            for (std::size_t r = 0; r < samples.rows(); ++r) {
+                const double u = to_unit(opt->setup().parameters[c], samples(r, c));
+                ++hits[std::min<std::size_t>(49, static_cast<std::size_t>(u * 50))];
+            }
+            CHECK(std::all_of(hits.begin(), hits.end(), [](int h) { return h == 1; }));
+        }
+    }
+}
+
+TEST_CASE("sobol samples fill the box more evenly than chance", "[random]") {
+    // 1024 points of a shifted Sobol sequence are stratified in each
+    // parameter, so their mean is within 1/1024 of the middle; independent
+    // uniform points miss by ~0.009 (one standard deviation).
+    auto opt = make_random("sobol", 1, 1024);
+    const matrix samples = opt->ask(1024);
+    for (std::size_t c = 0; c < samples.cols(); ++c) {
+        double sum = 0;
+        for (std::size_t r = 0; r < samples.rows(); ++r) sum += to_unit(opt->setup().parameters[c], samples(r, c));
+        CHECK(std::abs(sum / 1024 - 0.5) < 2.0 / 1024);
+    }
+}
+
+TEST_CASE("random search recommends the best sample it was told", "[random]") {
+    auto opt = make_random("uniform", 2, 10);
+    const matrix samples = opt->ask(10);
+    matrix errors(10, 1);
+    for (std::size_t r = 0; r < 10; ++r) errors(r, 0) = std::abs(static_cast<double>(r) - 6.0);
+    opt->tell(samples, errors);
+    const auto best = opt->recommend();
+    CHECK(std::equal(best.begin(), best.end(), samples.row(6).begin()));
+}
+
+TEST_CASE("an unknown sampling method is an option error", "[random]") {
+    CHECK_THROWS_AS(registry().create<optimizer>("random", {{"sampling", "grid"}}), option_error);
+}

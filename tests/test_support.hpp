@@ -1,0 +1,76 @@
+#pragma once
+
+#include <cellfit/optimizer.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace test {
+
+inline const std::filesystem::path fixtures{CELLFIT_TEST_FIXTURES};
+inline const std::filesystem::path builtin_plugins{CELLFIT_TEST_PLUGINS};
+inline const std::filesystem::path cellfit_exe{CELLFIT_TEST_EXE};
+
+inline std::string read_file(const std::filesystem::path& path) {
+    std::ifstream in(path);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+// A fresh folder under the system temp dir, removed at the end of its scope.
+class temp_dir {
+public:
+    temp_dir() {
+        std::string pattern = (std::filesystem::temp_directory_path() / "cellfit-test-XXXXXX").string();
+        path_ = ::mkdtemp(pattern.data());
+    }
+    ~temp_dir() {
+        std::error_code ec;
+        std::filesystem::remove_all(path_, ec);
+    }
+    temp_dir(const temp_dir&) = delete;
+    temp_dir& operator=(const temp_dir&) = delete;
+    const std::filesystem::path& path() const { return path_; }
+
+private:
+    std::filesystem::path path_;
+};
+
+struct cli_result {
+    int exit_code = -1;
+    std::string out;
+    std::string err;
+};
+
+// Runs the cellfit command with a shell-quoted argument string. `env` is a
+// prefix of NAME=value assignments (e.g. "CELLFIT_PLUGIN_PATH=/x").
+inline cli_result run_cellfit(const std::string& args, const std::string& env = "") {
+    temp_dir dir;
+    const auto out = dir.path() / "out";
+    const auto err = dir.path() / "err";
+    const std::string command = "env -u CELLFIT_PLUGIN_PATH " + env + " '" + cellfit_exe.string() + "' " + args +
+                                " >'" + out.string() + "' 2>'" + err.string() + "'";
+    const int status = std::system(command.c_str());
+    cli_result result;
+    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    result.out = read_file(out);
+    result.err = read_file(err);
+    return result;
+}
+
+inline cellfit::optimizer_setup box_setup(std::size_t population, std::uint64_t seed) {
+    cellfit::optimizer_setup setup;
+    setup.parameters = {{"gl", 1e-9, 1e-7, false}, {"tau", 1e-3, 5e-2, true}, {"El", -0.08, -0.05, false}};
+    setup.population_size = population;
+    setup.seed = seed;
+    return setup;
+}
+
+} // namespace test
