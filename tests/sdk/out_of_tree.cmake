@@ -1,1 +1,105 @@
-message(STATUS "todo")
+# The SDK as a plugin author and an embedding program meet it: install cellfit
+# into a temporary prefix, build examples/third-party-plugin and
+# examples/embed-optimizer against the installed package (not the build
+# tree), then check that the installed `cellfit plugins --plugin-dir` lists
+# the new plugin and that the embedding program creates and drives it.
+#
+# Inputs: BUILD_DIR SOURCE_DIR WORK_DIR GENERATOR CXX_COMPILER
+
+foreach(var BUILD_DIR SOURCE_DIR WORK_DIR GENERATOR CXX_COMPILER)
+  if(NOT DEFINED ${var})
+    message(FATAL_ERROR "out_of_tree.cmake needs -D${var}=...")
+  endif()
+endforeach()
+
+# Only what the test names may be found.
+unset(ENV{CELLFIT_PLUGIN_PATH})
+unset(ENV{CMAKE_PREFIX_PATH})
+
+function(run)
+  cmake_parse_arguments(PARSE_ARGV 0 arg "" "OUTPUT" "COMMAND")
+  message(STATUS "running: ${arg_COMMAND}")
+  execute_process(COMMAND ${arg_COMMAND} RESULT_VARIABLE rc
+                  OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "failed (${rc}): ${arg_COMMAND}\n--- stdout\n${out}\n--- stderr\n${err}")
+  endif()
+  if(arg_OUTPUT)
+    set(${arg_OUTPUT} "${out}" PARENT_SCOPE)
+  endif()
+endfunction()
+
+function(expect text what)
+  string(FIND "${text}" "${what}" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "expected to find '${what}' in:\n${text}")
+  endif()
+endfunction()
+
+file(REMOVE_RECURSE "${WORK_DIR}")
+set(prefix "${WORK_DIR}/prefix")
+
+run(COMMAND ${CMAKE_COMMAND} --install "${BUILD_DIR}" --prefix "${prefix}")
+
+foreach(example third-party-plugin embed-optimizer)
+  run(COMMAND ${CMAKE_COMMAND} -S "${SOURCE_DIR}/examples/${example}" -B "${WORK_DIR}/${example}"
+      -G "${GENERATOR}" -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=${CXX_COMPILER}
+      -DCMAKE_PREFIX_PATH=${prefix})
+  run(COMMAND ${CMAKE_COMMAND} --build "${WORK_DIR}/${example}")
+endforeach()
+set(plugin_dir "${WORK_DIR}/third-party-plugin")
+
+# The installed command finds its own plugins in <prefix>/lib/cellfit/plugins
+# and the new one through --plugin-dir.
+run(COMMAND "${prefix}/bin/cellfit" plugins --json --plugin-dir "${plugin_dir}" OUTPUT listing)
+string(JSON n LENGTH "${listing}" plugins)
+math(EXPR last "${n} - 1")
+set(found_example OFF)
+set(found_random OFF)
+foreach(k RANGE ${last})
+  string(JSON name GET "${listing}" plugins ${k} full_name)
+  string(JSON library GET "${listing}" plugins ${k} library)
+  if(name STREQUAL "optimizer.example.hillclimb")
+    set(found_example ON)
+    string(JSON n_options LENGTH "${listing}" plugins ${k} options)
+    if(NOT n_options EQUAL 2)
+      message(FATAL_ERROR "optimizer.example.hillclimb lists ${n_options} options, expected 2")
+    endif()
+    expect("${library}" "${plugin_dir}")
+  elseif(name STREQUAL "optimizer.random")
+    set(found_random ON)
+    expect("${library}" "${prefix}/lib/cellfit/plugins")
+  endif()
+endforeach()
+if(NOT found_example OR NOT found_random)
+  message(FATAL_ERROR "installed cellfit did not list both plugins:\n${listing}")
+endif()
+string(JSON n_problems LENGTH "${listing}" diagnostics)
+if(NOT n_problems EQUAL 0)
+  message(FATAL_ERROR "loading reported problems:\n${listing}")
+endif()
+
+# A program built against the installed package creates the plugin with
+# options and runs it; the hill climber must improve on its first round.
+run(COMMAND "${WORK_DIR}/embed-optimizer/cellfit-embed-optimizer"
+    --plugin-dir "${plugin_dir}" --optimizer example.hillclimb --opt step=0.3 --rounds 30 --samples 50
+    OUTPUT fit)
+expect("${fit}" "optimizer.example.hillclimb, 30 rounds of 50 samples")
+string(REGEX MATCH "round +1  best RMS error ([0-9.e+-]+) mV" _ "${fit}")
+set(first "${CMAKE_MATCH_1}")
+string(REGEX MATCH "round +30  best RMS error ([0-9.e+-]+) mV" _ "${fit}")
+set(final "${CMAKE_MATCH_1}")
+if(first STREQUAL "" OR final STREQUAL "" OR NOT final LESS first)
+  message(FATAL_ERROR "the hill climber did not improve (first ${first}, final ${final}):\n${fit}")
+endif()
+
+# A bad option reaches the plugin's own validation and fails cleanly.
+execute_process(COMMAND "${WORK_DIR}/embed-optimizer/cellfit-embed-optimizer"
+    --plugin-dir "${plugin_dir}" --optimizer example.hillclimb --opt shrink=2
+    RESULT_VARIABLE rc ERROR_VARIABLE err OUTPUT_QUIET)
+if(NOT rc EQUAL 2)
+  message(FATAL_ERROR "shrink=2 should exit 2, got ${rc}: ${err}")
+endif()
+expect("${err}" "shrink must be in (0, 1)")
+
+message(STATUS "out-of-tree plugin and embedding program work against the installed SDK\n${fit}")
