@@ -74,14 +74,19 @@ void optimizer::tell(const matrix& samples, const matrix& errors) {
                                     " errors; expected n x " + std::to_string(setup_.parameters.size()) +
                                     " and n x " + std::to_string(setup_.n_objectives));
     // A diverged simulation may give NaN: to every optimizer it is simply the
-    // worst possible error.
-    matrix clean = errors;
+    // worst possible error. Copy only when there is one to replace.
+    const bool has_nan = std::any_of(errors.data(), errors.data() + errors.rows() * errors.cols(),
+                                     [](double e) { return std::isnan(e); });
+    matrix replaced;
+    if (has_nan) {
+        replaced = errors;
+        std::replace_if(replaced.data(), replaced.data() + replaced.rows() * replaced.cols(),
+                        [](double e) { return std::isnan(e); }, std::numeric_limits<double>::infinity());
+    }
+    const matrix& clean = has_nan ? replaced : errors;
     for (std::size_t r = 0; r < clean.rows(); ++r) {
         double total = 0;
-        for (double& e : clean.row(r)) {
-            if (std::isnan(e)) e = std::numeric_limits<double>::infinity();
-            total += e;
-        }
+        for (double e : clean.row(r)) total += e;
         if (total < best_error_) {
             best_error_ = total;
             best_sample_.assign(samples.row(r).begin(), samples.row(r).end());

@@ -59,10 +59,9 @@ protected:
         case sampling::latin_hypercube: fill_latin_hypercube(unit); break;
         case sampling::sobol: fill_sobol(unit); break;
         }
-        matrix samples(n, params.size());
         for (std::size_t r = 0; r < n; ++r)
-            for (std::size_t c = 0; c < params.size(); ++c) samples(r, c) = from_unit(params[c], unit(r, c));
-        return samples;
+            for (std::size_t c = 0; c < params.size(); ++c) unit(r, c) = from_unit(params[c], unit(r, c));
+        return unit;  // now in parameter space
     }
 
     void do_tell(const matrix&, const matrix&) override {}  // the next samples do not depend on errors
