@@ -1,6 +1,7 @@
 // The `cellfit` command: dispatches to subcommands and turns errors into
 // messages and exit codes (0 success, 1 the job failed, 2 bad usage or input).
 
+#include "check_command.hpp"
 #include "command_line.hpp"
 #include "plugins_command.hpp"
 
@@ -20,6 +21,7 @@ constexpr int exit_usage = 2;
 
 std::vector<cli::command> make_commands() {
     std::vector<cli::command> commands;
+    commands.push_back(cli::check_command());
     commands.push_back(cli::plugins_command());
     return commands;
 }

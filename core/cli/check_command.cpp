@@ -1,0 +1,241 @@
+#include "check_command.hpp"
+
+#include <cellfit/expr/printer.hpp>
+#include <cellfit/model/model.hpp>
+#include <cellfit/suggest.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <sstream>
+
+namespace cellfit::cli {
+
+namespace {
+
+std::string read_model_file(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw input_error("cannot read the model file " + path + " (--model)");
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+std::vector<std::string> values(const po::variables_map& vm, const char* name) {
+    return vm.count(name) ? vm[name].as<std::vector<std::string>>() : std::vector<std::string>{};
+}
+
+// "NAME<sep>VALUE" as given to --const (=), --input and --timed-array (:).
+std::pair<std::string, std::string> split_flag(const std::string& flag, const std::string& text, char separator,
+                                               const char* example) {
+    const auto at = text.find(separator);
+    if (at == std::string::npos || at == 0 || at + 1 == text.size())
+        throw usage_error("--" + flag + " " + text + ": expected NAME" + separator + "VALUE, e.g. --" + flag + " " +
+                          example);
+    auto trim = [](std::string s) {
+        s.erase(0, s.find_first_not_of(" \t"));
+        s.erase(s.find_last_not_of(" \t") + 1);
+        return s;
+    };
+    return {trim(text.substr(0, at)), trim(text.substr(at + 1))};
+}
+
+std::string unit_text(const model_variable& v) {
+    if (v.type != value_type::floating) return std::string(to_string(v.type));
+    return unit_name(v.dim);
+}
+
+nlohmann::json variable_json(const model_variable& v) {
+    return {{"name", v.name}, {"unit", unit_text(v)}, {"dimensions", v.dim.to_string()},
+            {"type", std::string(to_string(v.type))}};
+}
+
+std::string refractory_text(const refractoriness& r) {
+    switch (r.type) {
+    case refractoriness::kind::none: return "";
+    case refractoriness::kind::duration: return format_quantity({r.seconds, dimension::of(dimension::time)});
+    case refractoriness::kind::duration_expression: return expr::to_string(r.expression) + " (a duration per neuron)";
+    case refractoriness::kind::condition: return expr::to_string(r.expression) + " (refractory while true)";
+    }
+    return "";
+}
+
+std::string assignment_symbol(assignment how) {
+    switch (how) {
+    case assignment::set: return "=";
+    case assignment::add: return "+=";
+    case assignment::subtract: return "-=";
+    case assignment::multiply: return "*=";
+    case assignment::divide: return "/=";
+    }
+    return "=";
+}
+
+nlohmann::json summary_json(const model& m, const std::string& file, const std::vector<std::string>& outputs,
+                            const std::string& method) {
+    nlohmann::json states = nlohmann::json::array(), params = nlohmann::json::array(),
+                   subexprs = nlohmann::json::array(), inputs = nlohmann::json::array(),
+                   arrays = nlohmann::json::array(), constants = nlohmann::json::array(),
+                   reset = nlohmann::json::array();
+    for (const auto& s : m.states) {
+        auto j = variable_json(s);
+        j["rhs"] = expr::to_string(s.rhs);
+        j["rhs_substituted"] = expr::to_string(s.rhs_substituted);
+        j["unless_refractory"] = s.unless_refractory;
+        j["depends_on"] = s.depends_on;
+        states.push_back(j);
+    }
+    for (const auto& p : m.parameters) {
+        auto j = variable_json(p);
+        j["constant"] = p.constant;
+        j["shared"] = p.shared;
+        params.push_back(j);
+    }
+    for (const auto& s : m.subexpressions) {
+        auto j = variable_json(s);
+        j["rhs"] = expr::to_string(s.rhs);
+        j["shared"] = s.shared;
+        j["constant_over_dt"] = s.constant_over_dt;
+        j["depends_on"] = s.depends_on;
+        subexprs.push_back(j);
+    }
+    for (const auto& v : m.inputs) inputs.push_back(variable_json(v));
+    for (const auto& v : m.timed_arrays) arrays.push_back(variable_json(v));
+    for (const auto& c : m.constants)
+        constants.push_back({{"name", c.name}, {"value", c.value.value}, {"unit", unit_name(c.value.dim)},
+                             {"readable", format_quantity(c.value)}});
+    for (const auto& r : m.reset)
+        reset.push_back(r.target + " " + assignment_symbol(r.how) + " " + expr::to_string(r.rhs));
+    nlohmann::json j = {{"model", file},          {"state_variables", states}, {"parameters", params},
+                        {"subexpressions", subexprs}, {"inputs", inputs},       {"timed_arrays", arrays},
+                        {"constants", constants},  {"reset", reset},           {"stochastic", m.stochastic},
+                        {"random_functions", m.random_functions}, {"outputs", outputs}};
+    j["threshold"] = m.threshold ? nlohmann::json(expr::to_string(*m.threshold)) : nlohmann::json(nullptr);
+    j["refractory"] = m.refractory.type == refractoriness::kind::none ? nlohmann::json(nullptr)
+                                                                        : nlohmann::json(refractory_text(m.refractory));
+    j["method"] = method.empty() ? nlohmann::json(nullptr) : nlohmann::json(method);
+    return j;
+}
+
+void print_summary(std::ostream& out, const model& m, const std::string& file, const std::vector<std::string>& outputs,
+                   const std::string& method) {
+    out << "model " << file << ": OK\n";
+    auto deps = [](const std::vector<std::string>& d) { return d.empty() ? std::string("nothing") : join_alternatives(d, ", "); };
+    if (!m.states.empty()) {
+        out << "state variables:\n";
+        for (const auto& s : m.states)
+            out << "  " << s.name << " : " << unit_text(s) << (s.unless_refractory ? " (unless refractory)" : "")
+                << "\n    d" << s.name << "/dt = " << expr::to_string(s.rhs) << "\n    depends on " << deps(s.depends_on)
+                << "\n";
+    }
+    if (!m.parameters.empty()) {
+        out << "parameters:\n";
+        for (const auto& p : m.parameters)
+            out << "  " << p.name << " : " << unit_text(p) << (p.constant ? " (constant)" : "")
+                << (p.shared ? " (shared)" : "") << "\n";
+    }
+    if (!m.subexpressions.empty()) {
+        out << "subexpressions, in evaluation order:\n";
+        for (const auto& s : m.subexpressions)
+            out << "  " << s.name << " = " << expr::to_string(s.rhs) << " : " << unit_text(s)
+                << (s.constant_over_dt ? " (constant over dt)" : "") << (s.shared ? " (shared)" : "")
+                << "\n    depends on " << deps(s.depends_on) << "\n";
+    }
+    for (const auto& v : m.inputs) out << "input: " << v.name << " : " << unit_text(v) << " (one value per trace and step)\n";
+    for (const auto& v : m.timed_arrays) out << "timed array: " << v.name << "(t, i) : " << unit_text(v) << "\n";
+    if (!m.constants.empty()) {
+        out << "constants:\n";
+        for (const auto& c : m.constants) out << "  " << c.name << " = " << format_quantity(c.value) << "\n";
+    }
+    if (m.threshold) out << "threshold: " << expr::to_string(*m.threshold) << "\n";
+    for (const auto& r : m.reset)
+        out << "reset: " << r.target << " " << assignment_symbol(r.how) << " " << expr::to_string(r.rhs) << "\n";
+    if (m.refractory.type != refractoriness::kind::none) out << "refractory: " << refractory_text(m.refractory) << "\n";
+    if (!outputs.empty()) out << "outputs: " << join_alternatives(outputs, ", ") << "\n";
+    if (m.stochastic) out << "note: the model uses xi (white noise); simulating it needs a stochastic integrator\n";
+    if (!method.empty())
+        out << "method: " << method << " (whether it can integrate this model is decided by the integrator plugins)\n";
+}
+
+int run_check(const po::variables_map& vm, io& io) {
+    if (!vm.count("model")) throw usage_error("--model FILE is required");
+    const std::string file = vm["model"].as<std::string>();
+    model_spec spec;
+    spec.equations = read_model_file(file);
+    spec.origin = file;
+    if (vm.count("threshold")) spec.threshold = vm["threshold"].as<std::string>();
+    if (vm.count("reset")) spec.reset = vm["reset"].as<std::string>();
+    if (vm.count("refractory")) spec.refractory = vm["refractory"].as<std::string>();
+    for (const auto& c : values(vm, "const")) spec.constants.push_back(split_flag("const", c, '=', "tau=10*ms"));
+    for (const auto& c : values(vm, "input")) spec.inputs.push_back(split_flag("input", c, ':', "I:amp"));
+    for (const auto& c : values(vm, "timed-array"))
+        spec.timed_arrays.push_back(split_flag("timed-array", c, ':', "I_in:amp"));
+
+    std::string method;
+    if (vm.count("method")) {
+        method = vm["method"].as<std::string>();
+        const auto& known = known_methods();
+        if (std::find(known.begin(), known.end(), method) == known.end()) {
+            const auto close = closest_names(method, known);
+            throw usage_error("--method " + method + " is not an integration method" +
+                              (close.empty() ? "" : " (did you mean '" + close.front() + "'?)") + "; known: " +
+                              join_alternatives(known, ", "));
+        }
+    }
+
+    const model m = build_model(spec);
+    const auto outputs = values(vm, "output");
+    for (const auto& name : outputs) {
+        const model_variable* v = m.find(name);
+        const bool recordable = v && std::none_of(m.parameters.begin(), m.parameters.end(),
+                                                  [&](const auto& p) { return p.name == name; });
+        if (!recordable) {
+            std::vector<std::string> names;
+            for (const auto& s : m.states) names.push_back(s.name);
+            for (const auto& s : m.subexpressions) names.push_back(s.name);
+            throw input_error("--output " + name + ": not a state variable or subexpression of the model; choose from " +
+                              join_alternatives(names, ", "));
+        }
+    }
+    if (vm["json"].as<bool>())
+        io.out << summary_json(m, file, outputs, method).dump(2) << "\n";
+    else
+        print_summary(io.out, m, file, outputs, method);
+    return 0;
+}
+
+} // namespace
+
+command check_command() {
+    return {
+        "check",
+        "Parse and check a model (Brian 2 equations with units): names, units, flags, threshold, reset, "
+        "refractoriness; print its summary.",
+        "cellfit check --model FILE [--threshold EXPR] [--reset CODE] [--refractory R] [--method NAME]\n"
+        "                     [--const NAME=QUANTITY]... [--input VAR:UNIT]... [--timed-array NAME:UNIT]...\n"
+        "                     [--output VAR]... [--json]",
+        [](po::options_description& options) {
+            options.add_options()
+                ("model", po::value<std::string>()->value_name("FILE"), "the equations, in Brian 2 syntax")
+                ("threshold", po::value<std::string>()->value_name("EXPR"), "spike condition, e.g. 'v > -50*mV'")
+                ("reset", po::value<std::string>()->value_name("CODE"),
+                 "statements run after a spike, one per line or ';'-separated, e.g. 'v = Vr; w += b'")
+                ("refractory", po::value<std::string>()->value_name("R"),
+                 "a duration (5*ms), an expression giving one (tau_ref), or a condition (v > -40*mV)")
+                ("method", po::value<std::string>()->value_name("NAME"),
+                 "integration method: exact, euler, rk2, rk4, heun, exponential_euler")
+                ("const", po::value<std::vector<std::string>>()->value_name("NAME=QUANTITY"),
+                 "a constant the model uses, e.g. tau=10*ms (repeatable; may use earlier ones)")
+                ("input", po::value<std::vector<std::string>>()->value_name("VAR:UNIT"),
+                 "a variable the fit supplies per trace and step, e.g. I:amp (repeatable)")
+                ("timed-array", po::value<std::vector<std::string>>()->value_name("NAME:UNIT"),
+                 "a function NAME(t, i) giving the input, e.g. I_in:amp (repeatable)")
+                ("output", po::value<std::vector<std::string>>()->value_name("VAR"),
+                 "a variable that will be compared with recordings (repeatable)")
+                ("json", po::bool_switch()->default_value(false), "print the summary as JSON");
+        },
+        run_check,
+    };
+}
+
+} // namespace cellfit::cli
