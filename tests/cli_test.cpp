@@ -157,3 +157,49 @@ TEST_CASE("a bad config file exits 2 naming the file and line", "[cli]") {
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.err, Contains("missing.ini") && Contains("no such file"));
 }
+
+TEST_CASE("cellfit check prints the summary of a model, as text or JSON", "[cli][check]") {
+    test::temp_dir dir;
+    const auto model = dir.path() / "lif.eqs";
+    std::ofstream(model) << "dv/dt = (El - v + R*I)/tau : volt (unless refractory)\nI = I_in(t, i) : amp\n";
+    const std::string flags = " --const El=-65*mV --const R=100*Mohm --const tau=10*ms --timed-array I_in:amp"
+                              " --threshold 'v > -50*mV' --reset 'v = El' --refractory 5*ms --output v";
+    auto r = test::run_cellfit("check --model " + quoted(model) + flags);
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.out, Contains("v : volt (unless refractory)") && Contains("refractory: 5 ms") &&
+                          Contains("timed array: I_in(t, i) : amp") && Contains("tau = 10 ms"));
+    r = test::run_cellfit("check --json --model " + quoted(model) + flags);
+    REQUIRE(r.exit_code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j.at("state_variables").at(0).at("name") == "v");
+    CHECK(j.at("state_variables").at(0).at("unit") == "volt");
+    CHECK(j.at("subexpressions").at(0).at("depends_on") == nlohmann::json{"t", "i", "I_in"});
+    CHECK(j.at("refractory") == "5 ms");
+}
+
+TEST_CASE("cellfit check reports a located error and exits 2", "[cli][check]") {
+    test::temp_dir dir;
+    const auto model = dir.path() / "bad.eqs";
+    std::ofstream(model) << "# a model\ndv/dt = exp(v)/tau : volt\n";
+    auto r = test::run_cellfit("check --model " + quoted(model) + " --const tau=10*ms");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains(model.string() + ":2:13:") && Contains("must be dimensionless") &&
+                          Contains("dv/dt = exp(v)/tau : volt") && Contains("^"));
+
+    r = test::run_cellfit("check --model " + quoted(dir.path() / "none.eqs"));
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("cannot read the model file"));
+    r = test::run_cellfit("check");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("--model FILE is required"));
+    std::ofstream(model) << "dv/dt = -v/tau : volt\n";
+    r = test::run_cellfit("check --model " + quoted(model) + " --const tau");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("expected NAME=VALUE"));
+    r = test::run_cellfit("check --model " + quoted(model) + " --const tau=10*ms --method eulr");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("did you mean 'euler'"));
+    r = test::run_cellfit("check --model " + quoted(model) + " --const tau=10*ms --output w");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("--output w") && Contains("choose from v"));
+}

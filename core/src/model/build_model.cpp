@@ -75,7 +75,6 @@ private:
                     std::vector<std::string> names;
                     for (const auto& [name, s] : variables_) names.push_back(name);
                     for (const auto& c : m_.constants) names.push_back(c.name);
-                    for (const char* s : {"t", "dt", "i", "N", "pi"}) names.emplace_back(s);
                     return names;
                 }};
     }

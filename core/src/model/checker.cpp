@@ -24,6 +24,13 @@ std::optional<double> fold(const std::optional<double>& a, const std::optional<d
 
 std::string quoted(const expr::ptr& e) { return "'" + expr::to_string(e) + "'"; }
 
+// The unit a physiologist would write a number in: -50*mV, not -50*volt.
+std::string typical_unit(const dimension& dim) {
+    for (const char* name : {"mV", "nA", "nS", "pF", "Mohm", "ms", "Hz", "um"})
+        if (find_unit(name)->value.dim == dim) return name;
+    return unit_name(dim);
+}
+
 } // namespace
 
 std::string describe(const dimension& dim) {
@@ -70,9 +77,9 @@ typed checker::check(const expr::ptr& e) {
         if (!(a.dim == b.dim)) {
             std::string hint;
             if (e->args[1]->kind == op::number && !a.dim.is_dimensionless())
-                hint = "; give the number a unit, e.g. " + expr::to_string(e->args[1]) + "*" + unit_name(a.dim);
+                hint = "; give the number a unit, e.g. " + expr::to_string(e->args[1]) + "*" + typical_unit(a.dim);
             else if (e->args[0]->kind == op::number && !b.dim.is_dimensionless())
-                hint = "; give the number a unit, e.g. " + expr::to_string(e->args[0]) + "*" + unit_name(b.dim);
+                hint = "; give the number a unit, e.g. " + expr::to_string(e->args[0]) + "*" + typical_unit(b.dim);
             fail(e, quoted(e) + " uses inconsistent units: " + quoted(e->args[0]) + " has unit " + describe(a.dim) +
                         " but " + quoted(e->args[1]) + " has unit " + describe(b.dim) + hint);
         }
@@ -129,7 +136,7 @@ typed checker::check(const expr::ptr& e) {
         } else if (!(a.dim == b.dim)) {
             std::string hint;
             if (e->args[1]->kind == op::number && !a.dim.is_dimensionless())
-                hint = "; give the number a unit, e.g. " + expr::to_string(e->args[1]) + "*" + unit_name(a.dim);
+                hint = "; give the number a unit, e.g. " + expr::to_string(e->args[1]) + "*" + typical_unit(a.dim);
             fail(e, "comparison of expressions with different units: " + quoted(e->args[0]) + " has unit " +
                         describe(a.dim) + " but " + quoted(e->args[1]) + " has unit " + describe(b.dim) + hint);
         }

@@ -108,6 +108,8 @@ private:
         const std::size_t start = pos_;
         equation eq;
         eq.offset = start;
+        if (std::isdigit(static_cast<unsigned char>(s_[pos_])))
+            fail(pos_, "expected an equation, but a name cannot start with a digit");
         if (!identifier_start(s_[pos_])) {
             const std::size_t end = std::min(line_end(pos_), pos_ + 20);
             fail(pos_, "expected an equation (dx/dt = ... : unit, x = ... : unit or x : unit), found '" +
@@ -157,6 +159,17 @@ private:
         return eq;
     }
 
+    // Runs a parse on the comment-free text, and reports its errors against
+    // the original text (with its comments).
+    template <class Parse>
+    auto on_original_text(Parse&& parse) const {
+        try {
+            return parse();
+        } catch (const model_error& e) {
+            throw model_error(original_.locate(e.where().offset), e.message());
+        }
+    }
+
     expr::ptr parse_rhs(const equation& eq, std::size_t begin, std::size_t end) {
         try {
             return expr::parse(parse_source_, begin, end);
@@ -180,7 +193,7 @@ private:
         eq.unit_text = trim(s_.substr(pos_, unit_end - pos_));
         if (eq.unit_text.empty())
             fail(pos_ - 1, "missing unit after ':' for '" + eq.name + "' (e.g. volt, siemens/metre**2, or 1)");
-        const unit_spec unit = parse_unit_spec(original_, pos_, unit_end);
+        const unit_spec unit = on_original_text([&] { return parse_unit_spec(parse_source_, pos_, unit_end); });
         eq.dim = unit.dim;
         eq.type = unit.type;
 

@@ -1,0 +1,75 @@
+#pragma once
+
+// The Brian 2 reference corpus (../shared/reference, or -DCELLFIT_REFERENCE_DIR).
+
+#include <cellfit/model/model.hpp>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace test {
+
+inline std::filesystem::path reference_dir() {
+    const std::filesystem::path dir{CELLFIT_REFERENCE_DIR};
+    if (!std::filesystem::exists(dir / "syntax" / "accept.txt"))
+        FAIL("the Brian 2 reference corpus is missing at " << dir.string()
+                                                           << "; configure with -DCELLFIT_REFERENCE_DIR=.../shared/reference");
+    return dir;
+}
+
+inline nlohmann::json read_json(const std::filesystem::path& file) {
+    std::ifstream in(file);
+    REQUIRE(in);
+    return nlohmann::json::parse(in);
+}
+
+inline std::vector<nlohmann::json> read_json_lines(const std::filesystem::path& file) {
+    std::ifstream in(file);
+    REQUIRE(in);
+    std::vector<nlohmann::json> lines;
+    std::string line;
+    while (std::getline(in, line))
+        if (!line.empty()) lines.push_back(nlohmann::json::parse(line));
+    return lines;
+}
+
+inline std::vector<std::filesystem::path> reference_cases() {
+    std::vector<std::filesystem::path> cases;
+    for (const auto& entry : std::filesystem::directory_iterator(reference_dir() / "cases"))
+        if (std::filesystem::exists(entry.path() / "model.json")) cases.push_back(entry.path());
+    std::sort(cases.begin(), cases.end());
+    return cases;
+}
+
+// The model_spec of a reference case (model.json), with its input declared as
+// the timed array the case uses.
+inline cellfit::model_spec spec_of_case(const nlohmann::json& m, const std::string& origin) {
+    cellfit::model_spec spec;
+    spec.equations = m.at("equations").get<std::string>();
+    spec.origin = origin;
+    for (const auto& [name, value] : m.at("namespace").items()) spec.constants.emplace_back(name, value.get<std::string>());
+    if (!m.at("threshold").is_null()) spec.threshold = m.at("threshold").get<std::string>();
+    if (!m.at("reset").is_null()) spec.reset = m.at("reset").get<std::string>();
+    if (!m.at("refractory").is_null()) spec.refractory = m.at("refractory").get<std::string>();
+    if (!m.at("input_var").is_null())
+        spec.timed_arrays.emplace_back(m.at("input_wiring").at("function").get<std::string>(),
+                                       m.at("input_unit").get<std::string>());
+    return spec;
+}
+
+inline cellfit::dimension dims_of(const nlohmann::json& exps) {
+    cellfit::dimension d;
+    for (int k = 0; k < cellfit::dimension::count; ++k) {
+        cellfit::rational r;
+        REQUIRE(cellfit::rational::from_double(exps.at(k).get<double>(), r));
+        d = d * cellfit::dimension::of(static_cast<cellfit::dimension::base>(k), r);
+    }
+    return d;
+}
+
+} // namespace test
