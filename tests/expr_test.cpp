@@ -51,6 +51,18 @@ TEST_CASE("the parser follows Python's precedence", "[expr]") {
     CHECK(eval(P("exprel(0)"), v) == 1);
 }
 
+TEST_CASE("absurdly deep or long expressions are refused, not crashed on", "[expr]") {
+    CHECK_THROWS_WITH(ex::parse(std::string(100000, '(') + "x" + std::string(100000, ')')),
+                      Contains("nested too deeply"));
+    std::string chain = "x";
+    for (int k = 0; k < 2000; ++k) chain += " + x";
+    CHECK_THROWS_WITH(ex::parse(chain), Contains("too long or too deeply nested"));
+    CHECK_THROWS_WITH(ex::parse(std::string(5000, '-') + "x"), Contains("nested too deeply"));
+    std::string fine = "x";
+    for (int k = 0; k < 300; ++k) fine += " + x";
+    CHECK_NOTHROW(ex::parse(fine));
+}
+
 TEST_CASE("a negative literal is a number node", "[expr]") {
     CHECK(P("-3")->kind == ex::op::number);
     CHECK(P("-3")->value == -3);

@@ -12,16 +12,29 @@ ptr name(std::string identifier, std::uint32_t offset) {
     return std::make_shared<const node>(node{op::name, 0, std::move(identifier), {}, offset});
 }
 
+namespace {
+
+std::uint32_t depth_over(const std::vector<ptr>& args) {
+    std::uint32_t depth = 0;
+    for (const auto& a : args) depth = std::max(depth, a->depth);
+    return depth + 1;
+}
+
+} // namespace
+
 ptr unary(op kind, ptr a, std::uint32_t offset) {
-    return std::make_shared<const node>(node{kind, 0, {}, {std::move(a)}, offset});
+    const std::uint32_t depth = a->depth + 1;
+    return std::make_shared<const node>(node{kind, 0, {}, {std::move(a)}, offset, depth});
 }
 
 ptr binary(op kind, ptr a, ptr b, std::uint32_t offset) {
-    return std::make_shared<const node>(node{kind, 0, {}, {std::move(a), std::move(b)}, offset});
+    const std::uint32_t depth = std::max(a->depth, b->depth) + 1;
+    return std::make_shared<const node>(node{kind, 0, {}, {std::move(a), std::move(b)}, offset, depth});
 }
 
 ptr call(std::string function, std::vector<ptr> args, std::uint32_t offset) {
-    return std::make_shared<const node>(node{op::call, 0, std::move(function), std::move(args), offset});
+    const std::uint32_t depth = depth_over(args);
+    return std::make_shared<const node>(node{op::call, 0, std::move(function), std::move(args), offset, depth});
 }
 
 bool is_comparison(op kind) noexcept { return kind >= op::less && kind <= op::not_equal; }
@@ -80,6 +93,7 @@ ptr substitute(const ptr& e, const std::vector<std::pair<std::string, ptr>>& rep
     }
     if (!changed) return e;
     node copy = *e;
+    copy.depth = depth_over(args);
     copy.args = std::move(args);
     return std::make_shared<const node>(std::move(copy));
 }

@@ -161,17 +161,37 @@ private:
 
     std::uint32_t here() const { return static_cast<std::uint32_t>(current_.offset); }
 
+    // Refuses trees deeper than max_depth (long chains or deep nesting).
+    ptr checked(ptr e) const {
+        if (e->depth > max_depth)
+            source_.fail(e->offset, "the expression is too long or too deeply nested (more than " +
+                                        std::to_string(max_depth) + " levels); split it with subexpressions");
+        return e;
+    }
+
+    // Bounds the parser's own recursion (nested parentheses and signs).
+    struct nesting_guard {
+        parser& p;
+        explicit nesting_guard(parser& owner, std::size_t at) : p(owner) {
+            if (++p.nesting_ > max_depth)
+                p.source_.fail(at, "the expression is nested too deeply (more than " + std::to_string(max_depth) +
+                                       " levels)");
+        }
+        ~nesting_guard() { --p.nesting_; }
+    };
+
     void expect_operand(const std::string& after, std::size_t at) {
         if (current_.kind == token_kind::end) source_.fail(at, "expected an expression after '" + after + "'");
     }
 
     ptr parse_or() {
+        const nesting_guard guard(*this, current_.offset);
         ptr left = parse_and();
         while (at_keyword("or")) {
             const auto at = here();
             advance();
             expect_operand("or", at);
-            left = binary(op::logical_or, left, parse_and(), at);
+            left = checked(binary(op::logical_or, left, parse_and(), at));
         }
         return left;
     }
@@ -182,7 +202,7 @@ private:
             const auto at = here();
             advance();
             expect_operand("and", at);
-            left = binary(op::logical_and, left, parse_not(), at);
+            left = checked(binary(op::logical_and, left, parse_not(), at));
         }
         return left;
     }
@@ -192,7 +212,7 @@ private:
             const auto at = here();
             advance();
             expect_operand("not", at);
-            return unary(op::logical_not, parse_not(), at);
+            return checked(unary(op::logical_not, parse_not(), at));
         }
         return parse_comparison();
     }
@@ -214,7 +234,7 @@ private:
             const std::string symbol = current_.text;
             advance();
             expect_operand(symbol, at);
-            left = binary(*kind, left, parse_sum(), at);
+            left = checked(binary(*kind, left, parse_sum(), at));
             if (comparison_op())
                 source_.fail(current_.offset,
                              "chained comparisons (a < b < c) are not supported; write (a < b) and (b < c)");
@@ -229,7 +249,7 @@ private:
             const std::string symbol = current_.text;
             advance();
             expect_operand(symbol, at);
-            left = binary(symbol == "+" ? op::add : op::subtract, left, parse_term(), at);
+            left = checked(binary(symbol == "+" ? op::add : op::subtract, left, parse_term(), at));
         }
         return left;
     }
@@ -242,12 +262,13 @@ private:
             advance();
             expect_operand(symbol, at);
             const op kind = symbol == "*" ? op::multiply : symbol == "/" ? op::divide : op::modulo;
-            left = binary(kind, left, parse_factor(), at);
+            left = checked(binary(kind, left, parse_factor(), at));
         }
         return left;
     }
 
     ptr parse_factor() {
+        const nesting_guard guard(*this, current_.offset);
         if (at_symbol("-") || at_symbol("+")) {
             const auto at = here();
             const bool minus = current_.text == "-";
@@ -257,7 +278,7 @@ private:
             if (!minus) return operand;
             // A negative literal is a number, so that printing and parsing agree.
             if (operand->kind == op::number) return number(-operand->value, at);
-            return unary(op::negate, operand, at);
+            return checked(unary(op::negate, operand, at));
         }
         return parse_power();
     }
@@ -268,7 +289,7 @@ private:
             const auto at = here();
             advance();
             expect_operand("**", at);
-            return binary(op::power, base, parse_factor(), at);
+            return checked(binary(op::power, base, parse_factor(), at));
         }
         return base;
     }
@@ -309,7 +330,7 @@ private:
                                                   current_.text + "'");
             }
             advance();
-            return call(std::move(id), std::move(args), at);
+            return checked(call(std::move(id), std::move(args), at));
         }
         case token_kind::symbol:
             if (current_.text == "(") {
@@ -339,6 +360,7 @@ private:
     std::size_t pos_;
     std::size_t end_;
     token current_;
+    std::uint32_t nesting_ = 0;
 };
 
 } // namespace

@@ -1,6 +1,8 @@
 #include <cellfit/expr/functions.hpp>
 #include <cellfit/expr/transform.hpp>
 
+#include <algorithm>
+
 namespace cellfit::expr {
 
 namespace {
@@ -23,6 +25,8 @@ bool foldable(const node& n) {
 
 ptr rebuild(const ptr& e, std::vector<ptr> args) {
     node copy = *e;
+    copy.depth = 1;
+    for (const auto& a : args) copy.depth = std::max(copy.depth, a->depth + 1);
     copy.args = std::move(args);
     return std::make_shared<const node>(std::move(copy));
 }

@@ -1,13 +1,14 @@
+#include <cellfit/error.hpp>
 #include <cellfit/units/dimension.hpp>
 
 #include <cmath>
 #include <numeric>
-#include <stdexcept>
+#include <string>
 
 namespace cellfit {
 
 rational::rational(std::int64_t num, std::int64_t den) {
-    if (den == 0) throw std::domain_error("rational with zero denominator");
+    if (den == 0) throw input_error("a unit exponent has a zero denominator");
     if (den < 0) {
         num = -num;
         den = -den;
@@ -15,6 +16,11 @@ rational::rational(std::int64_t num, std::int64_t den) {
     const std::int64_t g = std::gcd(num, den);
     num_ = g ? num / g : 0;
     den_ = g ? den / g : 1;
+    // Exponents stay small in any real unit; refusing huge ones keeps every
+    // product of two of them (as + - * compute) inside 64 bits.
+    constexpr std::int64_t limit = std::int64_t{1} << 30;
+    if (num_ > limit || num_ < -limit || den_ > limit)
+        throw input_error("a unit exponent is out of range (" + std::to_string(num_) + "/" + std::to_string(den_) + ")");
 }
 
 bool rational::from_double(double x, rational& out, std::int64_t max_den) {
@@ -22,7 +28,7 @@ bool rational::from_double(double x, rational& out, std::int64_t max_den) {
     for (std::int64_t den = 1; den <= max_den; ++den) {
         const double scaled = x * static_cast<double>(den);
         const double rounded = std::round(scaled);
-        if (std::abs(scaled - rounded) < 1e-9 * static_cast<double>(den) && std::abs(rounded) < 1e15) {
+        if (std::abs(scaled - rounded) < 1e-9 * static_cast<double>(den) && std::abs(rounded) < 1e9) {
             out = rational(static_cast<std::int64_t>(rounded), den);
             return true;
         }

@@ -30,7 +30,12 @@ struct node {
     std::string name;           // name, call
     std::vector<ptr> args;      // operands, or call arguments
     std::uint32_t offset = 0;   // where it starts in its source text (for errors)
+    std::uint32_t depth = 1;    // levels of the tree below and including this node
 };
+
+// Trees deeper than this are refused by the parser: every pass over a tree
+// recurses, and a user's model never comes close.
+inline constexpr std::uint32_t max_depth = 400;
 
 CELLFIT_API ptr number(double value, std::uint32_t offset = 0);
 CELLFIT_API ptr name(std::string identifier, std::uint32_t offset = 0);
