@@ -4,6 +4,8 @@ set -Eeuo pipefail
 
 CELLFIT_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD_DIR=${CELLFIT_BUILD_DIR:-$CELLFIT_ROOT/build}
+FUZZ_DIR=${CELLFIT_FUZZ_DIR:-$CELLFIT_ROOT/build-fuzz}
+REFERENCE_DIR=${CELLFIT_REFERENCE_DIR:-$CELLFIT_ROOT/../shared/reference}
 
 # Everything the build and the tests need on Debian 12 (bookworm).
 PACKAGES=(
@@ -11,6 +13,7 @@ PACKAGES=(
   libboost-dev libboost-program-options-dev
   nlohmann-json3-dev
   catch2
+  clang libclang-rt-14-dev   # the fuzz target (libFuzzer, ASan, UBSan)
 )
 
 say() { printf '\n==> %s\n' "$*"; }
@@ -47,4 +50,30 @@ build() {
   fi
   say "building with $(nproc) jobs (up to date targets are skipped)"
   cmake --build "$BUILD_DIR" -j "$(nproc)"
+}
+
+# The libFuzzer target over the model language, built by clang with ASan and
+# UBSan, then run for FUZZ_SECONDS (default 60) from the reference corpus.
+fuzz() {
+  local seconds=${FUZZ_SECONDS:-60}
+  [ -f "$REFERENCE_DIR/syntax/accept.txt" ] || die "the Brian 2 reference corpus is missing at $REFERENCE_DIR (set CELLFIT_REFERENCE_DIR)"
+  if [ ! -f "$FUZZ_DIR/CMakeCache.txt" ]; then
+    say "configuring the fuzz build $FUZZ_DIR (clang, ASan, UBSan, libFuzzer)"
+    cmake -S "$CELLFIT_ROOT" -B "$FUZZ_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DCMAKE_CXX_COMPILER=clang++ -DCELLFIT_FUZZ=ON \
+      -DCELLFIT_BUILD_TESTS=OFF -DCELLFIT_BUILD_EXAMPLES=OFF -DCELLFIT_BUILD_BENCH=OFF
+  fi
+  say "building the fuzz target"
+  cmake --build "$FUZZ_DIR" --target cellfit_fuzz_model cellfit_fuzz_seeds -j "$(nproc)"
+  "$FUZZ_DIR/cellfit_fuzz_seeds" "$REFERENCE_DIR" "$FUZZ_DIR/seeds"
+  mkdir -p "$FUZZ_DIR/corpus" "$FUZZ_DIR/artifacts"
+  say "fuzzing the model parser and checker for ${seconds} s (a crash, hang or sanitizer report fails)"
+  local log="$FUZZ_DIR/fuzz.log"
+  if ! "$FUZZ_DIR/cellfit_fuzz_model" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+      -artifact_prefix="$FUZZ_DIR/artifacts/" -print_final_stats=1 \
+      "$FUZZ_DIR/corpus" "$FUZZ_DIR/seeds" >"$log" 2>&1; then
+    tail -n 60 "$log" >&2
+    die "the fuzzer found a problem (log: $log); the input that triggers it is in $FUZZ_DIR/artifacts/"
+  fi
+  grep -E "^(Done|stat::(number_of_executed_units|new_units_added|peak_rss_mb))" "$log"
 }
