@@ -157,3 +157,15 @@ TEST_CASE("model errors are located in multi-line models with comments", "[model
     CHECK_THROWS_WITH(build_model(spec("dv/dt = -v/tau\ndw/dt = -w/tau : 1", {{"tau", "1*ms"}})),
                       Contains("is its ': unit' missing?"));
 }
+
+TEST_CASE("shared values are one per group and cannot use per-neuron values", "[model]") {
+    const model m = build_model(spec("dv/dt = (E - v)/tau : volt\nE : volt (shared, constant)\n"
+                                     "tau = tau0*2 : second (shared)\ntau0 : second (shared)\ng : siemens"));
+    CHECK(m.per_neuron("v"));
+    CHECK(m.per_neuron("g"));
+    CHECK_FALSE(m.per_neuron("E"));
+    CHECK_FALSE(m.per_neuron("tau"));
+    CHECK_FALSE(m.per_neuron("unknown"));
+    CHECK_THROWS_WITH(build_model(spec("dv/dt = -v/tau : volt\ntau = 10*ms + 0*v/(volt/ms) : second (shared)")),
+                      Contains("is (shared)") && Contains("uses 'v'"));
+}

@@ -71,6 +71,15 @@ std::string assignment_symbol(assignment how) {
     return "=";
 }
 
+std::vector<const model_variable*> all_variables(const model& m) {
+    std::vector<const model_variable*> all;
+    for (const auto& v : m.states) all.push_back(&v);
+    for (const auto& v : m.parameters) all.push_back(&v);
+    for (const auto& v : m.subexpressions) all.push_back(&v);
+    for (const auto& v : m.inputs) all.push_back(&v);
+    return all;
+}
+
 nlohmann::json summary_json(const model& m, const std::string& file, const std::vector<std::string>& outputs,
                             const std::string& method) {
     nlohmann::json states = nlohmann::json::array(), params = nlohmann::json::array(),
@@ -114,6 +123,10 @@ nlohmann::json summary_json(const model& m, const std::string& file, const std::
     j["refractory"] = m.refractory.type == refractoriness::kind::none ? nlohmann::json(nullptr)
                                                                         : nlohmann::json(refractory_text(m.refractory));
     j["method"] = method.empty() ? nlohmann::json(nullptr) : nlohmann::json(method);
+    nlohmann::json per_neuron = nlohmann::json::array(), shared = nlohmann::json::array();
+    for (const auto* v : all_variables(m)) (m.per_neuron(v->name) ? per_neuron : shared).push_back(v->name);
+    j["per_neuron"] = per_neuron;
+    j["shared"] = shared;
     return j;
 }
 
@@ -151,6 +164,10 @@ void print_summary(std::ostream& out, const model& m, const std::string& file, c
     for (const auto& r : m.reset)
         out << "reset: " << r.target << " " << assignment_symbol(r.how) << " " << expr::to_string(r.rhs) << "\n";
     if (m.refractory.type != refractoriness::kind::none) out << "refractory: " << refractory_text(m.refractory) << "\n";
+    std::vector<std::string> shared;
+    for (const auto* v : all_variables(m))
+        if (!m.per_neuron(v->name)) shared.push_back(v->name);
+    if (!shared.empty()) out << "shared (one value for all neurons): " << join_alternatives(shared, ", ") << "\n";
     if (!outputs.empty()) out << "outputs: " << join_alternatives(outputs, ", ") << "\n";
     if (m.stochastic) out << "note: the model uses xi (white noise); simulating it needs a stochastic integrator\n";
     if (!method.empty())

@@ -51,6 +51,7 @@ public:
         declare_variables();
         check_equations();
         order_subexpressions();
+        check_shared_subexpressions();
         substitute_into_states();
         check_threshold();
         check_reset();
@@ -245,6 +246,34 @@ private:
         m_.subexpressions = std::move(ordered);
     }
 
+    // A shared value is one per group, so it cannot depend on values that
+    // differ between neurons.
+    void check_shared_subexpressions() {
+        for (const auto& s : m_.subexpressions) {
+            if (!s.shared) continue;
+            for (const auto& dep : s.depends_on) {
+                if (!is_per_neuron(dep)) continue;
+                const auto& eq = *std::find_if(parsed_.equations.begin(), parsed_.equations.end(),
+                                               [&](const auto& q) { return q.name == s.name; });
+                eqs().fail(eq.rhs->offset, "the subexpression '" + s.name + "' is (shared), one value for all "
+                                           "neurons, but it uses '" + dep + "', which has a value per neuron");
+            }
+        }
+    }
+
+    bool is_per_neuron(const std::string& name) const {
+        if (name == "i") return true;
+        for (const auto& s : m_.states)
+            if (s.name == name) return true;
+        for (const auto& p : m_.parameters)
+            if (p.name == name) return !p.shared;
+        for (const auto& s : m_.subexpressions)
+            if (s.name == name) return !s.shared;
+        for (const auto& v : m_.inputs)
+            if (v.name == name) return true;
+        return name == "lastspike" || name == "not_refractory";
+    }
+
     void substitute_into_states() {
         // Each subexpression fully expanded, in dependency order; those
         // constant over dt stay names (they are computed once per step).
@@ -377,6 +406,14 @@ const model_variable* model::find(std::string_view name) const {
     for (const auto& v : inputs)
         if (v.name == name) return &v;
     return nullptr;
+}
+
+bool model::per_neuron(std::string_view name) const {
+    for (const auto& p : parameters)
+        if (p.name == name) return !p.shared;
+    for (const auto& s : subexpressions)
+        if (s.name == name) return !s.shared;
+    return find(name) != nullptr;
 }
 
 model build_model(const model_spec& spec) { return model_builder(spec).build(); }

@@ -85,6 +85,10 @@ public:
 
     // The variable (state, parameter, subexpression or input) of that name.
     const model_variable* find(std::string_view name) const;
+
+    // Whether a variable has one value per neuron (states, inputs, and
+    // parameters and subexpressions not declared shared) or one per group.
+    bool per_neuron(std::string_view name) const;
 };
 
 // Parses and checks everything. Throws model_error (with origin, line and
