@@ -7,26 +7,28 @@ BUILD_DIR=${CELLFIT_BUILD_DIR:-$CELLFIT_ROOT/build}
 FUZZ_DIR=${CELLFIT_FUZZ_DIR:-$CELLFIT_ROOT/build-fuzz}
 REFERENCE_DIR=${CELLFIT_REFERENCE_DIR:-$CELLFIT_ROOT/../shared/reference}
 
-# Everything the build and the tests need on Debian 12 (bookworm).
+# What the build (with its tests) needs on Debian 12 (bookworm)...
 PACKAGES=(
   cmake ninja-build g++
   libboost-dev libboost-program-options-dev
   nlohmann-json3-dev
   catch2
-  clang libclang-rt-14-dev   # the fuzz target (libFuzzer, ASan, UBSan)
 )
+# ...and what scripts/test adds for the fuzz target (libFuzzer, ASan, UBSan).
+FUZZ_PACKAGES=(clang libclang-rt-14-dev)
 
 say() { printf '\n==> %s\n' "$*"; }
 die() { printf '\nerror: %s\n' "$*" >&2; exit 1; }
 trap 'die "${BASH_SOURCE[0]##*/}: the step above failed (line $LINENO)"' ERR
 
+# install_packages PACKAGE...: installs those that are missing.
 install_packages() {
   local missing=() p
-  for p in "${PACKAGES[@]}"; do
+  for p in "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   if [ ${#missing[@]} -eq 0 ]; then
-    say "Debian packages: all ${#PACKAGES[@]} present, nothing to install"
+    say "Debian packages: all $# present, nothing to install"
     return
   fi
   command -v apt-get >/dev/null || die "apt-get not found; install these packages yourself: ${missing[*]}"

@@ -45,6 +45,12 @@ bool is_binary(op kind) noexcept {
     return (kind >= op::add && kind <= op::not_equal) || kind == op::logical_and || kind == op::logical_or;
 }
 
+std::uint32_t first_offset(const ptr& e) {
+    std::uint32_t offset = e->offset;
+    for (const auto& a : e->args) offset = std::min(offset, first_offset(a));
+    return offset;
+}
+
 bool equal(const ptr& a, const ptr& b) {
     if (a == b) return true;
     if (!a || !b || a->kind != b->kind || a->args.size() != b->args.size()) return false;

@@ -171,24 +171,24 @@ private:
             const std::string rhs = "'" + expr::to_string(eq.rhs) + "'";
             if (eq.kind == equation_kind::differential) {
                 if (t.type == value_type::boolean)
-                    eqs().fail(eq.rhs->offset, "the right-hand side of d" + eq.name + "/dt is a condition; it must "
+                    eqs().fail(expr::first_offset(eq.rhs), "the right-hand side of d" + eq.name + "/dt is a condition; it must "
                                                "be a rate (convert a condition with int(...))");
                 const dimension expected = eq.dim / second_dim;
                 if (!(t.dim == expected))
-                    eqs().fail(eq.rhs->offset, "the right-hand side of d" + eq.name + "/dt, " + rhs + ", has unit " +
+                    eqs().fail(expr::first_offset(eq.rhs), "the right-hand side of d" + eq.name + "/dt, " + rhs + ", has unit " +
                                                    detail::describe(t.dim) + ", but d" + eq.name + "/dt must have unit " +
                                                    detail::describe(expected) + " (the unit of " + eq.name + ", " +
                                                    detail::describe(eq.dim) + ", per second)");
             } else {
                 if ((eq.type == value_type::boolean) != (t.type == value_type::boolean))
-                    eqs().fail(eq.rhs->offset, "'" + eq.name + "' is declared " + std::string(to_string(eq.type)) +
+                    eqs().fail(expr::first_offset(eq.rhs), "'" + eq.name + "' is declared " + std::string(to_string(eq.type)) +
                                                    " but " + rhs + " is " +
                                                    (t.type == value_type::boolean ? "a condition" : "a number"));
                 if (!(t.dim == eq.dim))
-                    eqs().fail(eq.rhs->offset, "'" + eq.name + "' is declared with unit " + detail::describe(eq.dim) +
+                    eqs().fail(expr::first_offset(eq.rhs), "'" + eq.name + "' is declared with unit " + detail::describe(eq.dim) +
                                                    ", but " + rhs + " has unit " + detail::describe(t.dim));
                 if (!last_random_calls_.empty() && !eq.has_flag("constant over dt"))
-                    eqs().fail(eq.rhs->offset, "the subexpression '" + eq.name + "' calls " +
+                    eqs().fail(expr::first_offset(eq.rhs), "the subexpression '" + eq.name + "' calls " +
                                                    last_random_calls_.front() +
                                                    "(), which gives a new value at every call; add the flag "
                                                    "(constant over dt) so that it is drawn once per time step");
@@ -255,7 +255,7 @@ private:
                 if (!is_per_neuron(dep)) continue;
                 const auto& eq = *std::find_if(parsed_.equations.begin(), parsed_.equations.end(),
                                                [&](const auto& q) { return q.name == s.name; });
-                eqs().fail(eq.rhs->offset, "the subexpression '" + s.name + "' is (shared), one value for all "
+                eqs().fail(expr::first_offset(eq.rhs), "the subexpression '" + s.name + "' is (shared), one value for all "
                                            "neurons, but it uses '" + dep + "', which has a value per neuron");
             }
         }
@@ -358,9 +358,9 @@ private:
                                        ? dimension{}
                                        : it->second.type.dim;
         if (t.type == value_type::boolean && it->second.type.type != value_type::boolean)
-            source.fail(rhs->offset, "the reset gives '" + target + "' a condition; it needs a number");
+            source.fail(expr::first_offset(rhs), "the reset gives '" + target + "' a condition; it needs a number");
         if (!(t.dim == expected))
-            source.fail(rhs->offset, "the right-hand side of '" + text.substr(begin, end - begin) + "' has unit " +
+            source.fail(expr::first_offset(rhs), "the right-hand side of '" + text.substr(begin, end - begin) + "' has unit " +
                                          detail::describe(t.dim) + " but must have unit " + detail::describe(expected) +
                                          (expected == it->second.type.dim ? " (the unit of " + target + ")" : ""));
         return {target, *how, rhs};

@@ -47,6 +47,10 @@ CELLFIT_API bool is_comparison(op kind) noexcept;
 CELLFIT_API bool is_logical(op kind) noexcept;   // and, or, not
 CELLFIT_API bool is_binary(op kind) noexcept;
 
+// Where the expression's text starts (its leftmost token): binary nodes sit
+// at their operator, so errors about a whole expression point here instead.
+CELLFIT_API std::uint32_t first_offset(const ptr& e);
+
 // Same tree, ignoring source offsets.
 CELLFIT_API bool equal(const ptr& a, const ptr& b);
 
