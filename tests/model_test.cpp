@@ -169,3 +169,9 @@ TEST_CASE("shared values are one per group and cannot use per-neuron values", "[
     CHECK_THROWS_WITH(build_model(spec("dv/dt = -v/tau : volt\ntau = 10*ms + 0*v/(volt/ms) : second (shared)")),
                       Contains("is (shared)") && Contains("uses 'v'"));
 }
+
+TEST_CASE("a model name shadows a constant, with a warning", "[model]") {
+    const model m = build_model(spec("dv/dt = -v/tau : volt\ntau : second", {{"tau", "10*ms"}}));
+    REQUIRE(m.warnings.size() == 1);
+    CHECK_THAT(m.warnings[0], Contains("'tau' (10 ms) is not used") && Contains("parameter 'tau'"));
+}

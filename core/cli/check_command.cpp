@@ -118,7 +118,8 @@ nlohmann::json summary_json(const model& m, const std::string& file, const std::
     nlohmann::json j = {{"model", file},          {"state_variables", states}, {"parameters", params},
                         {"subexpressions", subexprs}, {"inputs", inputs},       {"timed_arrays", arrays},
                         {"constants", constants},  {"reset", reset},           {"stochastic", m.stochastic},
-                        {"random_functions", m.random_functions}, {"outputs", outputs}};
+                        {"random_functions", m.random_functions}, {"outputs", outputs},
+                        {"warnings", m.warnings}};
     j["threshold"] = m.threshold ? nlohmann::json(expr::to_string(*m.threshold)) : nlohmann::json(nullptr);
     j["refractory"] = m.refractory.type == refractoriness::kind::none ? nlohmann::json(nullptr)
                                                                         : nlohmann::json(refractory_text(m.refractory));
@@ -201,6 +202,7 @@ int run_check(const po::variables_map& vm, io& io) {
     }
 
     const model m = build_model(spec);
+    for (const auto& w : m.warnings) io.err << "cellfit check: warning: " << w << "\n";
     const auto outputs = values(vm, "output");
     for (const auto& name : outputs) {
         const model_variable* v = m.find(name);

@@ -56,6 +56,7 @@ public:
         check_threshold();
         check_reset();
         check_refractory();
+        warn_about_shadowed_constants();
         return std::move(m_);
     }
 
@@ -385,6 +386,15 @@ private:
                                *spec_.refractory + "' has unit " + detail::describe(t.dim) +
                                "; write e.g. 5*ms, a parameter with unit second, or a condition like v > -50*mV");
         }
+    }
+
+    // As in Brian, the model's own name wins over a constant of the same name.
+    void warn_about_shadowed_constants() {
+        for (const auto& c : m_.constants)
+            if (auto it = variables_.find(c.name); it != variables_.end())
+                m_.warnings.push_back("the constant '" + c.name + "' (" + format_quantity(c.value) +
+                                      ") is not used: the model's " + it->second.what + " '" + c.name +
+                                      "' has the same name and takes precedence");
     }
 
     const model_spec& spec_;

@@ -57,8 +57,8 @@ typed checker::check(const expr::ptr& e) {
         const auto close = closest_names(e->name, names_.known_names());
         fail(e, "unknown name '" + e->name + "'" +
                     (close.empty() ? "" : "; did you mean " + join_alternatives(close) + "?") +
-                    " Define it in the model (e.g. '" + e->name + " : volt'), or as a constant (--const " +
-                    e->name + "=...)");
+                    " Define it in the model (e.g. '" + e->name + " : volt'), as a constant (--const " +
+                    e->name + "=...), or as an input the fit supplies (--input " + e->name + ":UNIT)");
     }
     case op::negate: {
         typed a = check(e->args[0]);

@@ -82,6 +82,7 @@ public:
     refractoriness refractory;
     bool stochastic = false;      // uses xi: needs a stochastic integrator
     std::vector<std::string> random_functions;  // rand, randn where used
+    std::vector<std::string> warnings;          // accepted, but probably not meant
 
     // The variable (state, parameter, subexpression or input) of that name.
     const model_variable* find(std::string_view name) const;
