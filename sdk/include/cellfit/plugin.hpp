@@ -16,6 +16,7 @@
 #include <cellfit/abi.hpp>
 #include <cellfit/error.hpp>
 #include <cellfit/export.hpp>
+#include <cellfit/integrator.hpp>
 #include <cellfit/optimizer.hpp>
 #include <cellfit/options.hpp>
 #include <cellfit/plugin_info.hpp>
