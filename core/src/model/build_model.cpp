@@ -449,6 +449,43 @@ quantity evaluate_quantity(const std::string& text, const std::string& origin, c
     return {*t.value, t.dim};
 }
 
+expr::ptr parse_checked(const model& m, const std::string& text, const std::string& origin,
+                        const model_variable& target) {
+    const source_text source(origin, text);
+    const expr::ptr e = expr::parse(source);
+    auto variable = [&](const std::string& name) -> std::optional<symbol> {
+        if (const model_variable* v = m.find(name)) return symbol{{v->dim, v->type, std::nullopt}, "variable"};
+        if (m.refractory.type != refractoriness::kind::none) {
+            if (name == "lastspike") return symbol{{second_dim, value_type::floating, std::nullopt}, "variable"};
+            if (name == "not_refractory") return symbol{{dimension{}, value_type::boolean, std::nullopt}, "variable"};
+        }
+        return builtin_symbol(name, m.constants);
+    };
+    const detail::scope names{
+        variable,
+        [&](const std::string& name) -> std::optional<detail::timed_array_symbol> {
+            for (const auto& a : m.timed_arrays)
+                if (a.name == name) return detail::timed_array_symbol{a.dim};
+            return std::nullopt;
+        },
+        [&] {
+            std::vector<std::string> all;
+            for (const auto& v : m.states) all.push_back(v.name);
+            for (const auto& v : m.parameters) all.push_back(v.name);
+            for (const auto& v : m.subexpressions) all.push_back(v.name);
+            for (const auto& c : m.constants) all.push_back(c.name);
+            return all;
+        }};
+    detail::checker checker(source, names);
+    const typed t = checker.check(e);
+    if (t.type == value_type::boolean && target.type != value_type::boolean)
+        source.fail(0, "'" + text + "' is a condition, but " + target.name + " needs a number");
+    if (!(t.dim == target.dim))
+        source.fail(0, "'" + text + "' has unit " + detail::describe(t.dim) + ", but " + target.name + " has unit " +
+                           detail::describe(target.dim));
+    return e;
+}
+
 const std::vector<std::string>& known_methods() {
     static const std::vector<std::string> methods = {"exact", "euler", "rk2", "rk4", "heun",
                                                      "exponential_euler", "milstein", "linear", "independent"};

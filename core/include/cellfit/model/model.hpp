@@ -96,6 +96,11 @@ public:
 // column) for the first problem, or input_error for a bad constant or unit.
 CELLFIT_API model build_model(const model_spec& spec);
 
+// Parses an expression in the model's names (an initial value, say) and
+// checks that it has the unit of `target`. Throws model_error.
+CELLFIT_API expr::ptr parse_checked(const model& m, const std::string& text, const std::string& origin,
+                                    const model_variable& target);
+
 // Evaluates a constant quantity such as "10*ms" or "0.1*msiemens/cm**2",
 // which may use earlier constants. Throws model_error.
 CELLFIT_API quantity evaluate_quantity(const std::string& text, const std::string& origin,

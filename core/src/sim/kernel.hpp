@@ -1,0 +1,84 @@
+#pragma once
+
+// The interpreter's compiled form of the update programs: every value lives
+// in a slot (an array with one double per neuron), every instruction computes
+// one slot from others for a chunk of neurons at a time. The loops over the
+// chunk's lanes are simple enough for the compiler to vectorise.
+
+#include <cellfit/expr/ast.hpp>
+#include <cellfit/model/model.hpp>
+#include <cellfit/sim/simulation.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace cellfit::detail {
+
+enum class opcode : std::uint8_t {
+    copy, negate, add, subtract, multiply, divide, power, modulo,
+    less, less_equal, greater, greater_equal, equal, not_equal,
+    logical_and, logical_or, logical_not,
+    function1, clip, where, lookup,
+};
+
+struct instruction {
+    opcode op = opcode::copy;
+    std::uint32_t dst = 0, a = 0, b = 0, c = 0;
+    double (*function)(double) = nullptr;
+    std::uint32_t table = 0;
+};
+
+struct kernel_program {
+    std::vector<instruction> code;
+};
+
+// A table as the kernel reads it: which row each neuron uses.
+struct kernel_lookup {
+    const lookup_table* table = nullptr;
+    std::vector<std::size_t> row_of_neuron;
+};
+
+// Compiles expressions into instructions over slots.
+class kernel_compiler {
+public:
+    // resolve: the slot of a name (variables, temporaries, t, dt, i, N), or -1.
+    kernel_compiler(std::function<int(const std::string&)> resolve, const model& m,
+                    std::function<int(const std::string&)> lookup_index);
+
+    // Emits code computing e; returns its slot. Intermediate slots are reused.
+    std::uint32_t compile(const expr::ptr& e, kernel_program& program);
+    // Emits code for `target_slot = e`.
+    void assign(std::uint32_t target_slot, const expr::ptr& e, kernel_program& program);
+
+    std::uint32_t new_slot();
+    std::uint32_t slot_count() const noexcept { return next_slot_; }
+    // Slots holding constants, with their values: filled once.
+    const std::vector<std::pair<std::uint32_t, double>>& constants() const noexcept { return constants_; }
+    void release(std::uint32_t slot);
+
+private:
+    std::uint32_t constant(double value);
+
+    std::function<int(const std::string&)> resolve_;
+    const model& model_;
+    std::function<int(const std::string&)> lookup_index_;
+    std::uint32_t next_slot_ = 0;
+    std::vector<std::uint32_t> free_;
+    std::vector<bool> is_intermediate_;
+    std::vector<std::pair<std::uint32_t, double>> constants_;
+};
+
+// Runs a program for lanes [0, width) of the chunk starting at neuron `first`.
+struct kernel_memory {
+    double* data = nullptr;       // slot s, neuron n: data[s * stride + n]
+    std::size_t stride = 0;
+    double dt = 0;
+    const std::vector<kernel_lookup>* lookups = nullptr;
+};
+
+void run_program(const kernel_program& program, const kernel_memory& memory, std::size_t first, std::size_t width);
+
+} // namespace cellfit::detail

@@ -1,0 +1,440 @@
+// The simulation loop: Brian's step schedule (constant-over-dt values, record,
+// refractoriness, state update, threshold, reset) over chunks of neurons,
+// blocks of steps streamed to a consumer, threads over neuron ranges.
+
+#include "kernel.hpp"
+
+#include <cellfit/error.hpp>
+#include <cellfit/expr/printer.hpp>
+#include <cellfit/expr/transform.hpp>
+#include <cellfit/integrator.hpp>
+#include <cellfit/registry.hpp>
+#include <cellfit/sim/simulation.hpp>
+#include <cellfit/suggest.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <thread>
+
+namespace cellfit {
+
+simulation_consumer::~simulation_consumer() = default;
+
+namespace {
+
+using namespace cellfit::detail;
+using expr::ptr;
+
+constexpr std::size_t lanes = 32;  // neurons per chunk
+
+ptr call_lookup(const std::string& name) { return expr::call(name, {expr::name("t"), expr::name("i")}); }
+
+} // namespace
+
+struct simulator::state {
+    const model& m;
+    simulation_setup setup;
+    std::string method;
+    std::size_t padded = 0;  // neurons rounded up to whole chunks
+    std::vector<double> memory;
+    std::vector<kernel_lookup> lookups;
+    std::vector<std::string> lookup_names;
+    std::map<std::string, std::uint32_t> slots;  // named slots
+    std::uint32_t slot_t = 0, slot_cond = 0, slot_not_refractory = 0, slot_lastspike = 0;
+    std::vector<std::uint32_t> record_slots;
+    std::vector<std::uint32_t> state_slots;
+    kernel_program constant_over_dt, record, refractory, update, threshold;
+    std::vector<kernel_program> reset;  // one per statement, written where cond
+    std::vector<std::uint32_t> reset_targets;
+    bool has_refractory = false;
+    std::vector<std::pair<std::string, ptr>> expanded;  // subexpressions, expanded
+
+    state(const model& model, const simulation_setup& s) : m(model), setup(s) {}
+
+    double* slot(std::uint32_t s) { return memory.data() + s * padded; }
+
+    // Subexpressions replaced by their definitions (except constant over dt)
+    // and inputs by lookups at time t.
+    ptr expand(const ptr& e) const {
+        ptr out = expr::substitute(e, expanded);
+        std::vector<std::pair<std::string, ptr>> inputs;
+        for (const auto& v : m.inputs) inputs.emplace_back(v.name, call_lookup(v.name));
+        return expr::substitute(out, inputs);
+    }
+};
+
+namespace {
+
+void check_setup(const model& m, const simulation_setup& s) {
+    if (!(s.dt > 0) || !std::isfinite(s.dt)) throw input_error("dt must be a positive duration");
+    if (s.n_steps == 0) throw input_error("nothing to simulate: the duration is 0 steps");
+    if (s.n_neurons == 0) throw input_error("the number of neurons must be at least 1");
+    if (s.n_traces == 0 || s.n_neurons % s.n_traces != 0)
+        throw input_error("the number of neurons (" + std::to_string(s.n_neurons) +
+                          ") must be a multiple of the number of traces (" + std::to_string(s.n_traces) + ")");
+    if (m.stochastic)
+        throw input_error("the model uses xi (white noise); cellfit cannot integrate stochastic equations yet");
+    if (!m.random_functions.empty())
+        throw input_error("the model calls " + m.random_functions.front() + "(); random functions are not supported in "
+                                                                            "simulations yet");
+    for (const auto& [name, values] : s.parameters) {
+        const auto* v = m.find(name);
+        const bool is_parameter = std::any_of(m.parameters.begin(), m.parameters.end(),
+                                              [&](const auto& p) { return p.name == name; });
+        if (!v || !is_parameter) {
+            std::vector<std::string> names;
+            for (const auto& p : m.parameters) names.push_back(p.name);
+            throw input_error("'" + name + "' is not a parameter of the model; parameters: " +
+                              (names.empty() ? std::string("none") : join_alternatives(names, ", ")));
+        }
+        if (values.size() != 1 && values.size() != s.n_neurons)
+            throw input_error("parameter " + name + " has " + std::to_string(values.size()) +
+                              " values; give one for all neurons or one per neuron (" + std::to_string(s.n_neurons) + ")");
+    }
+    for (const auto& v : m.inputs)
+        if (!s.lookups.count(v.name)) throw input_error("the model's input '" + v.name + "' has no values (--input " + v.name + "=FILE.csv:UNIT)");
+    for (const auto& v : m.timed_arrays)
+        if (!s.lookups.count(v.name))
+            throw input_error("the timed array '" + v.name + "' has no values (--timed-array " + v.name + "=FILE.csv:UNIT)");
+    for (const auto& [name, table] : s.lookups) {
+        if (table.rows == 0 || table.steps == 0 || table.values.size() != table.rows * table.steps)
+            throw input_error("the values of '" + name + "' are empty or not a full rows x steps table");
+        if (table.rows != s.n_neurons && table.rows != s.n_traces && table.rows != 1)
+            throw input_error("'" + name + "' has " + std::to_string(table.rows) + " rows; it needs one per neuron (" +
+                              std::to_string(s.n_neurons) + ") or one per trace (" + std::to_string(s.n_traces) + ")");
+    }
+}
+
+std::shared_ptr<integrator> choose_integrator(const model& m, const ode_system& system, const std::string& method,
+                                              const plugin_registry& registry, std::string& chosen) {
+    if (system.odes.empty()) {
+        chosen = "none";
+        return nullptr;
+    }
+    if (!method.empty()) {
+        auto integ = registry.create<integrator>(method);
+        const std::string problem = integ->cannot_integrate(system);
+        if (!problem.empty()) {
+            std::vector<std::string> able;
+            for (const auto* p : registry.plugins(plugin_kind::integrator)) {
+                auto other = registry.create<integrator>(p->info.name);
+                if (other->cannot_integrate(system).empty()) able.push_back(p->info.name);
+            }
+            throw input_error("the method " + method + " cannot integrate this model: " + problem + ". Methods that can: " +
+                              (able.empty() ? std::string("none") : join_alternatives(able, ", ")));
+        }
+        chosen = method;
+        return integ;
+    }
+    (void)m;
+    for (const char* name : {"exact", "euler", "heun"}) {
+        if (!registry.find(plugin_kind::integrator, name)) continue;
+        auto integ = registry.create<integrator>(name);
+        if (integ->cannot_integrate(system).empty()) {
+            chosen = name;
+            return integ;
+        }
+    }
+    throw input_error("no integrator can integrate this model (tried exact, euler and heun); are the integrator plugins "
+                      "installed? See `cellfit plugins --kind integrator`");
+}
+
+} // namespace
+
+simulator::simulator(const model& m, const simulation_setup& setup, const plugin_registry& registry)
+    : state_(std::make_unique<state>(m, setup)) {
+    state& s = *state_;
+    check_setup(m, setup);
+    s.has_refractory = m.refractory.type != refractoriness::kind::none;
+    s.padded = (setup.n_neurons + lanes - 1) / lanes * lanes;
+
+    for (const auto& sub : m.subexpressions)
+        if (!sub.constant_over_dt) s.expanded.emplace_back(sub.name, expr::substitute(sub.rhs, s.expanded));
+
+    // The ODE system the integrator sees.
+    ode_system system;
+    for (const auto& st : m.states) {
+        ptr rhs = s.expand(st.rhs_substituted);
+        if (st.unless_refractory && s.has_refractory)
+            rhs = expr::binary(expr::op::multiply, expr::call("int", {expr::name("not_refractory")}), rhs);
+        system.odes.push_back({st.name, rhs});
+    }
+    const auto integ = choose_integrator(m, system, setup.method, registry, s.method);
+    std::vector<update_statement> program = integ ? integ->integrate(system) : std::vector<update_statement>{};
+
+    // Named slots: state, parameters, constant-over-dt values, refractory
+    // variables, t, dt, i, N, and the integrator's temporaries.
+    kernel_compiler compiler(
+        [&s](const std::string& name) {
+            auto it = s.slots.find(name);
+            return it == s.slots.end() ? -1 : static_cast<int>(it->second);
+        },
+        m,
+        [&s](const std::string& name) {
+            auto it = std::find(s.lookup_names.begin(), s.lookup_names.end(), name);
+            return it == s.lookup_names.end() ? -1 : static_cast<int>(it - s.lookup_names.begin());
+        });
+    auto named = [&](const std::string& name) {
+        const auto slot = compiler.new_slot();
+        s.slots[name] = slot;
+        return slot;
+    };
+    for (const auto& st : m.states) s.state_slots.push_back(named(st.name));
+    for (const auto& p : m.parameters) named(p.name);
+    for (const auto& sub : m.subexpressions)
+        if (sub.constant_over_dt) named(sub.name);
+    s.slot_t = named("t");
+    const auto slot_dt = named("dt");
+    const auto slot_i = named("i");
+    const auto slot_N = named("N");
+    s.slot_not_refractory = named("not_refractory");
+    s.slot_lastspike = named("lastspike");
+    s.slot_cond = named("_cond");
+    for (const auto& st : program)
+        if (!s.slots.count(st.target)) named(st.target);
+    for (const auto& [name, table] : setup.lookups) {
+        s.lookup_names.push_back(name);
+        kernel_lookup l{&setup.lookups.at(name), std::vector<std::size_t>(s.padded, 0)};
+        for (std::size_t n = 0; n < setup.n_neurons; ++n)
+            l.row_of_neuron[n] = table.rows == setup.n_neurons ? n : table.rows == 1 ? 0 : n % setup.n_traces;
+        s.lookups.push_back(std::move(l));
+    }
+    s.lookups.shrink_to_fit();
+
+    // 1. Constant over dt subexpressions, in dependency order.
+    for (const auto& sub : m.subexpressions)
+        if (sub.constant_over_dt) compiler.assign(s.slots.at(sub.name), s.expand(sub.rhs), s.constant_over_dt);
+    // 2. Recorded variables.
+    for (const auto& name : setup.record) {
+        if (s.slots.count(name) && !name.starts_with("_")) {
+            s.record_slots.push_back(s.slots.at(name));
+            continue;
+        }
+        auto sub = std::find_if(m.subexpressions.begin(), m.subexpressions.end(), [&](const auto& x) { return x.name == name; });
+        auto input = std::find_if(m.inputs.begin(), m.inputs.end(), [&](const auto& x) { return x.name == name; });
+        if (sub == m.subexpressions.end() && input == m.inputs.end()) {
+            std::vector<std::string> names;
+            for (const auto& st : m.states) names.push_back(st.name);
+            for (const auto& x : m.subexpressions) names.push_back(x.name);
+            throw input_error("cannot record '" + name + "': not a variable of the model; choose from " +
+                              join_alternatives(names, ", "));
+        }
+        const auto slot = compiler.new_slot();
+        compiler.assign(slot, sub != m.subexpressions.end() ? s.expand(sub->rhs) : call_lookup(name), s.record);
+        s.record_slots.push_back(slot);
+    }
+    // 3. Refractoriness, on the state at the start of the step.
+    const ptr t = expr::name("t"), dt = expr::name("dt");
+    auto timestep = [&](const ptr& x) {  // Brian's int64((x + 1e-3*dt)/dt)
+        return expr::call("int", {expr::binary(expr::op::divide,
+                                               expr::binary(expr::op::add, x, expr::binary(expr::op::multiply, expr::number(1e-3), dt)),
+                                               dt)});
+    };
+    const ptr since_spike = timestep(expr::binary(expr::op::subtract, t, expr::name("lastspike")));
+    switch (m.refractory.type) {
+    case refractoriness::kind::none: break;
+    case refractoriness::kind::duration: {
+        // Brian passes a fixed period through "%f": rounded to 1 us.
+        const double period = std::round(m.refractory.seconds * 1e6) / 1e6;
+        compiler.assign(s.slot_not_refractory,
+                        expr::binary(expr::op::greater_equal, since_spike, timestep(expr::number(period))), s.refractory);
+        break;
+    }
+    case refractoriness::kind::duration_expression:
+        compiler.assign(s.slot_not_refractory,
+                        expr::binary(expr::op::greater_equal, since_spike, timestep(s.expand(m.refractory.expression))),
+                        s.refractory);
+        break;
+    case refractoriness::kind::condition:
+        compiler.assign(s.slot_not_refractory,
+                        expr::binary(expr::op::logical_or, expr::name("not_refractory"),
+                                     expr::unary(expr::op::logical_not, s.expand(m.refractory.expression))),
+                        s.refractory);
+        break;
+    }
+    // 4. The state update; (unless refractory) variables keep their value while refractory.
+    for (const auto& st : program) {
+        ptr value = st.value;
+        const auto var = std::find_if(m.states.begin(), m.states.end(), [&](const auto& x) { return x.name == st.target; });
+        if (var != m.states.end() && var->unless_refractory && s.has_refractory)
+            value = expr::call("__where", {expr::name("not_refractory"), value, expr::name(st.target)});
+        compiler.assign(s.slots.at(st.target), value, s.update);
+    }
+    // 5. Threshold, on the updated state.
+    if (m.threshold) {
+        ptr cond = s.expand(*m.threshold);
+        if (s.has_refractory) cond = expr::binary(expr::op::logical_and, cond, expr::name("not_refractory"));
+        compiler.assign(s.slot_cond, cond, s.threshold);
+    }
+    // 6. Reset statements, each written only where the neuron spiked.
+    for (const auto& r : m.reset) {
+        const ptr target = expr::name(r.target);
+        ptr value = s.expand(r.rhs);
+        switch (r.how) {
+        case assignment::set: break;
+        case assignment::add: value = expr::binary(expr::op::add, target, value); break;
+        case assignment::subtract: value = expr::binary(expr::op::subtract, target, value); break;
+        case assignment::multiply: value = expr::binary(expr::op::multiply, target, value); break;
+        case assignment::divide: value = expr::binary(expr::op::divide, target, value); break;
+        }
+        kernel_program p;
+        const auto slot = s.slots.at(r.target);
+        compiler.assign(slot, expr::call("__where", {expr::name("_cond"), value, target}), p);
+        s.reset.push_back(std::move(p));
+    }
+
+    // Memory: every slot, one value per (padded) neuron.
+    s.memory.assign(static_cast<std::size_t>(compiler.slot_count()) * s.padded, 0.0);
+    for (const auto& [slot, value] : compiler.constants()) std::fill_n(s.slot(slot), s.padded, value);
+    std::fill_n(s.slot(slot_dt), s.padded, setup.dt);
+    std::fill_n(s.slot(slot_N), s.padded, static_cast<double>(setup.n_neurons));
+    for (std::size_t n = 0; n < s.padded; ++n) s.slot(slot_i)[n] = static_cast<double>(n);
+    std::fill_n(s.slot(s.slot_not_refractory), s.padded, 1.0);
+    std::fill_n(s.slot(s.slot_lastspike), s.padded, -1e4);
+    for (const auto& [name, values] : setup.parameters) {
+        double* p = s.slot(s.slots.at(name));
+        for (std::size_t n = 0; n < setup.n_neurons; ++n) p[n] = values.size() == 1 ? values[0] : values[n];
+    }
+    // Initial values, in order, each neuron on its own (t = 0).
+    for (const auto& [name, texts] : setup.initial_values) {
+        const model_variable* target = m.find(name);
+        const bool is_state = std::any_of(m.states.begin(), m.states.end(), [&](const auto& x) { return x.name == name; });
+        if (!target || !is_state) {
+            std::vector<std::string> names;
+            for (const auto& st : m.states) names.push_back(st.name);
+            throw input_error("cannot set the initial value of '" + name + "': the state variables are " +
+                              join_alternatives(names, ", "));
+        }
+        if (texts.size() != 1 && texts.size() != setup.n_neurons)
+            throw input_error("the initial value of " + name + " has " + std::to_string(texts.size()) +
+                              " expressions; give one for all neurons or one per neuron");
+        std::vector<ptr> parsed;
+        for (std::size_t k = 0; k < texts.size(); ++k)
+            parsed.push_back(s.expand(parse_checked(m, texts[k], "--init " + name, *target)));
+        double* out = s.slot(s.slots.at(name));
+        for (std::size_t n = 0; n < setup.n_neurons; ++n) {
+            const ptr& e = parsed.size() == 1 ? parsed[0] : parsed[n];
+            out[n] = expr::evaluate(e, [&](const std::string& id) -> double {
+                if (id == "t") return 0.0;
+                auto it = s.slots.find(id);
+                if (it != s.slots.end()) return s.slot(it->second)[n];
+                for (const auto& c : m.constants)
+                    if (c.name == id) return c.value.value;
+                if (const unit_definition* u = find_unit(id)) return u->value.value;
+                throw input_error("the initial value of " + name + " cannot use '" + id + "'");
+            });
+        }
+    }
+}
+
+simulator::~simulator() = default;
+simulator::simulator(simulator&&) noexcept = default;
+
+const std::string& simulator::method() const noexcept { return state_->method; }
+
+simulation_summary simulator::run(simulation_consumer& consumer) {
+    state& s = *state_;
+    const simulation_setup& setup = s.setup;
+    const std::size_t n_neurons = setup.n_neurons;
+    const std::size_t n_chunks = s.padded / lanes;
+    const unsigned n_threads = std::max(1u, std::min<unsigned>(setup.threads, static_cast<unsigned>(n_chunks)));
+    const kernel_memory memory{s.memory.data(), s.padded, setup.dt, &s.lookups};
+    const std::size_t block = std::max<std::size_t>(1, setup.block_steps);
+    std::vector<std::vector<double>> buffers(s.record_slots.size(), std::vector<double>(n_neurons * block));
+    std::vector<std::vector<std::pair<std::size_t, std::size_t>>> thread_spikes(n_threads);  // (step, neuron)
+    simulation_summary summary;
+    summary.method = s.method;
+    summary.diverged.assign(n_neurons, false);
+
+    for (std::size_t k0 = 0; k0 < setup.n_steps; k0 += block) {
+        const std::size_t k1 = std::min(setup.n_steps, k0 + block);
+        const std::size_t len = k1 - k0;
+        auto work = [&](unsigned thread) {
+            auto& spikes = thread_spikes[thread];
+            for (std::size_t chunk = thread; chunk < n_chunks; chunk += n_threads) {
+                const std::size_t first = chunk * lanes;
+                double* t = s.slot(s.slot_t) + first;
+                const double* cond = s.slot(s.slot_cond) + first;
+                for (std::size_t k = k0; k < k1; ++k) {
+                    std::fill_n(t, lanes, static_cast<double>(k) * setup.dt);
+                    run_program(s.constant_over_dt, memory, first, lanes);
+                    run_program(s.record, memory, first, lanes);
+                    for (std::size_t r = 0; r < s.record_slots.size(); ++r) {
+                        const double* v = s.slot(s.record_slots[r]) + first;
+                        for (std::size_t l = 0; l < lanes && first + l < n_neurons; ++l)
+                            buffers[r][(first + l) * len + (k - k0)] = v[l];
+                    }
+                    run_program(s.refractory, memory, first, lanes);
+                    run_program(s.update, memory, first, lanes);
+                    if (!s.threshold.code.empty()) {
+                        run_program(s.threshold, memory, first, lanes);
+                        bool any = false;
+                        for (std::size_t l = 0; l < lanes && first + l < n_neurons; ++l)
+                            if (cond[l] != 0) {
+                                any = true;
+                                spikes.emplace_back(k, first + l);
+                                s.slot(s.slot_not_refractory)[first + l] = 0;
+                                s.slot(s.slot_lastspike)[first + l] = t[l];
+                            }
+                        if (any)
+                            for (const auto& p : s.reset) run_program(p, memory, first, lanes);
+                    }
+                }
+            }
+        };
+        if (n_threads == 1) {
+            work(0);
+        } else {
+            std::vector<std::thread> threads;
+            for (unsigned th = 0; th < n_threads; ++th) threads.emplace_back(work, th);
+            for (auto& th : threads) th.join();
+        }
+        std::vector<const double*> views;
+        for (auto& b : buffers) views.push_back(b.data());
+        consumer.block(k0, len, views);
+        std::vector<std::pair<std::size_t, std::size_t>> spikes;
+        for (auto& ts : thread_spikes) {
+            spikes.insert(spikes.end(), ts.begin(), ts.end());
+            ts.clear();
+        }
+        std::sort(spikes.begin(), spikes.end());
+        for (const auto& [step, neuron] : spikes) consumer.spike(neuron, step);
+        // A neuron whose state is no longer finite is flagged and runs on.
+        for (auto slot : s.state_slots) {
+            const double* v = s.slot(slot);
+            for (std::size_t n = 0; n < n_neurons; ++n)
+                if (!std::isfinite(v[n])) summary.diverged[n] = true;
+        }
+    }
+    for (std::size_t k = 0; k < s.m.states.size(); ++k)
+        summary.final_state[s.m.states[k].name].assign(s.slot(s.state_slots[k]), s.slot(s.state_slots[k]) + n_neurons);
+    if (s.has_refractory) {
+        summary.final_state["lastspike"].assign(s.slot(s.slot_lastspike), s.slot(s.slot_lastspike) + n_neurons);
+        summary.final_state["not_refractory"].assign(s.slot(s.slot_not_refractory),
+                                                     s.slot(s.slot_not_refractory) + n_neurons);
+    }
+    return summary;
+}
+
+recorded_simulation simulate(const model& m, const simulation_setup& setup, const plugin_registry& registry) {
+    struct recorder final : simulation_consumer {
+        recorded_simulation& out;
+        std::size_t n_neurons, n_steps;
+        recorder(recorded_simulation& o, std::size_t n, std::size_t steps) : out(o), n_neurons(n), n_steps(steps) {}
+        void block(std::size_t first, std::size_t len, const std::vector<const double*>& values) override {
+            for (std::size_t r = 0; r < values.size(); ++r)
+                for (std::size_t n = 0; n < n_neurons; ++n)
+                    std::copy_n(values[r] + n * len, len, out.values[r].begin() + static_cast<std::ptrdiff_t>(n * n_steps + first));
+        }
+        void spike(std::size_t neuron, std::size_t step) override { out.spike_steps[neuron].push_back(step); }
+    };
+    simulator sim(m, setup, registry);
+    recorded_simulation result;
+    result.values.assign(setup.record.size(), std::vector<double>(setup.n_neurons * setup.n_steps));
+    result.spike_steps.resize(setup.n_neurons);
+    recorder r(result, setup.n_neurons, setup.n_steps);
+    result.summary = sim.run(r);
+    return result;
+}
+
+} // namespace cellfit

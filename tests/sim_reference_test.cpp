@@ -1,0 +1,123 @@
+// Every reference case simulated and compared with Brian 2's own output:
+// traces, spike steps and final state.
+
+#include "reference.hpp"
+#include "test_support.hpp"
+
+#include <cellfit/registry.hpp>
+#include <cellfit/sim/simulation.hpp>
+
+#include <cmath>
+#include <sstream>
+
+using namespace cellfit;
+
+namespace {
+
+// Rows of comma-separated numbers; an empty line is an empty row.
+std::vector<std::vector<double>> read_csv(const std::filesystem::path& file) {
+    std::ifstream in(file);
+    REQUIRE(in);
+    std::vector<std::vector<double>> rows;
+    std::string line;
+    while (std::getline(in, line)) {
+        std::vector<double> row;
+        std::stringstream cells(line);
+        std::string cell;
+        while (std::getline(cells, cell, ','))
+            if (!cell.empty()) row.push_back(std::stod(cell));
+        rows.push_back(std::move(row));
+    }
+    return rows;
+}
+
+std::vector<std::string> strings_of(const nlohmann::json& value) {
+    if (value.is_array()) return value.get<std::vector<std::string>>();
+    return {value.get<std::string>()};
+}
+
+const plugin_registry& builtin_registry() {
+    static const plugin_registry registry = [] {
+        plugin_registry r;
+        r.load_directory(test::builtin_plugins, true);
+        return r;
+    }();
+    return registry;
+}
+
+} // namespace
+
+// The simulation setup of a reference case, from its model.json.
+simulation_setup setup_of_case(const std::filesystem::path& dir, const nlohmann::json& m) {
+    simulation_setup setup;
+    if (!m.at("method").is_null()) setup.method = m.at("method").get<std::string>();
+    setup.dt = m.at("dt_seconds").get<double>();
+    setup.n_steps = m.at("n_steps").get<std::size_t>();
+    setup.n_neurons = m.at("n_neurons").get<std::size_t>();
+    setup.n_traces = setup.n_neurons;
+    for (const auto& [name, si] : m.at("params_si").items())
+        setup.parameters[name] = si.at("value").get<std::vector<double>>();
+    for (const auto& [name, value] : m.at("init").items()) setup.initial_values.emplace_back(name, strings_of(value));
+    if (!m.at("input_var").is_null()) {
+        const auto rows = read_csv(dir / "input.csv");
+        lookup_table table{rows.size(), rows.at(0).size(), {}};
+        for (const auto& row : rows) table.values.insert(table.values.end(), row.begin(), row.end());
+        setup.lookups[m.at("input_wiring").at("function").get<std::string>()] = std::move(table);
+    }
+    setup.record = m.at("record").get<std::vector<std::string>>();
+    return setup;
+}
+
+TEST_CASE("every reference case matches Brian 2: traces, spikes, final state", "[reference][simulation]") {
+    for (const auto& dir : test::reference_cases()) {
+        const std::string name = dir.filename().string();
+        INFO("case " << name);
+        const auto m_json = test::read_json(dir / "model.json");
+        const model m = build_model(test::spec_of_case(m_json, name));
+        simulation_setup setup = setup_of_case(dir, m_json);
+        recorded_simulation result;
+        try {
+            result = simulate(m, setup, builtin_registry());
+        } catch (const std::exception& e) {
+            FAIL("simulation failed: " << e.what());
+        }
+        CHECK(result.summary.method == m_json.at("method_chosen_by_brian2").get<std::string>());
+        const double tolerance = 1e-7;  // of the range; measured: at most 3e-12 (HH exponential Euler)
+
+        for (std::size_t r = 0; r < setup.record.size(); ++r) {
+            const std::string& var = setup.record[r];
+            INFO("variable " << var);
+            const auto brian = read_csv(dir / ("out_" + var + ".csv"));
+            REQUIRE(brian.size() == setup.n_neurons);
+            double lo = INFINITY, hi = -INFINITY, worst = 0;
+            for (const auto& row : brian)
+                for (double x : row) lo = std::min(lo, x), hi = std::max(hi, x);
+            const double range = std::max(hi - lo, 1e-300);
+            for (std::size_t n = 0; n < setup.n_neurons; ++n) {
+                REQUIRE(brian[n].size() == setup.n_steps);
+                for (std::size_t k = 0; k < setup.n_steps; ++k)
+                    worst = std::max(worst, std::abs(result.values[r][n * setup.n_steps + k] - brian[n][k]) / range);
+            }
+            INFO("worst deviation " << worst << " of the range");
+            CHECK(worst <= tolerance);
+        }
+        if (std::filesystem::exists(dir / "spike_steps.csv") && !m_json.at("threshold").is_null()) {
+            const auto brian = read_csv(dir / "spike_steps.csv");
+            for (std::size_t n = 0; n < setup.n_neurons; ++n) {
+                INFO("spikes of neuron " << n);
+                std::vector<std::size_t> expected;
+                for (double s : brian.at(n)) expected.push_back(static_cast<std::size_t>(s));
+                CHECK(result.spike_steps[n] == expected);
+            }
+        }
+        const auto final_state = test::read_json(dir / "final_state.json").at("values");
+        for (const auto& [var, values] : result.summary.final_state) {
+            if (!final_state.contains(var) || var == "not_refractory") continue;
+            INFO("final " << var);
+            const auto expected = final_state.at(var).get<std::vector<double>>();
+            for (std::size_t n = 0; n < setup.n_neurons; ++n)
+                CHECK(values[n] == Approx(expected[n]).epsilon(1e-6).margin(1e-9 * (std::abs(expected[n]) + 1e-3)));
+        }
+        for (std::size_t n = 0; n < setup.n_neurons; ++n) CHECK_FALSE(result.summary.diverged[n]);
+    }
+}
