@@ -1,4 +1,5 @@
 #include "check_command.hpp"
+#include "model_options.hpp"
 
 #include <cellfit/expr/printer.hpp>
 #include <cellfit/model/model.hpp>
@@ -12,33 +13,6 @@
 namespace cellfit::cli {
 
 namespace {
-
-std::string read_model_file(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) throw input_error("cannot read the model file " + path + " (--model)");
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-std::vector<std::string> values(const po::variables_map& vm, const char* name) {
-    return vm.count(name) ? vm[name].as<std::vector<std::string>>() : std::vector<std::string>{};
-}
-
-// "NAME<sep>VALUE" as given to --const (=), --input and --timed-array (:).
-std::pair<std::string, std::string> split_flag(const std::string& flag, const std::string& text, char separator,
-                                               const char* example) {
-    const auto at = text.find(separator);
-    if (at == std::string::npos || at == 0 || at + 1 == text.size())
-        throw usage_error("--" + flag + " " + text + ": expected NAME" + separator + "VALUE, e.g. --" + flag + " " +
-                          example);
-    auto trim = [](std::string s) {
-        s.erase(0, s.find_first_not_of(" \t"));
-        s.erase(s.find_last_not_of(" \t") + 1);
-        return s;
-    };
-    return {trim(text.substr(0, at)), trim(text.substr(at + 1))};
-}
 
 std::string unit_text(const model_variable& v) {
     if (v.type != value_type::floating) return std::string(to_string(v.type));
@@ -176,30 +150,12 @@ void print_summary(std::ostream& out, const model& m, const std::string& file, c
 }
 
 int run_check(const po::variables_map& vm, io& io) {
-    if (!vm.count("model")) throw usage_error("--model FILE is required");
-    const std::string file = vm["model"].as<std::string>();
-    model_spec spec;
-    spec.equations = read_model_file(file);
-    spec.origin = file;
-    if (vm.count("threshold")) spec.threshold = vm["threshold"].as<std::string>();
-    if (vm.count("reset")) spec.reset = vm["reset"].as<std::string>();
-    if (vm.count("refractory")) spec.refractory = vm["refractory"].as<std::string>();
-    for (const auto& c : values(vm, "const")) spec.constants.push_back(split_flag("const", c, '=', "tau=10*ms"));
+    model_spec spec = read_model_spec(vm);
+    const std::string& file = spec.origin;
     for (const auto& c : values(vm, "input")) spec.inputs.push_back(split_flag("input", c, ':', "I:amp"));
     for (const auto& c : values(vm, "timed-array"))
         spec.timed_arrays.push_back(split_flag("timed-array", c, ':', "I_in:amp"));
-
-    std::string method;
-    if (vm.count("method")) {
-        method = vm["method"].as<std::string>();
-        const auto& known = known_methods();
-        if (std::find(known.begin(), known.end(), method) == known.end()) {
-            const auto close = closest_names(method, known);
-            throw usage_error("--method " + method + " is not an integration method" +
-                              (close.empty() ? "" : " (did you mean '" + close.front() + "'?)") + "; known: " +
-                              join_alternatives(known, ", "));
-        }
-    }
+    const std::string method = read_method(vm);
 
     const model m = build_model(spec);
     for (const auto& w : m.warnings) io.err << "cellfit check: warning: " << w << "\n";
@@ -234,17 +190,8 @@ command check_command() {
         "                     [--const NAME=QUANTITY]... [--input VAR:UNIT]... [--timed-array NAME:UNIT]...\n"
         "                     [--output VAR]... [--json]",
         [](po::options_description& options) {
+            add_model_options(options);
             options.add_options()
-                ("model", po::value<std::string>()->value_name("FILE"), "the equations, in Brian 2 syntax")
-                ("threshold", po::value<std::string>()->value_name("EXPR"), "spike condition, e.g. 'v > -50*mV'")
-                ("reset", po::value<std::string>()->value_name("CODE"),
-                 "statements run after a spike, one per line or ';'-separated, e.g. 'v = Vr; w += b'")
-                ("refractory", po::value<std::string>()->value_name("R"),
-                 "a duration (5*ms), an expression giving one (tau_ref), or a condition (v > -40*mV)")
-                ("method", po::value<std::string>()->value_name("NAME"),
-                 "integration method: exact, euler, rk2, rk4, heun, exponential_euler")
-                ("const", po::value<std::vector<std::string>>()->value_name("NAME=QUANTITY"),
-                 "a constant the model uses, e.g. tau=10*ms (repeatable; may use earlier ones)")
                 ("input", po::value<std::vector<std::string>>()->value_name("VAR:UNIT"),
                  "a variable the fit supplies per trace and step, e.g. I:amp (repeatable)")
                 ("timed-array", po::value<std::vector<std::string>>()->value_name("NAME:UNIT"),

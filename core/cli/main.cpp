@@ -4,6 +4,7 @@
 #include "check_command.hpp"
 #include "command_line.hpp"
 #include "plugins_command.hpp"
+#include "simulate_command.hpp"
 
 #include <cellfit/abi.hpp>
 #include <cellfit/suggest.hpp>
@@ -23,6 +24,7 @@ std::vector<cli::command> make_commands() {
     std::vector<cli::command> commands;
     commands.push_back(cli::check_command());
     commands.push_back(cli::plugins_command());
+    commands.push_back(cli::simulate_command());
     return commands;
 }
 

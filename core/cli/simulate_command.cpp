@@ -1,0 +1,216 @@
+#include "simulate_command.hpp"
+#include "model_options.hpp"
+#include "plugins_command.hpp"
+
+#include <cellfit/io/csv.hpp>
+#include <cellfit/sim/simulation.hpp>
+#include <cellfit/suggest.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <ostream>
+
+namespace cellfit::cli {
+
+namespace {
+
+// "VAR=FILE.csv:UNIT" -> name, file, unit (the unit after the last ':').
+struct table_flag {
+    std::string name, file, unit;
+};
+
+table_flag split_table_flag(const std::string& flag, const std::string& text) {
+    const auto [name, rest] = split_flag(flag, text, '=', "I=input.csv:nA");
+    const auto colon = rest.rfind(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == rest.size())
+        throw usage_error("--" + flag + " " + text + ": expected NAME=FILE.csv:UNIT, e.g. --" + flag + " I=input.csv:nA");
+    return {name, rest.substr(0, colon), rest.substr(colon + 1)};
+}
+
+// Splits at commas outside parentheses: "a, clip(x, 0, 1)" -> {"a", "clip(x, 0, 1)"}.
+std::vector<std::string> split_top_level(const std::string& text) {
+    std::vector<std::string> parts;
+    int depth = 0;
+    std::string current;
+    for (char c : text) {
+        if (c == '(') ++depth;
+        if (c == ')') --depth;
+        if (c == ',' && depth == 0) {
+            parts.push_back(current);
+            current.clear();
+        } else {
+            current += c;
+        }
+    }
+    parts.push_back(current);
+    return parts;
+}
+
+lookup_table read_table(const table_flag& t, const std::string& flag, const model& m, dimension& dim) {
+    const quantity unit = evaluate_quantity(t.unit, "--" + flag + " " + t.name + " unit", m.constants);
+    dim = unit.dim;
+    const csv_table csv = read_csv(t.file);
+    lookup_table table{csv.rows.size(), csv.rows.front().size(), {}};
+    table.values.reserve(table.rows * table.steps);
+    for (const auto& row : csv.rows)
+        for (double x : row) table.values.push_back(x * unit.value);
+    return table;
+}
+
+double read_duration(const po::variables_map& vm, const char* flag, const model& m) {
+    const quantity q = evaluate_quantity(vm[flag].as<std::string>(), std::string("--") + flag, m.constants);
+    if (!(q.dim == dimension::of(dimension::time)) || !(q.value > 0))
+        throw usage_error(std::string("--") + flag + " must be a positive duration, e.g. 0.1*ms; got " +
+                          vm[flag].as<std::string>());
+    return q.value;
+}
+
+int run_simulate(const po::variables_map& vm, io& io) {
+    model_spec spec = read_model_spec(vm);
+    std::vector<table_flag> inputs, arrays;
+    for (const auto& text : values(vm, "input")) inputs.push_back(split_table_flag("input", text));
+    for (const auto& text : values(vm, "timed-array")) arrays.push_back(split_table_flag("timed-array", text));
+    // Declare inputs in the unit's base form; their values are read below.
+    for (const auto& t : inputs)
+        spec.inputs.emplace_back(t.name, unit_name(evaluate_quantity(t.unit, "--input " + t.name + " unit").dim));
+    for (const auto& t : arrays)
+        spec.timed_arrays.emplace_back(t.name, unit_name(evaluate_quantity(t.unit, "--timed-array " + t.name + " unit").dim));
+    const model m = build_model(spec);
+
+    simulation_setup setup;
+    setup.method = read_method(vm);
+    setup.dt = vm.count("dt") ? read_duration(vm, "dt", m) : 1e-4;
+    std::size_t input_rows = 0, input_steps = 0;
+    for (const auto* list : {&inputs, &arrays})
+        for (const auto& t : *list) {
+            dimension dim;
+            setup.lookups[t.name] = read_table(t, list == &inputs ? "input" : "timed-array", m, dim);
+            const lookup_table& table = setup.lookups[t.name];
+            if (input_rows && (table.rows != input_rows || table.steps != input_steps))
+                throw input_error(t.file + " has " + std::to_string(table.rows) + " x " + std::to_string(table.steps) +
+                                  " values, the other inputs " + std::to_string(input_rows) + " x " +
+                                  std::to_string(input_steps) + "; give every input the same traces and steps");
+            input_rows = table.rows;
+            input_steps = table.steps;
+        }
+    if (vm.count("duration"))
+        setup.n_steps = static_cast<std::size_t>(std::llround(read_duration(vm, "duration", m) / setup.dt));
+    else if (input_steps)
+        setup.n_steps = input_steps;
+    else
+        throw usage_error("give --duration (or an --input, whose length is then the duration)");
+    setup.n_traces = input_rows ? input_rows : 1;
+
+    for (const auto& text : values(vm, "param")) {
+        const auto [name, list] = split_flag("param", text, '=', "gl=10*nS,20*nS");
+        const model_variable* p = m.find(name);
+        std::vector<double> si;
+        for (const auto& item : split_top_level(list)) {
+            const quantity q = evaluate_quantity(item, "--param " + name, m.constants);
+            if (p && !(q.dim == p->dim))
+                throw input_error("--param " + name + "=" + item + ": has unit " + unit_name(q.dim) + ", but " + name +
+                                  " has unit " + unit_name(p->dim));
+            si.push_back(q.value);
+        }
+        setup.parameters[name] = std::move(si);
+    }
+    std::size_t per_neuron = 0;
+    for (const auto& [name, v] : setup.parameters) per_neuron = std::max(per_neuron, v.size() > 1 ? v.size() : 0);
+    for (const auto& text : values(vm, "init")) {
+        const auto [name, list] = split_flag("init", text, '=', "v=-65*mV");
+        auto parts = split_top_level(list);
+        if (parts.size() > 1) per_neuron = std::max(per_neuron, parts.size());
+        setup.initial_values.emplace_back(name, std::move(parts));
+    }
+    setup.n_neurons = vm.count("neurons") ? vm["neurons"].as<std::size_t>()
+                                          : std::max({per_neuron, setup.n_traces, std::size_t{1}});
+    for (const auto& text : values(vm, "record"))
+        for (auto& name : split_top_level(text)) setup.record.push_back(name);
+    setup.threads = vm["threads"].as<unsigned>();
+    const std::string backend = vm["backend"].as<std::string>();
+    if (backend != "interp")
+        throw usage_error("--backend " + backend + ": only the interpreter (--backend interp) exists so far");
+
+    const plugin_registry registry = load_plugins(vm, io.err);
+    const auto start = std::chrono::steady_clock::now();
+    const recorded_simulation result = simulate(m, setup, registry);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+    std::size_t spikes = 0, diverged = 0;
+    for (const auto& s : result.spike_steps) spikes += s.size();
+    for (bool d : result.summary.diverged) diverged += d;
+    io.out << "simulated " << setup.n_neurons << " neurons x " << setup.n_steps << " steps of " << format_quantity({setup.dt, dimension::of(dimension::time)})
+           << " with " << result.summary.method << " in " << seconds << " s; " << spikes << " spikes\n";
+    if (diverged)
+        io.err << "cellfit simulate: warning: " << diverged << " neuron(s) diverged (a state became NaN or infinite)\n";
+
+    if (vm.count("out")) {
+        const std::string prefix = vm["out"].as<std::string>();
+        for (std::size_t r = 0; r < setup.record.size(); ++r) {
+            std::vector<const double*> rows;
+            for (std::size_t n = 0; n < setup.n_neurons; ++n) rows.push_back(result.values[r].data() + n * setup.n_steps);
+            write_csv(prefix + "_" + setup.record[r] + ".csv", rows, std::vector<std::size_t>(setup.n_neurons, setup.n_steps));
+            io.out << "wrote " << prefix << "_" << setup.record[r] << ".csv\n";
+        }
+        if (m.threshold) {
+            std::vector<std::vector<double>> times(setup.n_neurons), steps(setup.n_neurons);
+            for (std::size_t n = 0; n < setup.n_neurons; ++n)
+                for (std::size_t k : result.spike_steps[n]) {
+                    steps[n].push_back(static_cast<double>(k));
+                    times[n].push_back(static_cast<double>(k) * setup.dt);
+                }
+            for (const auto& [suffix, table] : {std::pair{"_spikes.csv", &times}, std::pair{"_spike_steps.csv", &steps}}) {
+                std::vector<const double*> rows;
+                std::vector<std::size_t> lengths;
+                for (const auto& row : *table) {
+                    rows.push_back(row.data());
+                    lengths.push_back(row.size());
+                }
+                write_csv(prefix + suffix, rows, lengths);
+                io.out << "wrote " << prefix << suffix << "\n";
+            }
+        }
+    }
+    return 0;
+}
+
+} // namespace
+
+command simulate_command() {
+    return {
+        "simulate",
+        "Simulate a model for many neurons at once and write the recorded traces and spikes as CSV.",
+        "cellfit simulate --model FILE [model flags] [--param NAME=Q[,Q...]]... [--init VAR=EXPR[,EXPR...]]...\n"
+        "                        [--input VAR=FILE.csv:UNIT]... [--timed-array NAME=FILE.csv:UNIT]... [--dt Q]\n"
+        "                        [--duration Q] [--neurons N] [--record VAR,...] [--out PREFIX] [--threads N]",
+        [](po::options_description& options) {
+            add_model_options(options);
+            options.add_options()
+                ("param", po::value<std::vector<std::string>>()->value_name("NAME=Q[,Q...]"),
+                 "parameter values: one for all neurons or one per neuron, e.g. gl=10*nS,20*nS (repeatable)")
+                ("init", po::value<std::vector<std::string>>()->value_name("VAR=EXPR[,EXPR...]"),
+                 "initial values, in order: one expression for all neurons or one per neuron; commas inside "
+                 "parentheses belong to the expression (repeatable)")
+                ("input", po::value<std::vector<std::string>>()->value_name("VAR=FILE.csv:UNIT"),
+                 "an input variable the model uses but does not define: rows = traces, columns = steps (repeatable)")
+                ("timed-array", po::value<std::vector<std::string>>()->value_name("NAME=FILE.csv:UNIT"),
+                 "a function NAME(t, i) as Brian's TimedArray: rows = neurons or traces, columns = steps (repeatable)")
+                ("dt", po::value<std::string>()->value_name("Q"), "time step (default 0.1*ms)")
+                ("duration", po::value<std::string>()->value_name("Q"), "simulated time (default: the inputs' length)")
+                ("neurons", po::value<std::size_t>()->value_name("N"),
+                 "number of neurons (default: the per-neuron values, else the input traces, else 1)")
+                ("record", po::value<std::vector<std::string>>()->value_name("VAR,..."),
+                 "state variables and subexpressions to record at the start of each step")
+                ("out", po::value<std::string>()->value_name("PREFIX"),
+                 "write PREFIX_<var>.csv (rows = neurons, columns = steps, SI), PREFIX_spikes.csv (seconds) and "
+                 "PREFIX_spike_steps.csv")
+                ("backend", po::value<std::string>()->default_value("interp")->value_name("NAME"),
+                 "interp: the interpreter, which needs no compiler")
+                ("threads", po::value<unsigned>()->default_value(1)->value_name("N"), "threads over neurons");
+            add_plugin_dir_option(options);
+        },
+        run_simulate,
+    };
+}
+
+} // namespace cellfit::cli

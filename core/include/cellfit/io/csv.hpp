@@ -1,0 +1,27 @@
+#pragma once
+
+#include <cellfit/export.hpp>
+
+#include <cstddef>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace cellfit {
+
+// A table of numbers from a CSV file: one row per line, comma-separated, no
+// header. Every row must have the same length unless `ragged` (spike lists,
+// where a row may be empty). Throws input_error naming the file, line and
+// column of a bad value.
+struct csv_table {
+    std::vector<std::vector<double>> rows;
+};
+
+CELLFIT_API csv_table read_csv(const std::filesystem::path& file, bool ragged = false);
+
+// Writes rows with %.17g (exact round trip). Throws error if the file
+// cannot be written.
+CELLFIT_API void write_csv(const std::filesystem::path& file, const std::vector<const double*>& rows,
+                           const std::vector<std::size_t>& lengths);
+
+} // namespace cellfit
