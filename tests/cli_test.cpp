@@ -1,4 +1,6 @@
 #include "reference.hpp"
+
+#include <cellfit/io/csv.hpp>
 #include "test_support.hpp"
 
 #include <catch2/catch.hpp>
@@ -240,4 +242,83 @@ TEST_CASE("cellfit check gives a located error for every line Brian rejects", "[
         ++checked;
     }
     CHECK(checked == 41);
+}
+
+TEST_CASE("cellfit simulate reproduces every reference case from its model.json", "[cli][simulate][reference]") {
+    test::temp_dir dir;
+    for (const auto& cs : test::reference_cases()) {
+        const auto m = test::read_json(cs / "model.json");
+        INFO("case " << cs.filename().string());
+        const auto model_file = dir.path() / "model.eqs";
+        std::ofstream(model_file) << m.at("equations").get<std::string>();
+        std::string args = "simulate --model " + quoted(model_file) + " --out " + quoted(dir.path() / "out");
+        for (const auto& [name, value] : m.at("namespace").items())
+            args += " --const " + shell_quote(name + "=" + value.get<std::string>());
+        for (const char* flag : {"threshold", "reset", "refractory", "method"})
+            if (!m.at(flag).is_null()) args += std::string(" --") + flag + " " + shell_quote(m.at(flag).get<std::string>());
+        auto joined = [](const nlohmann::json& v) {
+            if (!v.is_array()) return v.get<std::string>();
+            std::string s;
+            for (const auto& x : v) s += (s.empty() ? "" : ",") + x.get<std::string>();
+            return s;
+        };
+        for (const auto& [name, value] : m.at("params").items()) args += " --param " + shell_quote(name + "=" + joined(value));
+        for (const auto& [name, value] : m.at("init").items()) args += " --init " + shell_quote(name + "=" + joined(value));
+        if (!m.at("input_var").is_null())
+            args += " --timed-array " + shell_quote(m.at("input_wiring").at("function").get<std::string>() + "=" +
+                                                     (cs / "input.csv").string() + ":" + m.at("input_unit").get<std::string>());
+        args += " --dt " + shell_quote(m.at("dt").get<std::string>()) + " --duration " +
+                shell_quote(m.at("duration").get<std::string>()) + " --neurons " +
+                std::to_string(m.at("n_neurons").get<int>());
+        for (const auto& var : m.at("record")) args += " --record " + var.get<std::string>();
+        const auto r = test::run_cellfit(args);
+        INFO(args << "\n" << r.err);
+        REQUIRE(r.exit_code == 0);
+        CHECK_THAT(r.out, Contains("with " + m.at("method_chosen_by_brian2").get<std::string>()));
+        for (const auto& var : m.at("record")) {
+            const auto ours = cellfit::read_csv(dir.path() / ("out_" + var.get<std::string>() + ".csv")).rows;
+            const auto brian = cellfit::read_csv(cs / ("out_" + var.get<std::string>() + ".csv")).rows;
+            REQUIRE(ours.size() == brian.size());
+            double lo = INFINITY, hi = -INFINITY, worst = 0;
+            for (const auto& row : brian)
+                for (double x : row) lo = std::min(lo, x), hi = std::max(hi, x);
+            for (std::size_t n = 0; n < brian.size(); ++n) {
+                REQUIRE(ours[n].size() == brian[n].size());
+                for (std::size_t k = 0; k < brian[n].size(); ++k)
+                    worst = std::max(worst, std::abs(ours[n][k] - brian[n][k]) / std::max(hi - lo, 1e-300));
+            }
+            INFO(var << ": worst deviation " << worst << " of the range");
+            CHECK(worst <= 1e-7);
+        }
+        if (!m.at("threshold").is_null())
+            CHECK(test::read_file(dir.path() / "out_spike_steps.csv") == test::read_file(cs / "spike_steps.csv"));
+    }
+}
+
+TEST_CASE("cellfit simulate rejects bad setups with exit code 2", "[cli][simulate]") {
+    test::temp_dir dir;
+    const auto model = dir.path() / "m.eqs";
+    std::ofstream(model) << "dv/dt = (El - v)/tau : volt\ntau : second\n";
+    const std::string base = "simulate --model " + quoted(model) + " --const El=-65*mV";
+    auto r = test::run_cellfit(base + " --param tau=10*ms");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("--duration"));
+    r = test::run_cellfit(base + " --param tau=10*mV --duration 1*ms");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("has unit volt, but tau has unit second"));
+    r = test::run_cellfit(base + " --param tau=10*ms,20*ms --neurons 3 --duration 1*ms");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("one for all neurons or one per neuron"));
+    r = test::run_cellfit(base + " --param tau=10*ms --duration 1*ms --method exponential_eulr");
+    CHECK(r.exit_code == 2);
+    r = test::run_cellfit(base + " --param tau=10*ms --duration 1*ms --record w");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("cannot record 'w'"));
+    r = test::run_cellfit(base + " --param tau=10*ms --duration 1*ms --init " + shell_quote("v=-65*mV,clip(El,El,El)") + " --record v");
+    CHECK(r.exit_code == 0);  // a comma inside parentheses belongs to the expression: two neurons
+    CHECK_THAT(r.out, Contains("simulated 2 neurons"));
+    std::ofstream(dir.path() / "bad.csv") << "1,2,3\n4,x,6\n";
+    r = test::run_cellfit(base + " --param tau=10*ms --input I=" + (dir.path() / "bad.csv").string() + ":nA");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("bad.csv:2:3: expected a number, found 'x'"));
 }
