@@ -1,0 +1,193 @@
+#include "test_support.hpp"
+
+#include <cellfit/error.hpp>
+#include <cellfit/registry.hpp>
+#include <cellfit/sim/simulation.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+using namespace cellfit;
+using Catch::Matchers::Contains;
+
+namespace {
+
+const plugin_registry& registry() {
+    static const plugin_registry r = [] {
+        plugin_registry loaded;
+        loaded.load_directory(test::builtin_plugins, true);
+        return loaded;
+    }();
+    return r;
+}
+
+model make_model(const std::string& equations, std::vector<std::pair<std::string, std::string>> constants = {},
+                 std::optional<std::string> threshold = {}, std::optional<std::string> reset = {},
+                 std::optional<std::string> refractory = {}) {
+    model_spec spec;
+    spec.equations = equations;
+    spec.constants = std::move(constants);
+    spec.threshold = std::move(threshold);
+    spec.reset = std::move(reset);
+    spec.refractory = std::move(refractory);
+    return build_model(spec);
+}
+
+// Final value of v after `duration` with the given method and dt.
+double final_v(const model& m, const std::string& method, double dt, double duration,
+               const std::string& init = "0*mV") {
+    simulation_setup s;
+    s.method = method;
+    s.dt = dt;
+    s.n_steps = static_cast<std::size_t>(std::llround(duration / dt));
+    s.initial_values = {{"v", {init}}};
+    return simulate(m, s, registry()).summary.final_state.at("v")[0];
+}
+
+} // namespace
+
+TEST_CASE("each integrator converges at its order on a time-dependent equation", "[simulation][integrators]") {
+    // dv/dt = cos(t/tau)*mV/tau - (v - sin(t/tau)*mV)/tau2 has the solution v = sin(t/tau)*mV.
+    const model m = make_model("dv/dt = cos(t/tau)*mV/tau - (v - sin(t/tau)*mV)/tau2 : volt",
+                               {{"tau", "5*ms"}, {"tau2", "20*ms"}});
+    const double duration = 0.02, truth = std::sin(duration / 0.005) * 1e-3;
+    const std::pair<const char*, double> orders[] = {{"euler", 2}, {"heun", 2}, {"rk2", 4}, {"rk4", 16}};
+    for (const auto& [method, ratio] : orders) {
+        INFO(method);
+        const double coarse = std::abs(final_v(m, method, 1e-4, duration) - truth);
+        const double fine = std::abs(final_v(m, method, 5e-5, duration) - truth);
+        CHECK(coarse / fine == Approx(ratio).epsilon(0.1));
+    }
+}
+
+TEST_CASE("exact and exponential Euler solve a linear equation exactly", "[simulation][integrators]") {
+    const model m = make_model("dv/dt = (El - v)/tau : volt", {{"El", "-65*mV"}, {"tau", "10*ms"}});
+    const double truth = -0.065 + 0.065 * std::exp(-0.03 / 0.01);  // from v = 0 after 30 ms
+    for (const char* method : {"exact", "exponential_euler"}) {
+        INFO(method);
+        CHECK(final_v(m, method, 1e-3, 0.03) == Approx(truth).epsilon(1e-13));
+    }
+    // Two coupled equations (a current filtered into the membrane), solved exactly.
+    const model two = make_model("dv/dt = (El - v + R*Is)/tau_m : volt\ndIs/dt = -Is/tau_s : amp",
+                                 {{"El", "0*mV"}, {"R", "100*Mohm"}, {"tau_m", "20*ms"}, {"tau_s", "5*ms"}});
+    simulation_setup s;
+    s.method = "exact";
+    s.dt = 1e-3;
+    s.n_steps = 40;
+    s.initial_values = {{"Is", {"1*nA"}}};
+    const double v = simulate(two, s, registry()).summary.final_state.at("v")[0];
+    // v(t) = R*I0*tau_s/(tau_s - tau_m)*(exp(-t/tau_s) - exp(-t/tau_m))
+    const double t = 0.04, expected = 0.1 * 0.005 / (0.005 - 0.02) * (std::exp(-t / 0.005) - std::exp(-t / 0.02));
+    CHECK(v == Approx(expected).epsilon(1e-12));
+}
+
+TEST_CASE("a method that cannot integrate the model says why and which can", "[simulation][integrators]") {
+    const model m = make_model("dv/dt = -v**3/(mV**2*tau) : volt", {{"tau", "10*ms"}});
+    simulation_setup s;
+    s.n_steps = 10;
+    s.method = "exponential_euler";
+    CHECK_THROWS_WITH(simulate(m, s, registry()), Contains("could not be separated into linear components") &&
+                                                      Contains("Methods that can: euler, heun, rk2, rk4"));
+    s.method = "exact";
+    CHECK_THROWS_WITH(simulate(m, s, registry()), Contains("not linear"));
+    const model rotation = make_model("dx/dt = -x/tau + w*y : 1\ndy/dt = -w*x - y/tau : 1", {{"tau", "20*ms"}, {"w", "300*Hz"}});
+    CHECK_THROWS_WITH(simulate(rotation, s, registry()), Contains("cycle"));
+    s.method.clear();  // default: exact when it can, else euler
+    CHECK(simulate(rotation, s, registry()).summary.method == "euler");
+    const model noisy = make_model("dv/dt = -v/tau + sigma*xi*tau**-0.5 : volt", {{"tau", "10*ms"}, {"sigma", "1*mV"}});
+    CHECK_THROWS_WITH(simulate(noisy, s, registry()), Contains("xi (white noise)"));
+}
+
+TEST_CASE("refractory periods: fixed, per neuron and conditional", "[simulation][refractory]") {
+    // A constant drive crosses the threshold within one step once a neuron is
+    // no longer refractory, so spikes come exactly one refractory period apart.
+    const std::string eqs = "dv/dt = 1000*mV/ms : volt (unless refractory)\ntau_ref : second";
+    simulation_setup s;
+    s.dt = 1e-4;
+    s.n_steps = 200;
+    s.initial_values = {{"v", {"-65*mV"}}};
+    auto spacing = [&](const model& m, std::size_t neuron) {
+        const auto r = simulate(m, s, registry());
+        const auto& steps = r.spike_steps.at(neuron);
+        REQUIRE(steps.size() >= 3);
+        return steps[2] - steps[1];
+    };
+    CHECK(spacing(make_model(eqs, {}, "v > 0*mV", "v = -65*mV", "2*ms"), 0) == 20);
+    s.n_neurons = 2;
+    s.parameters["tau_ref"] = {1e-3, 3e-3};
+    const model per_neuron = make_model(eqs, {}, "v > 0*mV", "v = -65*mV", "tau_ref");
+    CHECK(spacing(per_neuron, 0) == 10);
+    CHECK(spacing(per_neuron, 1) == 30);
+    // Refractory while v is above -60 mV: the reset to -50 mV keeps the neuron
+    // refractory for good, so it spikes once.
+    s.n_neurons = 1;
+    s.parameters.clear();
+    const model conditional = make_model(eqs, {}, "v > 0*mV", "v = -50*mV", "v > -60*mV");
+    CHECK(simulate(conditional, s, registry()).spike_steps[0].size() == 1);
+}
+
+TEST_CASE("results do not depend on the number of threads", "[simulation][threads]") {
+    const model m = make_model("dv/dt = (gl*(El - v) + gl*DeltaT*exp((v - VT)/DeltaT) + I)/C : volt\nI : amp (constant)\ngl : siemens (constant)",
+                               {{"El", "-70*mV"}, {"VT", "-50*mV"}, {"DeltaT", "2*mV"}, {"C", "200*pF"}}, "v > -30*mV", "v = -60*mV");
+    simulation_setup s;
+    s.dt = 1e-4;
+    s.n_steps = 1000;
+    s.n_neurons = 97;  // not a multiple of the chunk size
+    s.block_steps = 100;
+    for (std::size_t n = 0; n < s.n_neurons; ++n) {
+        s.parameters["I"].push_back(0.2e-9 + 0.01e-9 * static_cast<double>(n));
+        s.parameters["gl"].push_back(10e-9 + 0.1e-9 * static_cast<double>(n % 7));
+    }
+    s.initial_values = {{"v", {"El"}}};
+    s.record = {"v"};
+    const auto one = simulate(m, s, registry());
+    std::size_t spikes = 0;
+    for (const auto& st : one.spike_steps) spikes += st.size();
+    CHECK(spikes > 100);
+    for (unsigned threads : {2u, 3u}) {
+        s.threads = threads;
+        const auto many = simulate(m, s, registry());
+        CHECK(many.values == one.values);
+        CHECK(many.spike_steps == one.spike_steps);
+    }
+}
+
+TEST_CASE("a neuron that diverges is flagged and the others run on", "[simulation]") {
+    const model m = make_model("dv/dt = v**2/(mV*ms) : volt");
+    simulation_setup s;
+    s.dt = 1e-4;
+    s.n_steps = 500;
+    s.n_neurons = 3;
+    s.initial_values = {{"v", {"-1*mV", "5*mV", "-2*mV"}}};
+    s.record = {"v"};
+    const auto r = simulate(m, s, registry());
+    CHECK_FALSE(r.summary.diverged[0]);
+    CHECK(r.summary.diverged[1]);
+    CHECK_FALSE(r.summary.diverged[2]);
+    CHECK(std::isfinite(r.summary.final_state.at("v")[0]));
+    CHECK(r.summary.final_state.at("v")[0] < 0);
+}
+
+TEST_CASE("inputs follow the trace of each neuron, in Brian's lookup", "[simulation]") {
+    model_spec spec;
+    spec.equations = "dv/dt = I/C : volt";
+    spec.constants = {{"C", "1*nF"}};
+    spec.inputs = {{"I", "amp"}};
+    const model m = build_model(spec);
+    simulation_setup s;
+    s.method = "rk4";  // its last stage reads the next column
+    s.dt = 1e-4;
+    s.n_steps = 3;
+    s.n_neurons = 4;
+    s.n_traces = 2;
+    s.lookups["I"] = {2, 3, {1e-9, 2e-9, 3e-9, -1e-9, -2e-9, -3e-9}};
+    const auto r = simulate(m, s, registry());
+    // Trace 0 holds 1, 2, 3 nA. RK4's step k reads column k at t and t + dt/2
+    // and column k+1 at t + dt (the last step reads the last column again).
+    auto rk4_step = [](double a, double b) { return (a + 2 * a + 2 * a + b) / 6 * 1e-4 / 1e-9; };
+    const double expected = (rk4_step(1e-9, 2e-9) + rk4_step(2e-9, 3e-9) + rk4_step(3e-9, 3e-9));
+    CHECK(r.summary.final_state.at("v")[0] == Approx(expected).epsilon(1e-12));
+    CHECK(r.summary.final_state.at("v")[2] == Approx(expected).epsilon(1e-12));  // neuron 2 uses trace 0
+    CHECK(r.summary.final_state.at("v")[1] == Approx(-expected).epsilon(1e-12));
+}
