@@ -35,6 +35,23 @@ struct kernel_program {
     std::vector<instruction> code;
 };
 
+// slot = value, for every neuron.
+struct kernel_assignment {
+    std::uint32_t slot = 0;
+    expr::ptr value;
+};
+
+// One step of the simulation, in Brian's order. Every phase reads and
+// writes slots of the same neuron only.
+struct kernel_phases {
+    std::vector<kernel_assignment> constant_over_dt;  // before_start
+    std::vector<kernel_assignment> record;            // values recorded that are not slots already
+    std::vector<kernel_assignment> refractory;        // not_refractory
+    std::vector<kernel_assignment> update;            // the integrator's program
+    std::vector<kernel_assignment> threshold;         // the spike condition, into the cond slot
+    std::vector<kernel_assignment> reset;             // each written only where cond is set
+};
+
 // A table as the kernel reads it: which row each neuron uses.
 struct kernel_lookup {
     const lookup_table* table = nullptr;

@@ -43,9 +43,10 @@ struct simulator::state {
     std::uint32_t slot_t = 0, slot_cond = 0, slot_not_refractory = 0, slot_lastspike = 0;
     std::vector<std::uint32_t> record_slots;
     std::vector<std::uint32_t> state_slots;
-    kernel_program constant_over_dt, record, refractory, update, threshold;
-    std::vector<kernel_program> reset;  // one per statement, written where cond
-    std::vector<std::uint32_t> reset_targets;
+    // The step, phase by phase, as assignments to slots (what the compiled
+    // backend turns into C++), and as the interpreter's programs.
+    kernel_phases phases;
+    kernel_program constant_over_dt, record, refractory, update, threshold, reset;
     bool has_refractory = false;
     std::vector<std::pair<std::string, ptr>> expanded;  // subexpressions, expanded
 
@@ -203,7 +204,7 @@ simulator::simulator(const model& m, const simulation_setup& setup, const plugin
 
     // 1. Constant over dt subexpressions, in dependency order.
     for (const auto& sub : m.subexpressions)
-        if (sub.constant_over_dt) compiler.assign(s.slots.at(sub.name), s.expand(sub.rhs), s.constant_over_dt);
+        if (sub.constant_over_dt) s.phases.constant_over_dt.push_back({s.slots.at(sub.name), s.expand(sub.rhs)});
     // 2. Recorded variables.
     for (const auto& name : setup.record) {
         if (s.slots.count(name) && !name.starts_with("_")) {
@@ -220,7 +221,7 @@ simulator::simulator(const model& m, const simulation_setup& setup, const plugin
                               join_alternatives(names, ", "));
         }
         const auto slot = compiler.new_slot();
-        compiler.assign(slot, sub != m.subexpressions.end() ? s.expand(sub->rhs) : call_lookup(name), s.record);
+        s.phases.record.push_back({slot, sub != m.subexpressions.end() ? s.expand(sub->rhs) : call_lookup(name)});
         s.record_slots.push_back(slot);
     }
     // 3. Refractoriness, on the state at the start of the step.
@@ -236,20 +237,19 @@ simulator::simulator(const model& m, const simulation_setup& setup, const plugin
     case refractoriness::kind::duration: {
         // Brian passes a fixed period through "%f": rounded to 1 us.
         const double period = std::round(m.refractory.seconds * 1e6) / 1e6;
-        compiler.assign(s.slot_not_refractory,
-                        expr::binary(expr::op::greater_equal, since_spike, timestep(expr::number(period))), s.refractory);
+        s.phases.refractory.push_back(
+            {s.slot_not_refractory, expr::binary(expr::op::greater_equal, since_spike, timestep(expr::number(period)))});
         break;
     }
     case refractoriness::kind::duration_expression:
-        compiler.assign(s.slot_not_refractory,
-                        expr::binary(expr::op::greater_equal, since_spike, timestep(s.expand(m.refractory.expression))),
-                        s.refractory);
+        s.phases.refractory.push_back(
+            {s.slot_not_refractory,
+             expr::binary(expr::op::greater_equal, since_spike, timestep(s.expand(m.refractory.expression)))});
         break;
     case refractoriness::kind::condition:
-        compiler.assign(s.slot_not_refractory,
-                        expr::binary(expr::op::logical_or, expr::name("not_refractory"),
-                                     expr::unary(expr::op::logical_not, s.expand(m.refractory.expression))),
-                        s.refractory);
+        s.phases.refractory.push_back(
+            {s.slot_not_refractory, expr::binary(expr::op::logical_or, expr::name("not_refractory"),
+                                                 expr::unary(expr::op::logical_not, s.expand(m.refractory.expression)))});
         break;
     }
     // 4. The state update; (unless refractory) variables keep their value while refractory.
@@ -258,13 +258,13 @@ simulator::simulator(const model& m, const simulation_setup& setup, const plugin
         const auto var = std::find_if(m.states.begin(), m.states.end(), [&](const auto& x) { return x.name == st.target; });
         if (var != m.states.end() && var->unless_refractory && s.has_refractory)
             value = expr::call("__where", {expr::name("not_refractory"), value, expr::name(st.target)});
-        compiler.assign(s.slots.at(st.target), value, s.update);
+        s.phases.update.push_back({s.slots.at(st.target), value});
     }
     // 5. Threshold, on the updated state.
     if (m.threshold) {
         ptr cond = s.expand(*m.threshold);
         if (s.has_refractory) cond = expr::binary(expr::op::logical_and, cond, expr::name("not_refractory"));
-        compiler.assign(s.slot_cond, cond, s.threshold);
+        s.phases.threshold.push_back({s.slot_cond, cond});
     }
     // 6. Reset statements, each written only where the neuron spiked.
     for (const auto& r : m.reset) {
@@ -277,11 +277,14 @@ simulator::simulator(const model& m, const simulation_setup& setup, const plugin
         case assignment::multiply: value = expr::binary(expr::op::multiply, target, value); break;
         case assignment::divide: value = expr::binary(expr::op::divide, target, value); break;
         }
-        kernel_program p;
-        const auto slot = s.slots.at(r.target);
-        compiler.assign(slot, expr::call("__where", {expr::name("_cond"), value, target}), p);
-        s.reset.push_back(std::move(p));
+        s.phases.reset.push_back({s.slots.at(r.target), expr::call("__where", {expr::name("_cond"), value, target})});
     }
+    const std::pair<const std::vector<kernel_assignment>*, kernel_program*> compile_phases[] = {
+        {&s.phases.constant_over_dt, &s.constant_over_dt}, {&s.phases.record, &s.record},
+        {&s.phases.refractory, &s.refractory}, {&s.phases.update, &s.update},
+        {&s.phases.threshold, &s.threshold}, {&s.phases.reset, &s.reset}};
+    for (const auto& [phase, program] : compile_phases)
+        for (const auto& a : *phase) compiler.assign(a.slot, a.value, *program);
 
     // Memory: every slot, one value per (padded) neuron.
     s.memory.assign(static_cast<std::size_t>(compiler.slot_count()) * s.padded, 0.0);
@@ -376,8 +379,7 @@ simulation_summary simulator::run(simulation_consumer& consumer) {
                                 s.slot(s.slot_not_refractory)[first + l] = 0;
                                 s.slot(s.slot_lastspike)[first + l] = t[l];
                             }
-                        if (any)
-                            for (const auto& p : s.reset) run_program(p, memory, first, lanes);
+                        if (any) run_program(s.reset, memory, first, lanes);
                     }
                 }
             }
