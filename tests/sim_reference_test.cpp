@@ -68,13 +68,16 @@ simulation_setup setup_of_case(const std::filesystem::path& dir, const nlohmann:
     return setup;
 }
 
-TEST_CASE("every reference case matches Brian 2: traces, spikes, final state", "[reference][simulation]") {
+TEST_CASE("every reference case matches Brian 2 on both backends: traces, spikes, final state",
+          "[reference][simulation]") {
+    for (const auto backend : {simulation_backend::interpreter, simulation_backend::compiled})
     for (const auto& dir : test::reference_cases()) {
         const std::string name = dir.filename().string();
-        INFO("case " << name);
+        INFO("case " << name << (backend == simulation_backend::compiled ? ", compiled" : ", interpreter"));
         const auto m_json = test::read_json(dir / "model.json");
         const model m = build_model(test::spec_of_case(m_json, name));
         simulation_setup setup = setup_of_case(dir, m_json);
+        setup.backend = backend;
         recorded_simulation result;
         try {
             result = simulate(m, setup, builtin_registry());
@@ -82,6 +85,7 @@ TEST_CASE("every reference case matches Brian 2: traces, spikes, final state", "
             FAIL("simulation failed: " << e.what());
         }
         CHECK(result.summary.method == m_json.at("method_chosen_by_brian2").get<std::string>());
+        CHECK(result.summary.backend == (backend == simulation_backend::compiled ? "compiled" : "interpreter"));
         const double tolerance = 1e-7;  // of the range; measured: at most 3e-12 (HH exponential Euler)
 
         for (std::size_t r = 0; r < setup.record.size(); ++r) {

@@ -141,15 +141,19 @@ TEST_CASE("results do not depend on the number of threads", "[simulation][thread
     }
     s.initial_values = {{"v", {"El"}}};
     s.record = {"v"};
-    const auto one = simulate(m, s, registry());
-    std::size_t spikes = 0;
-    for (const auto& st : one.spike_steps) spikes += st.size();
-    CHECK(spikes > 100);
-    for (unsigned threads : {2u, 3u}) {
-        s.threads = threads;
-        const auto many = simulate(m, s, registry());
-        CHECK(many.values == one.values);
-        CHECK(many.spike_steps == one.spike_steps);
+    for (const auto backend : {simulation_backend::interpreter, simulation_backend::compiled}) {
+        s.backend = backend;
+        s.threads = 1;
+        const auto one = simulate(m, s, registry());
+        std::size_t spikes = 0;
+        for (const auto& st : one.spike_steps) spikes += st.size();
+        CHECK(spikes > 100);
+        for (unsigned threads : {2u, 3u}) {
+            s.threads = threads;
+            const auto many = simulate(m, s, registry());
+            CHECK(many.values == one.values);
+            CHECK(many.spike_steps == one.spike_steps);
+        }
     }
 }
 

@@ -128,8 +128,11 @@ int run_simulate(const po::variables_map& vm, io& io) {
         for (auto& name : split_top_level(text)) setup.record.push_back(name);
     setup.threads = vm["threads"].as<unsigned>();
     const std::string backend = vm["backend"].as<std::string>();
-    if (backend != "interp")
-        throw usage_error("--backend " + backend + ": only the interpreter (--backend interp) exists so far");
+    if (backend == "interp")
+        setup.backend = simulation_backend::interpreter;
+    else if (backend != "compiled")
+        throw usage_error("--backend " + backend + ": use compiled (C++ generated from the model, the default) or interp "
+                                                   "(the interpreter, which needs no compiler)");
 
     const plugin_registry registry = load_plugins(vm, io.err);
     const auto start = std::chrono::steady_clock::now();
@@ -140,7 +143,8 @@ int run_simulate(const po::variables_map& vm, io& io) {
     for (const auto& s : result.spike_steps) spikes += s.size();
     for (bool d : result.summary.diverged) diverged += d;
     io.out << "simulated " << setup.n_neurons << " neurons x " << setup.n_steps << " steps of " << format_quantity({setup.dt, dimension::of(dimension::time)})
-           << " with " << result.summary.method << " in " << seconds << " s; " << spikes << " spikes\n";
+           << " with " << result.summary.method << " (" << result.summary.backend << ") in " << seconds << " s; " << spikes << " spikes\n";
+    for (const auto& w : result.summary.warnings) io.err << "cellfit simulate: warning: " << w << "\n";
     if (diverged)
         io.err << "cellfit simulate: warning: " << diverged << " neuron(s) diverged (a state became NaN or infinite)\n";
 
@@ -204,8 +208,9 @@ command simulate_command() {
                 ("out", po::value<std::string>()->value_name("PREFIX"),
                  "write PREFIX_<var>.csv (rows = neurons, columns = steps, SI), PREFIX_spikes.csv (seconds) and "
                  "PREFIX_spike_steps.csv")
-                ("backend", po::value<std::string>()->default_value("interp")->value_name("NAME"),
-                 "interp: the interpreter, which needs no compiler")
+                ("backend", po::value<std::string>()->default_value("compiled")->value_name("NAME"),
+                 "compiled: C++ generated from the model, built by the system compiler and cached "
+                 "(CELLFIT_CACHE_DIR, else ~/.cache/cellfit); interp: the interpreter, which needs no compiler")
                 ("threads", po::value<unsigned>()->default_value(1)->value_name("N"), "threads over neurons");
             add_plugin_dir_option(options);
         },

@@ -2,9 +2,11 @@
 // refractoriness, state update, threshold, reset) over chunks of neurons,
 // blocks of steps streamed to a consumer, threads over neuron ranges.
 
+#include "compiled_kernel.hpp"
 #include "kernel.hpp"
 
 #include <cellfit/error.hpp>
+#include <cellfit/expr/functions.hpp>
 #include <cellfit/expr/printer.hpp>
 #include <cellfit/expr/transform.hpp>
 #include <cellfit/integrator.hpp>
@@ -14,6 +16,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <thread>
 
 namespace cellfit {
@@ -48,6 +51,9 @@ struct simulator::state {
     kernel_phases phases;
     kernel_program constant_over_dt, record, refractory, update, threshold, reset;
     bool has_refractory = false;
+    std::optional<compiled_kernel> compiled;
+    std::vector<std::string> warnings;
+    std::vector<cellfit_kernel_lookup> kernel_lookups;
     std::vector<std::pair<std::string, ptr>> expanded;  // subexpressions, expanded
 
     state(const model& model, const simulation_setup& s) : m(model), setup(s) {}
@@ -200,7 +206,7 @@ simulator::simulator(const model& m, const simulation_setup& setup, const plugin
             l.row_of_neuron[n] = table.rows == setup.n_neurons ? n : table.rows == 1 ? 0 : n % setup.n_traces;
         s.lookups.push_back(std::move(l));
     }
-    s.lookups.shrink_to_fit();
+    for (const auto& l : s.lookups) s.kernel_lookups.push_back({l.table->values.data(), l.table->steps, l.row_of_neuron.data()});
 
     // 1. Constant over dt subexpressions, in dependency order.
     for (const auto& sub : m.subexpressions)
@@ -286,6 +292,39 @@ simulator::simulator(const model& m, const simulation_setup& setup, const plugin
     for (const auto& [phase, program] : compile_phases)
         for (const auto& a : *phase) compiler.assign(a.slot, a.value, *program);
 
+    if (setup.backend == simulation_backend::compiled) {
+        codegen_slots cg;
+        cg.resolve = [&s](const std::string& name) {
+            auto it = s.slots.find(name);
+            return it == s.slots.end() ? -1 : static_cast<int>(it->second);
+        };
+        cg.lookup_index = [&s](const std::string& name) {
+            auto it = std::find(s.lookup_names.begin(), s.lookup_names.end(), name);
+            return it == s.lookup_names.end() ? -1 : static_cast<int>(it - s.lookup_names.begin());
+        };
+        cg.constant = [&m](const std::string& name, double& value) {
+            for (const auto& c : m.constants)
+                if (c.name == name) return value = c.value.value, true;
+            if (const unit_definition* u = find_unit(name)) return value = u->value.value, true;
+            bool is_boolean = false;
+            return expr::find_constant(name, value, is_boolean);
+        };
+        cg.special = {{s.slot_t, "t"}, {slot_dt, "dt"}, {slot_i, "double(n)"},
+                      {slot_N, "(" + std::to_string(setup.n_neurons) + ".0)"}};
+        cg.persistent.insert(s.state_slots.begin(), s.state_slots.end());
+        cg.persistent.insert({s.slot_cond, s.slot_not_refractory, s.slot_lastspike});
+        cg.record_slots = s.record_slots;
+        cg.cond = s.slot_cond;
+        cg.not_refractory = s.slot_not_refractory;
+        cg.lastspike = s.slot_lastspike;
+        cg.has_threshold = m.threshold.has_value();
+        std::string unavailable;
+        s.compiled = compiled_kernel::build(generate_kernel_source(s.phases, cg), unavailable);
+        if (!s.compiled)
+            s.warnings.push_back("the compiled backend is unavailable (" + unavailable +
+                                 "); using the interpreter, which is slower");
+    }
+
     // Memory: every slot, one value per (padded) neuron.
     s.memory.assign(static_cast<std::size_t>(compiler.slot_count()) * s.padded, 0.0);
     for (const auto& [slot, value] : compiler.constants()) std::fill_n(s.slot(slot), s.padded, value);
@@ -335,6 +374,10 @@ simulator::simulator(simulator&&) noexcept = default;
 
 const std::string& simulator::method() const noexcept { return state_->method; }
 
+std::string simulator::backend() const {
+    return state_->compiled ? "compiled (" + state_->compiled->library_path() + ")" : "interpreter";
+}
+
 simulation_summary simulator::run(simulation_consumer& consumer) {
     state& s = *state_;
     const simulation_setup& setup = s.setup;
@@ -347,6 +390,8 @@ simulation_summary simulator::run(simulation_consumer& consumer) {
     std::vector<std::vector<std::pair<std::size_t, std::size_t>>> thread_spikes(n_threads);  // (step, neuron)
     simulation_summary summary;
     summary.method = s.method;
+    summary.backend = s.compiled ? "compiled" : "interpreter";
+    summary.warnings = s.warnings;
     summary.diverged.assign(n_neurons, false);
 
     for (std::size_t k0 = 0; k0 < setup.n_steps; k0 += block) {
@@ -384,7 +429,31 @@ simulation_summary simulator::run(simulation_consumer& consumer) {
                 }
             }
         };
-        if (n_threads == 1) {
+        // The compiled kernel takes contiguous neuron ranges, one per thread.
+        auto compiled_work = [&](unsigned thread) {
+            const std::size_t per = (n_neurons + n_threads - 1) / n_threads;
+            const std::size_t first = std::min(n_neurons, thread * per);
+            const std::size_t last = std::min(n_neurons, first + per);
+            if (first >= last) return;
+            std::vector<double*> records;
+            for (auto& b : buffers) records.push_back(b.data());
+            const cellfit_kernel_args args{s.memory.data(), s.padded, first, last - first, k0, k1, setup.dt,
+                                           s.kernel_lookups.data(), records.data(), len, &thread_spikes[thread],
+                                           [](void* context, std::size_t step, std::size_t neuron) {
+                                               static_cast<std::vector<std::pair<std::size_t, std::size_t>>*>(context)
+                                                   ->emplace_back(step, neuron);
+                                           }};
+            s.compiled->run(args);
+        };
+        if (s.compiled) {
+            if (n_threads == 1) {
+                compiled_work(0);
+            } else {
+                std::vector<std::thread> threads;
+                for (unsigned th = 0; th < n_threads; ++th) threads.emplace_back(compiled_work, th);
+                for (auto& th : threads) th.join();
+            }
+        } else if (n_threads == 1) {
             work(0);
         } else {
             std::vector<std::thread> threads;

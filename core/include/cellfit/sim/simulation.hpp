@@ -22,7 +22,13 @@ struct lookup_table {
     std::vector<double> values;  // row-major
 };
 
+// How the step runs: C++ generated from the model and compiled (the
+// default; falls back to the interpreter, with a warning, when no compiler
+// works), or the interpreter, which needs no compiler.
+enum class simulation_backend { compiled, interpreter };
+
 struct simulation_setup {
+    simulation_backend backend = simulation_backend::compiled;
     std::string method;          // integrator name; empty: exact, then euler, then heun, as Brian chooses
     double dt = 1e-4;            // seconds
     std::size_t n_steps = 0;
@@ -52,6 +58,8 @@ public:
 
 struct simulation_summary {
     std::string method;                    // the integrator used
+    std::string backend;                   // "compiled" or "interpreter"
+    std::vector<std::string> warnings;     // e.g. the fallback to the interpreter
     std::vector<bool> diverged;            // per neuron: a state became NaN or infinite
     std::map<std::string, std::vector<double>> final_state;  // every state variable (and lastspike), after the last step
 };
@@ -65,6 +73,8 @@ public:
     simulator(simulator&&) noexcept;
 
     const std::string& method() const noexcept;
+    // "compiled" (with the library's path) or "interpreter".
+    std::string backend() const;
     simulation_summary run(simulation_consumer& consumer);
 
 private:

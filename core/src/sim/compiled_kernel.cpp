@@ -1,0 +1,132 @@
+#include "compiled_kernel.hpp"
+
+#include <cellfit/error.hpp>
+#include <cellfit/version.hpp>
+
+#include <boost/dll/shared_library.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+namespace cellfit::detail {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* flags = "-std=c++17 -O3 -march=native -fno-math-errno -fopenmp-simd -fPIC -shared "
+                              "-fvisibility=hidden";
+constexpr const char* libraries = "-lmvec -lm";
+
+std::string compiler() {
+    const char* cxx = std::getenv("CXX");
+    return cxx && *cxx ? cxx : "c++";
+}
+
+std::string run_and_capture(const std::string& command) {
+    std::string output;
+    if (FILE* pipe = ::popen((command + " 2>/dev/null").c_str(), "r")) {
+        char buffer[512];
+        while (std::fgets(buffer, sizeof buffer, pipe)) output += buffer;
+        if (::pclose(pipe) != 0) return {};
+    }
+    return output;
+}
+
+// What the compiled code depends on besides its source: the compiler's
+// version and the CPU's instruction sets (for -march=native).
+const std::string& build_identity() {
+    static const std::string identity = [] {
+        std::string id = run_and_capture(compiler() + " --version");
+        std::ifstream cpu("/proc/cpuinfo");
+        std::string line;
+        while (std::getline(cpu, line))
+            if (line.rfind("flags", 0) == 0) {
+                id += line;
+                break;
+            }
+        return id;
+    }();
+    return identity;
+}
+
+std::uint64_t fnv1a(const std::string& text) {
+    std::uint64_t h = 1469598103934665603ull;
+    for (unsigned char c : text) h = (h ^ c) * 1099511628211ull;
+    return h;
+}
+
+fs::path cache_directory() {
+    if (const char* dir = std::getenv("CELLFIT_CACHE_DIR"); dir && *dir) return fs::path(dir) / "kernels";
+    if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return fs::path(xdg) / "cellfit" / "kernels";
+    if (const char* home = std::getenv("HOME"); home && *home) return fs::path(home) / ".cache" / "cellfit" / "kernels";
+    return fs::temp_directory_path() / "cellfit-kernels";
+}
+
+std::string shell_quote(const std::string& s) {
+    std::string q = "'";
+    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return q + "'";
+}
+
+std::string head(const fs::path& file, int lines) {
+    std::ifstream in(file);
+    std::string line, text;
+    for (int k = 0; k < lines && std::getline(in, line); ++k) text += "\n    " + line;
+    return text;
+}
+
+} // namespace
+
+std::optional<compiled_kernel> compiled_kernel::build(const std::string& source, std::string& unavailable) {
+    if (build_identity().empty()) {
+        unavailable = "no working C++ compiler (" + compiler() + "; set CXX to choose one)";
+        return std::nullopt;
+    }
+    std::ostringstream key;
+    key << std::hex << fnv1a(source + '\n' + build_identity() + flags + libraries + CELLFIT_VERSION_STRING);
+    const fs::path dir = cache_directory();
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) {
+        unavailable = "cannot create the kernel cache " + dir.string() + " (" + ec.message() + "; set CELLFIT_CACHE_DIR)";
+        return std::nullopt;
+    }
+    const fs::path library = dir / (key.str() + ".so");
+    const fs::path source_file = dir / (key.str() + ".cpp");
+    if (!fs::exists(library)) {
+        std::ofstream(source_file) << source;
+        const fs::path log = dir / (key.str() + ".log");
+        // Build under a private name, then rename: concurrent runs never load half a file.
+        const fs::path partial = dir / (key.str() + ".so." + std::to_string(::getpid()));
+        const std::string command = compiler() + " " + flags + " -o " + shell_quote(partial.string()) + " " +
+                                    shell_quote(source_file.string()) + " " + libraries + " > " +
+                                    shell_quote(log.string()) + " 2>&1";
+        if (std::system(command.c_str()) != 0) {
+            fs::remove(partial, ec);
+            throw error("compiling the simulation kernel failed; generated source: " + source_file.string() +
+                        ", compiler output: " + log.string() + head(log, 8));
+        }
+        fs::rename(partial, library, ec);
+        if (ec) throw error("cannot store the compiled kernel in " + library.string() + ": " + ec.message());
+    }
+    compiled_kernel kernel;
+    try {
+        auto lib = std::make_shared<boost::dll::shared_library>(library, boost::dll::load_mode::rtld_now);
+        if (lib->get<int()>("cellfit_kernel_abi")() != kernel_abi_version)
+            throw error("the cached kernel " + library.string() + " has another ABI; delete it");
+        kernel.function_ = &lib->get<void(const cellfit_kernel_args*)>("cellfit_kernel");
+        kernel.library_ = lib;
+    } catch (const std::exception& e) {
+        throw error("cannot load the compiled kernel " + library.string() + ": " + e.what() +
+                    " (delete the file to rebuild it)");
+    }
+    kernel.path_ = library.string();
+    return kernel;
+}
+
+} // namespace cellfit::detail
