@@ -195,3 +195,19 @@ TEST_CASE("inputs follow the trace of each neuron, in Brian's lookup", "[simulat
     CHECK(r.summary.final_state.at("v")[2] == Approx(expected).epsilon(1e-12));  // neuron 2 uses trace 0
     CHECK(r.summary.final_state.at("v")[1] == Approx(-expected).epsilon(1e-12));
 }
+
+TEST_CASE("without a working compiler the interpreter takes over, with a warning", "[simulation]") {
+    const model m = make_model("dv/dt = -v/tau : volt", {{"tau", "10*ms"}});
+    simulation_setup s;
+    s.n_steps = 10;
+    s.initial_values = {{"v", {"1*mV"}}};
+    const char* previous = std::getenv("CXX");
+    const std::string saved = previous ? previous : "";
+    ::setenv("CXX", "/no/such/compiler", 1);
+    const auto r = simulate(m, s, registry());
+    if (previous) ::setenv("CXX", saved.c_str(), 1); else ::unsetenv("CXX");
+    CHECK(r.summary.backend == "interpreter");
+    REQUIRE(r.summary.warnings.size() == 1);
+    CHECK_THAT(r.summary.warnings[0], Contains("compiled backend is unavailable") && Contains("/no/such/compiler"));
+    CHECK(r.summary.final_state.at("v")[0] == Approx(1e-3 * std::exp(-0.1)).epsilon(1e-12));
+}

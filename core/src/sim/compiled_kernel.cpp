@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <sstream>
 #include <unistd.h>
 
@@ -38,10 +40,16 @@ std::string run_and_capture(const std::string& command) {
 }
 
 // What the compiled code depends on besides its source: the compiler's
-// version and the CPU's instruction sets (for -march=native).
-const std::string& build_identity() {
-    static const std::string identity = [] {
-        std::string id = run_and_capture(compiler() + " --version");
+// version and the CPU's instruction sets (for -march=native). Empty when the
+// compiler does not run. Asked once per compiler and process.
+std::string build_identity() {
+    static std::mutex mutex;
+    static std::map<std::string, std::string> known;
+    const std::lock_guard lock(mutex);
+    const std::string cxx = compiler();
+    if (auto it = known.find(cxx); it != known.end()) return it->second;
+    std::string id = run_and_capture(cxx + " --version");
+    if (!id.empty()) {
         std::ifstream cpu("/proc/cpuinfo");
         std::string line;
         while (std::getline(cpu, line))
@@ -49,9 +57,8 @@ const std::string& build_identity() {
                 id += line;
                 break;
             }
-        return id;
-    }();
-    return identity;
+    }
+    return known[cxx] = id;
 }
 
 std::uint64_t fnv1a(const std::string& text) {
@@ -83,12 +90,13 @@ std::string head(const fs::path& file, int lines) {
 } // namespace
 
 std::optional<compiled_kernel> compiled_kernel::build(const std::string& source, std::string& unavailable) {
-    if (build_identity().empty()) {
+    const std::string identity = build_identity();
+    if (identity.empty()) {
         unavailable = "no working C++ compiler (" + compiler() + "; set CXX to choose one)";
         return std::nullopt;
     }
     std::ostringstream key;
-    key << std::hex << fnv1a(source + '\n' + build_identity() + flags + libraries + CELLFIT_VERSION_STRING);
+    key << std::hex << fnv1a(source + '\n' + identity + flags + libraries + CELLFIT_VERSION_STRING);
     const fs::path dir = cache_directory();
     std::error_code ec;
     fs::create_directories(dir, ec);
