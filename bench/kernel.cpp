@@ -111,7 +111,14 @@ std::string read_text(const char* path) {
 } // namespace
 
 int main(int argc, char** argv) {
-    const bool brian = argc > 1 && std::strcmp(argv[1], "--brian") == 0;
+    // bench_kernel [--brian] [N...]: the sizes default to 100, 1000, 10000.
+    bool brian = false;
+    std::vector<std::size_t> sizes;
+    for (int k = 1; k < argc; ++k) {
+        if (std::strcmp(argv[k], "--brian") == 0) brian = true;
+        else sizes.push_back(std::stoul(argv[k]));
+    }
+    if (sizes.empty()) sizes = {100, 1000, 10000};
     cellfit::model_spec spec;
     spec.equations = read_text(CELLFIT_BENCH_MODEL);
     spec.constants = {{"El", "-65*mV"}, {"EK", "-90*mV"}, {"ENa", "50*mV"}, {"VT", "-63*mV"}};
@@ -123,7 +130,7 @@ int main(int argc, char** argv) {
     std::printf("Traub-Miles HH, exponential Euler, %zu steps of 0.01 ms; neuron-steps per second\n", n_steps);
     std::printf("%7s %12s %12s %12s %12s %12s %9s %9s %9s\n", "N", "hand loop", "compiled", "compiled 2t",
                 "interpreter", "max |dv|", "comp/hand", "2t/1t", "interp/hand");
-    for (std::size_t N : {100u, 1000u, 10000u}) {
+    for (std::size_t N : sizes) {
         std::vector<double> v_hand, v_comp, v_comp2, v_interp;
         // Best of three: the machines here are noisy.
         double hand = 1e300, comp = 1e300, comp2 = 1e300, interp = 1e300;

@@ -108,15 +108,20 @@ bool mentions_any(const ptr& e, const std::vector<std::string>& variables) {
     return false;
 }
 
+// coefficient * (factors with positive powers) / (factors with negative
+// powers): divisions rather than x**-1, which costs a pow() per evaluation.
 ptr rebuild(const term& t) {
-    ptr product;
-    for (const auto& [f, p] : t.factors) {
-        const ptr factor = p == 1 ? f : binary(op::power, f, number(p));
-        product = product ? binary(op::multiply, product, factor) : factor;
-    }
-    if (!product) return number(t.coefficient);
-    if (t.coefficient == 1) return product;
-    return binary(op::multiply, number(t.coefficient), product);
+    auto power_of = [](const ptr& f, int p) {
+        if (p == 1) return f;
+        if (p == 2) return binary(op::multiply, f, f);
+        return binary(op::power, f, number(p));
+    };
+    ptr product = number(t.coefficient);
+    for (const auto& [f, p] : t.factors)
+        if (p > 0) product = binary(op::multiply, product, power_of(f, p));
+    for (const auto& [f, p] : t.factors)
+        if (p < 0) product = binary(op::divide, product, power_of(f, -p));
+    return product;
 }
 
 void add_to(ptr& total, const ptr& e) { total = total ? binary(op::add, total, e) : e; }

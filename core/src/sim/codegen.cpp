@@ -22,76 +22,161 @@ std::string literal(double v) {
 }
 
 // Writes e as a C++ expression; slot_code gives the code of a slot's value.
+// With a declaration stream, repeated subexpressions (exp((13*mV - v + VT)/...)
+// appears in several terms after expansion) are computed once into locals,
+// until a slot they read is assigned again.
 class emitter {
 public:
-    emitter(const codegen_slots& slots, std::function<std::string(std::uint32_t)> slot_code)
-        : slots_(slots), slot_code_(std::move(slot_code)) {}
+    emitter(const codegen_slots& slots, std::function<std::string(std::uint32_t)> slot_code,
+            std::ostringstream* declarations = nullptr, std::string indent = "")
+        : slots_(slots), slot_code_(std::move(slot_code)), declarations_(declarations), indent_(std::move(indent)) {}
 
-    std::string operator()(const expr::ptr& e) const {
+    std::string operator()(const expr::ptr& e) { return emit(e).code; }
+
+    // A slot was assigned: forget what was computed from it.
+    void assigned(std::uint32_t slot) {
+        std::erase_if(known_, [&](const auto& entry) { return entry.second.reads.count(slot) > 0; });
+    }
+
+private:
+    struct code {
+        std::string code;
+        std::set<std::uint32_t> reads;
+    };
+    struct local {
+        std::string name;
+        std::set<std::uint32_t> reads;
+    };
+
+    code shared(std::string text, std::set<std::uint32_t> reads) {
+        if (!declarations_ || text.size() < 16) return {std::move(text), std::move(reads)};
+        if (auto it = known_.find(text); it != known_.end()) return {it->second.name, it->second.reads};
+        const std::string name = "c" + std::to_string(next_++);
+        *declarations_ << indent_ << "const double " << name << " = " << text << ";\n";
+        known_.emplace(text, local{name, reads});
+        return {name, std::move(reads)};
+    }
+
+    code emit(const expr::ptr& e) {
         using expr::op;
-        auto arg = [&](std::size_t k) { return (*this)(e->args[k]); };
+        std::vector<code> args;
+        std::set<std::uint32_t> reads;
+        for (const auto& a : e->args) {
+            args.push_back(emit(a));
+            reads.insert(args.back().reads.begin(), args.back().reads.end());
+        }
+        auto arg = [&](std::size_t k) { return args[k].code; };
         switch (e->kind) {
-        case op::number: return literal(e->value);
+        case op::number: return {literal(e->value), {}};
         case op::name: {
             const int slot = slots_.resolve(e->name);
             if (slot >= 0) {
-                auto it = slots_.special.find(static_cast<std::uint32_t>(slot));
-                return it != slots_.special.end() ? it->second : slot_code_(static_cast<std::uint32_t>(slot));
+                const auto s = static_cast<std::uint32_t>(slot);
+                auto it = slots_.special.find(s);
+                return {it != slots_.special.end() ? it->second : slot_code_(s), {s}};
             }
             double value = 0;
-            if (slots_.constant(e->name, value)) return literal(value);
+            if (slots_.constant(e->name, value)) return {literal(value), {}};
             throw error("internal error: the code generator cannot resolve '" + e->name + "'");
         }
-        case op::negate: return "(-" + arg(0) + ")";
-        case op::add: return "(" + arg(0) + " + " + arg(1) + ")";
-        case op::subtract: return "(" + arg(0) + " - " + arg(1) + ")";
-        case op::multiply: return "(" + arg(0) + " * " + arg(1) + ")";
-        case op::divide: return "(" + arg(0) + " / " + arg(1) + ")";
-        case op::power: return "std::pow(" + arg(0) + ", " + arg(1) + ")";
-        case op::modulo: return "cf_mod(" + arg(0) + ", " + arg(1) + ")";
-        case op::less: return "double(" + arg(0) + " < " + arg(1) + ")";
-        case op::less_equal: return "double(" + arg(0) + " <= " + arg(1) + ")";
-        case op::greater: return "double(" + arg(0) + " > " + arg(1) + ")";
-        case op::greater_equal: return "double(" + arg(0) + " >= " + arg(1) + ")";
-        case op::equal: return "double(" + arg(0) + " == " + arg(1) + ")";
-        case op::not_equal: return "double(" + arg(0) + " != " + arg(1) + ")";
-        case op::logical_and: return "double((" + arg(0) + " != 0) && (" + arg(1) + " != 0))";
-        case op::logical_or: return "double((" + arg(0) + " != 0) || (" + arg(1) + " != 0))";
-        case op::logical_not: return "double(" + arg(0) + " == 0)";
+        case op::negate: return shared("(-" + arg(0) + ")", reads);
+        case op::add: return shared("(" + arg(0) + " + " + arg(1) + ")", reads);
+        case op::subtract: return shared("(" + arg(0) + " - " + arg(1) + ")", reads);
+        case op::multiply: return shared("(" + arg(0) + " * " + arg(1) + ")", reads);
+        case op::divide: return shared("(" + arg(0) + " / " + arg(1) + ")", reads);
+        case op::power: {
+            // Small integer powers as products: vectorisable, unlike pow().
+            const expr::ptr& p = e->args[1];
+            if (p->kind == op::number && (p->value == 2 || p->value == 3 || p->value == 4)) {
+                std::string product = arg(0);
+                for (int k = 1; k < static_cast<int>(p->value); ++k) product += " * " + arg(0);
+                return shared("(" + product + ")", reads);
+            }
+            return shared("std::pow(" + arg(0) + ", " + arg(1) + ")", reads);
+        }
+        case op::modulo: return shared("cf_mod(" + arg(0) + ", " + arg(1) + ")", reads);
+        case op::less: return shared("double(" + arg(0) + " < " + arg(1) + ")", reads);
+        case op::less_equal: return shared("double(" + arg(0) + " <= " + arg(1) + ")", reads);
+        case op::greater: return shared("double(" + arg(0) + " > " + arg(1) + ")", reads);
+        case op::greater_equal: return shared("double(" + arg(0) + " >= " + arg(1) + ")", reads);
+        case op::equal: return shared("double(" + arg(0) + " == " + arg(1) + ")", reads);
+        case op::not_equal: return shared("double(" + arg(0) + " != " + arg(1) + ")", reads);
+        case op::logical_and: return shared("double((" + arg(0) + " != 0) && (" + arg(1) + " != 0))", reads);
+        case op::logical_or: return shared("double((" + arg(0) + " != 0) || (" + arg(1) + " != 0))", reads);
+        case op::logical_not: return shared("double(" + arg(0) + " == 0)", reads);
         case op::call: {
             const std::string& f = e->name;
-            if (f == "__where") return "(" + arg(0) + " != 0 ? " + arg(1) + " : " + arg(2) + ")";
-            if (f == "clip") return "cf_clip(" + arg(0) + ", " + arg(1) + ", " + arg(2) + ")";
-            if (f == "int") return "std::trunc(" + arg(0) + ")";
-            if (f == "sign") return "cf_sign(" + arg(0) + ")";
-            if (f == "exprel") return "cf_exprel(" + arg(0) + ")";
-            if (f == "abs") return "std::fabs(" + arg(0) + ")";
+            if (f == "__where") return shared("(" + arg(0) + " != 0 ? " + arg(1) + " : " + arg(2) + ")", reads);
+            if (f == "clip") return shared("cf_clip(" + arg(0) + ", " + arg(1) + ", " + arg(2) + ")", reads);
+            if (f == "int") return shared("std::trunc(" + arg(0) + ")", reads);
+            if (f == "sign") return shared("cf_sign(" + arg(0) + ")", reads);
+            if (f == "exprel") return shared("cf_exprel(" + arg(0) + ")", reads);
+            if (f == "abs") return shared("std::fabs(" + arg(0) + ")", reads);
             static const std::map<std::string, std::string> std_names = {
                 {"exp", "std::exp"},     {"log", "std::log"},     {"log10", "std::log10"}, {"expm1", "std::expm1"},
                 {"log1p", "std::log1p"}, {"sin", "std::sin"},     {"cos", "std::cos"},     {"tan", "std::tan"},
                 {"sinh", "std::sinh"},   {"cosh", "std::cosh"},   {"tanh", "std::tanh"},   {"arcsin", "std::asin"},
                 {"arccos", "std::acos"}, {"arctan", "std::atan"}, {"sqrt", "std::sqrt"},   {"floor", "std::floor"},
                 {"ceil", "std::ceil"}};
-            if (auto it = std_names.find(f); it != std_names.end()) return it->second + "(" + arg(0) + ")";
+            if (auto it = std_names.find(f); it != std_names.end()) return shared(it->second + "(" + arg(0) + ")", reads);
             const int table = slots_.lookup_index(f);
             if (table < 0) throw error("the compiled backend cannot call " + f + "()");
-            return "cf_lookup(a->lookups[" + std::to_string(table) + "], " + arg(0) + ", n, dt)";
+            return shared("cf_lookup(a->lookups[" + std::to_string(table) + "], " + arg(0) + ", n, dt)", reads);
         }
         }
-        return "0";
+        return {"0", {}};
     }
 
-private:
     const codegen_slots& slots_;
     std::function<std::string(std::uint32_t)> slot_code_;
+    std::ostringstream* declarations_;
+    std::string indent_;
+    std::map<std::string, local> known_;
+    int next_ = 0;
 };
 
 constexpr const char* prelude = R"(// Generated by cellfit: one simulation step for a range of neurons.
 #include <cmath>
 #include <cstddef>
 
+// glibc's vector maths (libmvec) for the functions it provides, so that the
+// neuron loop vectorises without fast-math (NaN and inf keep their meaning).
+#if defined(__GLIBC__)
 #pragma omp declare simd notinbranch
 extern "C" double exp(double) noexcept;
+#pragma omp declare simd notinbranch
+extern "C" double log(double) noexcept;
+#pragma omp declare simd notinbranch
+extern "C" double sin(double) noexcept;
+#pragma omp declare simd notinbranch
+extern "C" double cos(double) noexcept;
+#if __GLIBC__ > 2 || __GLIBC_MINOR__ >= 28
+#pragma omp declare simd notinbranch
+extern "C" double pow(double, double) noexcept;
+#endif
+#if __GLIBC__ > 2 || __GLIBC_MINOR__ >= 35
+#pragma omp declare simd notinbranch
+extern "C" double expm1(double) noexcept;
+#pragma omp declare simd notinbranch
+extern "C" double log1p(double) noexcept;
+#pragma omp declare simd notinbranch
+extern "C" double log10(double) noexcept;
+#pragma omp declare simd notinbranch
+extern "C" double tanh(double) noexcept;
+#pragma omp declare simd notinbranch
+extern "C" double sinh(double) noexcept;
+#pragma omp declare simd notinbranch
+extern "C" double cosh(double) noexcept;
+#pragma omp declare simd notinbranch
+extern "C" double tan(double) noexcept;
+#pragma omp declare simd notinbranch
+extern "C" double atan(double) noexcept;
+#pragma omp declare simd notinbranch
+extern "C" double asin(double) noexcept;
+#pragma omp declare simd notinbranch
+extern "C" double acos(double) noexcept;
+#endif
+#endif
 
 struct cellfit_kernel_lookup { const double* values; std::size_t steps; const std::size_t* row_of_neuron; };
 struct cellfit_kernel_args {
@@ -105,10 +190,12 @@ static inline double cf_sign(double x) { return x > 0 ? 1.0 : x < 0 ? -1.0 : x; 
 static inline double cf_exprel(double x) { return std::fabs(x) < 1e-8 ? 1.0 + x / 2.0 : std::expm1(x) / x; }
 static inline double cf_clip(double x, double lo, double hi) { double m = x < lo ? lo : x; return hi < m ? hi : m; }
 static inline double cf_lookup(const cellfit_kernel_lookup& l, double t, std::size_t n, double dt) {
-    const double scaled = std::nearbyint(t / (dt / 8)) / 8;
-    std::size_t column = 0;
-    if (scaled > 0) { const double c = std::trunc(scaled); column = c >= double(l.steps - 1) ? l.steps - 1 : std::size_t(c); }
-    return l.values[l.row_of_neuron[n] * l.steps + column];
+    // Brian's TimedArray column, clip(int(round(t/(dt/8))/8), 0, steps-1), without branches.
+    double c = std::trunc(std::nearbyint(t / (dt / 8)) / 8);
+    const double last = double(l.steps - 1);
+    c = c > 0 ? c : 0;
+    c = c < last ? c : last;
+    return l.values[l.row_of_neuron[n] * l.steps + std::size_t(c)];
 }
 
 extern "C" __attribute__((visibility("default"))) int cellfit_kernel_abi() { return 1; }
@@ -155,9 +242,13 @@ std::string generate_kernel_source(const kernel_phases& phases, const codegen_sl
            "            for (std::size_t n = c0; n < c1; ++n) {\n";
     for (auto s : used)
         if (!slots.special.count(s)) out << "                double L" << s << " = D" << s << "[n];\n";
-    const emitter local(slots, [](std::uint32_t s) { return "L" + std::to_string(s); });
+    emitter local(slots, [](std::uint32_t s) { return "L" + std::to_string(s); }, &out, "                ");
     auto emit_phase = [&](const std::vector<kernel_assignment>& phase) {
-        for (const auto& a : phase) out << "                L" << a.slot << " = " << local(a.value) << ";\n";
+        for (const auto& a : phase) {
+            const std::string value = local(a.value);
+            out << "                L" << a.slot << " = " << value << ";\n";
+            local.assigned(a.slot);
+        }
     };
     emit_phase(phases.constant_over_dt);
     emit_phase(phases.record);
@@ -170,7 +261,7 @@ std::string generate_kernel_source(const kernel_phases& phases, const codegen_sl
         if (slots.persistent.count(s)) out << "                D" << s << "[n] = L" << s << ";\n";
     out << "            }\n";
     if (slots.has_threshold) {
-        const emitter memory(slots, [](std::uint32_t s) { return "D" + std::to_string(s) + "[n]"; });
+        emitter memory(slots, [](std::uint32_t s) { return "D" + std::to_string(s) + "[n]"; });
         out << "            for (std::size_t n = c0; n < c1; ++n) {\n"
                "                if (D" << slots.cond << "[n] == 0) continue;\n"
                "                a->spike(a->spike_context, k, n);\n"

@@ -32,6 +32,25 @@ constexpr std::size_t lanes = 32;  // neurons per chunk
 
 ptr call_lookup(const std::string& name) { return expr::call(name, {expr::name("t"), expr::name("i")}); }
 
+// x / c -> x * (1/c) for a constant c: a multiplication costs a fraction of a
+// division, and the results differ by at most one rounding. Not below a
+// comparison, %, int, floor, ceil or sign, where one rounding can move a
+// switch by a whole step (Brian divides there too: (t/ms) % 20.05 < 10).
+ptr multiply_by_reciprocals(const ptr& e, bool exact = false) {
+    if (e->args.empty()) return e;
+    const bool discontinuous =
+        expr::is_comparison(e->kind) || e->kind == expr::op::modulo ||
+        (e->kind == expr::op::call && (e->name == "int" || e->name == "floor" || e->name == "ceil" || e->name == "sign"));
+    std::vector<ptr> args;
+    for (const auto& a : e->args) args.push_back(multiply_by_reciprocals(a, exact || discontinuous));
+    if (!exact && e->kind == expr::op::divide && args[1]->kind == expr::op::number && args[1]->value != 0 &&
+        std::isfinite(1 / args[1]->value))
+        return expr::binary(expr::op::multiply, args[0], expr::number(1 / args[1]->value), e->offset);
+    expr::node copy = *e;
+    copy.args = std::move(args);
+    return std::make_shared<const expr::node>(std::move(copy));
+}
+
 } // namespace
 
 struct simulator::state {
@@ -285,6 +304,27 @@ simulator::simulator(const model& m, const simulation_setup& setup, const plugin
         }
         s.phases.reset.push_back({s.slots.at(r.target), expr::call("__where", {expr::name("_cond"), value, target})});
     }
+    // Constants and units become numbers, and constant parts fold: the
+    // kernels compute only what varies.
+    auto lower = [&](const ptr& e) {
+        std::vector<std::pair<std::string, ptr>> numbers;
+        for (const auto& id : expr::identifiers(e)) {
+            if (s.slots.count(id)) continue;
+            double value = 0;
+            bool is_boolean = false;
+            if (auto c = std::find_if(m.constants.begin(), m.constants.end(), [&](const auto& x) { return x.name == id; });
+                c != m.constants.end())
+                numbers.emplace_back(id, expr::number(c->value.value));
+            else if (const unit_definition* u = find_unit(id))
+                numbers.emplace_back(id, expr::number(u->value.value));
+            else if (expr::find_constant(id, value, is_boolean))
+                numbers.emplace_back(id, expr::number(value));
+        }
+        return multiply_by_reciprocals(expr::simplify(expr::substitute(e, numbers)));
+    };
+    for (auto* phase : {&s.phases.constant_over_dt, &s.phases.record, &s.phases.refractory, &s.phases.update,
+                        &s.phases.threshold, &s.phases.reset})
+        for (auto& a : *phase) a.value = lower(a.value);
     const std::pair<const std::vector<kernel_assignment>*, kernel_program*> compile_phases[] = {
         {&s.phases.constant_over_dt, &s.constant_over_dt}, {&s.phases.record, &s.record},
         {&s.phases.refractory, &s.refractory}, {&s.phases.update, &s.update},

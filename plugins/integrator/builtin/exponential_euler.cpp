@@ -5,6 +5,7 @@
 #include "methods.hpp"
 
 #include <cellfit/expr/linear.hpp>
+#include <cellfit/expr/transform.hpp>
 
 namespace cellfit::integrators {
 
@@ -25,8 +26,14 @@ std::vector<update_statement> exponential_euler(const ode_system& system) {
     for (const auto& o : system.odes) {
         const std::string& x = o.variable;
         const linear_split split = split_linear(o.rhs, {x}, true);
-        const ptr& B = split.coefficients[0];
-        const ptr& A = split.constant;
+        // When f is affine in x, B is simply df/dx: compact, where the
+        // expansion repeats every factor of every term.
+        const bool affine = split_linear(o.rhs, {x}, false).problem.empty();
+        const ptr B = split.coefficients[0] && affine ? derivative(o.rhs, x) : split.coefficients[0];
+        // A = f - B*x: the same value as the expanded remainder, from the
+        // compact right-hand side (the expansion repeats every factor).
+        const ptr A = split.constant ? (B ? binary(op::subtract, o.rhs, binary(op::multiply, B, name(x))) : o.rhs)
+                                     : nullptr;
         ptr next;
         if (!B) {
             next = A ? binary(op::add, name(x), binary(op::multiply, name("dt"), A)) : name(x);
