@@ -2,10 +2,18 @@
 
 #include <cellfit/error.hpp>
 #include <cellfit/expr/functions.hpp>
+#include <cellfit/expr/printer.hpp>
 #include <cellfit/units/quantity.hpp>
 
 #include <algorithm>
 #include <cmath>
+
+// glibc's vector exp (libmvec) for the interpreter's exp loop: this file is
+// built with -fopenmp-simd -fno-math-errno (core/CMakeLists.txt).
+#if defined(__GLIBC__)
+#pragma omp declare simd notinbranch
+extern "C" double exp(double) noexcept;
+#endif
 
 namespace cellfit::detail {
 
@@ -31,6 +39,18 @@ std::uint32_t kernel_compiler::constant(double value) {
 }
 
 std::uint32_t kernel_compiler::compile(const expr::ptr& e, kernel_program& program) {
+    using expr::op;
+    if (e->kind == op::number || e->kind == op::name) return compile_node(e, program);
+    const std::string key = expr::to_string(e);
+    if (auto it = shared_.find(key); it != shared_.end()) return it->second.slot;
+    const std::uint32_t slot = compile_node(e, program);
+    // Keep it: a shared value's slot is never reused in this program.
+    is_intermediate_[slot] = false;
+    shared_.emplace(key, shared_value{slot, expr::identifiers(e)});
+    return slot;
+}
+
+std::uint32_t kernel_compiler::compile_node(const expr::ptr& e, kernel_program& program) {
     using expr::op;
     auto intermediate = [&] {
         std::uint32_t slot;
@@ -70,7 +90,7 @@ std::uint32_t kernel_compiler::compile(const expr::ptr& e, kernel_program& progr
             in.a = args[0], in.b = args[1], in.c = args[2];
         } else if (const auto* f = expr::find_function(e->name)) {
             if (!f->evaluate1) throw error("the interpreter cannot evaluate " + e->name + "()");
-            in.op = opcode::function1;
+            in.op = e->name == "exp" ? opcode::exp : opcode::function1;
             in.function = f->evaluate1;
             in.a = args[0];
         } else {
@@ -108,13 +128,31 @@ std::uint32_t kernel_compiler::compile(const expr::ptr& e, kernel_program& progr
 }
 
 void kernel_compiler::assign(std::uint32_t target_slot, const expr::ptr& e, kernel_program& program) {
+    const std::size_t before = program.code.size();
     const std::uint32_t value = compile(e, program);
-    instruction in;
-    in.op = opcode::copy;
-    in.dst = target_slot;
-    in.a = value;
-    program.code.push_back(in);
-    release(value);
+    if (program.code.size() > before && program.code.back().dst == value && value != target_slot &&
+        e->kind != expr::op::number && e->kind != expr::op::name) {
+        // The value was just computed: compute it into the target directly.
+        program.code.back().dst = target_slot;
+        shared_.erase(expr::to_string(e));
+        is_intermediate_[value] = true;
+        release(value);
+    } else {
+        instruction in;
+        in.op = opcode::copy;
+        in.dst = target_slot;
+        in.a = value;
+        program.code.push_back(in);
+        release(value);
+    }
+    // Values computed from the old content of the target are stale now.
+    std::erase_if(shared_, [&](const auto& entry) {
+        for (const auto& name : entry.second.reads) {
+            const int slot = resolve_(name);
+            if (slot >= 0 && static_cast<std::uint32_t>(slot) == target_slot) return true;
+        }
+        return entry.second.slot == target_slot;
+    });
 }
 
 namespace {
@@ -136,6 +174,9 @@ std::size_t lookup_column(double t, double dt, std::size_t steps) {
 
 } // namespace
 
+// Built for AVX-512, AVX2 and the baseline; the loader picks what the CPU
+// has (by instruction set, not CPU model).
+__attribute__((target_clones("avx512f", "avx2", "default")))
 void run_program(const kernel_program& program, const kernel_memory& memory, std::size_t first, std::size_t width) {
     double* const base = memory.data + first;
     const std::size_t stride = memory.stride;
@@ -164,6 +205,10 @@ void run_program(const kernel_program& program, const kernel_memory& memory, std
         case opcode::logical_or: for (std::size_t l = 0; l < width; ++l) d[l] = (a[l] != 0) || (b[l] != 0); break;
         case opcode::logical_not: for (std::size_t l = 0; l < width; ++l) d[l] = a[l] == 0; break;
         case opcode::function1: for (std::size_t l = 0; l < width; ++l) d[l] = in.function(a[l]); break;
+        case opcode::exp:
+#pragma omp simd
+            for (std::size_t l = 0; l < width; ++l) d[l] = ::exp(a[l]);
+            break;
         case opcode::clip: for (std::size_t l = 0; l < width; ++l) d[l] = std::min(std::max(a[l], b[l]), c[l]); break;
         case opcode::where: for (std::size_t l = 0; l < width; ++l) d[l] = a[l] != 0 ? b[l] : c[l]; break;
         case opcode::lookup: {

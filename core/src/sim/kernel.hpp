@@ -21,7 +21,7 @@ enum class opcode : std::uint8_t {
     copy, negate, add, subtract, multiply, divide, power, modulo,
     less, less_equal, greater, greater_equal, equal, not_equal,
     logical_and, logical_or, logical_not,
-    function1, clip, where, lookup,
+    function1, exp, clip, where, lookup,
 };
 
 struct instruction {
@@ -71,6 +71,8 @@ public:
     void assign(std::uint32_t target_slot, const expr::ptr& e, kernel_program& program);
 
     std::uint32_t new_slot();
+    // Starts a new program: values computed so far are not shared with it.
+    void begin_program() { shared_.clear(); }
     std::uint32_t slot_count() const noexcept { return next_slot_; }
     // Slots holding constants, with their values: filled once.
     const std::vector<std::pair<std::uint32_t, double>>& constants() const noexcept { return constants_; }
@@ -78,6 +80,7 @@ public:
 
 private:
     std::uint32_t constant(double value);
+    std::uint32_t compile_node(const expr::ptr& e, kernel_program& program);
 
     std::function<int(const std::string&)> resolve_;
     const model& model_;
@@ -86,6 +89,13 @@ private:
     std::vector<std::uint32_t> free_;
     std::vector<bool> is_intermediate_;
     std::vector<std::pair<std::uint32_t, double>> constants_;
+    // Subexpressions already computed in this program (by their text), with
+    // the named slots they read: a repeated exp(...) is computed once.
+    struct shared_value {
+        std::uint32_t slot;
+        std::vector<std::string> reads;
+    };
+    std::map<std::string, shared_value> shared_;
 };
 
 // Runs a program for lanes [0, width) of the chunk starting at neuron `first`.

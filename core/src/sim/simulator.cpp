@@ -28,7 +28,7 @@ namespace {
 using namespace cellfit::detail;
 using expr::ptr;
 
-constexpr std::size_t lanes = 32;  // neurons per chunk
+constexpr std::size_t lanes = 128;  // neurons per chunk of the interpreter
 
 ptr call_lookup(const std::string& name) { return expr::call(name, {expr::name("t"), expr::name("i")}); }
 
@@ -329,8 +329,10 @@ simulator::simulator(const model& m, const simulation_setup& setup, const plugin
         {&s.phases.constant_over_dt, &s.constant_over_dt}, {&s.phases.record, &s.record},
         {&s.phases.refractory, &s.refractory}, {&s.phases.update, &s.update},
         {&s.phases.threshold, &s.threshold}, {&s.phases.reset, &s.reset}};
-    for (const auto& [phase, program] : compile_phases)
+    for (const auto& [phase, program] : compile_phases) {
+        compiler.begin_program();
         for (const auto& a : *phase) compiler.assign(a.slot, a.value, *program);
+    }
 
     if (setup.backend == simulation_backend::compiled) {
         codegen_slots cg;
