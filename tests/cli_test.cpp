@@ -244,14 +244,17 @@ TEST_CASE("cellfit check gives a located error for every line Brian rejects", "[
     CHECK(checked == 41);
 }
 
-TEST_CASE("cellfit simulate reproduces every reference case from its model.json", "[cli][simulate][reference]") {
+TEST_CASE("cellfit simulate reproduces every reference case from its model.json, on both backends",
+          "[cli][simulate][reference]") {
     test::temp_dir dir;
+    for (const char* backend : {"compiled", "interp"})
     for (const auto& cs : test::reference_cases()) {
         const auto m = test::read_json(cs / "model.json");
-        INFO("case " << cs.filename().string());
+        INFO("case " << cs.filename().string() << ", backend " << backend);
         const auto model_file = dir.path() / "model.eqs";
         std::ofstream(model_file) << m.at("equations").get<std::string>();
-        std::string args = "simulate --model " + quoted(model_file) + " --out " + quoted(dir.path() / "out");
+        std::string args = "simulate --backend " + std::string(backend) + " --model " + quoted(model_file) + " --out " +
+                           quoted(dir.path() / "out");
         for (const auto& [name, value] : m.at("namespace").items())
             args += " --const " + shell_quote(name + "=" + value.get<std::string>());
         for (const char* flag : {"threshold", "reset", "refractory", "method"})
@@ -274,7 +277,8 @@ TEST_CASE("cellfit simulate reproduces every reference case from its model.json"
         const auto r = test::run_cellfit(args);
         INFO(args << "\n" << r.err);
         REQUIRE(r.exit_code == 0);
-        CHECK_THAT(r.out, Contains("with " + m.at("method_chosen_by_brian2").get<std::string>()));
+        CHECK_THAT(r.out, Contains("with " + m.at("method_chosen_by_brian2").get<std::string>() + " (" +
+                                   (std::string(backend) == "interp" ? "interpreter" : "compiled") + ")"));
         for (const auto& var : m.at("record")) {
             const auto ours = cellfit::read_csv(dir.path() / ("out_" + var.get<std::string>() + ".csv")).rows;
             const auto brian = cellfit::read_csv(cs / ("out_" + var.get<std::string>() + ".csv")).rows;
