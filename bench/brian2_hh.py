@@ -15,8 +15,9 @@ EQS = open(os.path.join(os.path.dirname(__file__), '..', 'examples', 'models', '
 
 def run(target):
     b2.start_scope() if target == 'numpy' else None
+    directory = tempfile.mkdtemp(prefix='cellfit-brian-')
     if target == 'cpp_standalone':
-        b2.set_device('cpp_standalone', directory=tempfile.mkdtemp(prefix='cellfit-brian-'), build_on_run=False)
+        b2.set_device('cpp_standalone', directory=directory, build_on_run=False)
     else:
         b2.prefs.codegen.target = 'numpy'
     dt = 0.01 * b2.ms
@@ -31,8 +32,10 @@ def run(target):
     net = b2.Network(G)
     if target == 'cpp_standalone':
         net.run(steps * dt)
-        b2.device.build(run=False)
-        start = time.perf_counter(); b2.device.run(); elapsed = time.perf_counter() - start
+        b2.device.build(directory=directory, compile=True, run=False)
+        start = time.perf_counter()
+        b2.device.run(directory=directory, with_output=False, run_args=[])
+        elapsed = time.perf_counter() - start  # includes process start and file output
         b2.device.reinit(); b2.set_device('runtime')
     else:
         net.run(10 * dt)  # code generation outside the timing

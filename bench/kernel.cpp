@@ -148,8 +148,9 @@ int main(int argc, char** argv) {
         std::printf("%7zu %12.3g %12.3g %12.3g %12.3g %12.2g %9.2f %9.2f %9.2f\n", N, work / hand, work / comp,
                     work / comp2, work / interp, deviation, hand / comp, comp / comp2, hand / interp);
         if (brian) {
-            const std::string command = "/usr/bin/python3 " CELLFIT_BENCH_BRIAN_SCRIPT " " + std::to_string(N) + " " +
-                                        std::to_string(n_steps) + " " + std::to_string(work / comp);
+            std::fflush(stdout);
+            const std::string command = "/usr/bin/python3 -W ignore " CELLFIT_BENCH_BRIAN_SCRIPT " " + std::to_string(N) + " " +
+                                        std::to_string(n_steps) + " " + std::to_string(work / comp) + " 2>/dev/null";
             if (std::system(command.c_str()) != 0) std::printf("        (Brian 2 run failed)\n");
         }
     }
