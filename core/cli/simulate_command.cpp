@@ -135,15 +135,14 @@ int run_simulate(const po::variables_map& vm, io& io) {
                                                    "(the interpreter, which needs no compiler)");
 
     const plugin_registry registry = load_plugins(vm, io.err);
-    const auto start = std::chrono::steady_clock::now();
     const recorded_simulation result = simulate(m, setup, registry);
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
     std::size_t spikes = 0, diverged = 0;
     for (const auto& s : result.spike_steps) spikes += s.size();
     for (bool d : result.summary.diverged) diverged += d;
     io.out << "simulated " << setup.n_neurons << " neurons x " << setup.n_steps << " steps of " << format_quantity({setup.dt, dimension::of(dimension::time)})
-           << " with " << result.summary.method << " (" << result.summary.backend << ") in " << seconds << " s; " << spikes << " spikes\n";
+           << " with " << result.summary.method << " (" << result.summary.backend << ") in " << result.run_seconds
+           << " s (prepared in " << result.prepare_seconds << " s); " << spikes << " spikes\n";
     for (const auto& w : result.summary.warnings) io.err << "cellfit simulate: warning: " << w << "\n";
     if (diverged)
         io.err << "cellfit simulate: warning: " << diverged << " neuron(s) diverged (a state became NaN or infinite)\n";

@@ -15,6 +15,7 @@
 #include <cellfit/suggest.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <optional>
 #include <thread>
@@ -541,12 +542,16 @@ recorded_simulation simulate(const model& m, const simulation_setup& setup, cons
         }
         void spike(std::size_t neuron, std::size_t step) override { out.spike_steps[neuron].push_back(step); }
     };
+    const auto start = std::chrono::steady_clock::now();
     simulator sim(m, setup, registry);
+    const auto prepared = std::chrono::steady_clock::now();
     recorded_simulation result;
     result.values.assign(setup.record.size(), std::vector<double>(setup.n_neurons * setup.n_steps));
     result.spike_steps.resize(setup.n_neurons);
     recorder r(result, setup.n_neurons, setup.n_steps);
     result.summary = sim.run(r);
+    result.prepare_seconds = std::chrono::duration<double>(prepared - start).count();
+    result.run_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - prepared).count();
     return result;
 }
 

@@ -87,6 +87,8 @@ struct recorded_simulation {
     std::vector<std::vector<double>> values;
     std::vector<std::vector<std::size_t>> spike_steps;  // per neuron
     simulation_summary summary;
+    double prepare_seconds = 0;  // integrator, kernel generation and compilation (or cache load)
+    double run_seconds = 0;
 };
 
 CELLFIT_API recorded_simulation simulate(const model& m, const simulation_setup& setup,
