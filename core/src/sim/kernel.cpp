@@ -10,7 +10,7 @@
 
 // glibc's vector exp (libmvec) for the interpreter's exp loop: this file is
 // built with -fopenmp-simd -fno-math-errno (core/CMakeLists.txt).
-#if defined(__GLIBC__)
+#if defined(__GLIBC__) && !defined(__clang__)
 #pragma omp declare simd notinbranch
 extern "C" double exp(double) noexcept;
 #endif

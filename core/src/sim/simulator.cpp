@@ -104,7 +104,9 @@ void check_setup(const model& m, const simulation_setup& s) {
     if (!m.random_functions.empty())
         throw input_error("the model calls " + m.random_functions.front() + "(); random functions are not supported in "
                                                                             "simulations yet");
-    for (const auto& [name, values] : s.parameters) {
+    for (const auto& entry : s.parameters) {
+        const std::string& name = entry.first;  // a plain name: lambdas below capture it
+        const auto& values = entry.second;
         const auto* v = m.find(name);
         const bool is_parameter = std::any_of(m.parameters.begin(), m.parameters.end(),
                                               [&](const auto& p) { return p.name == name; });
@@ -381,7 +383,9 @@ simulator::simulator(const model& m, const simulation_setup& setup, const plugin
         for (std::size_t n = 0; n < setup.n_neurons; ++n) p[n] = values.size() == 1 ? values[0] : values[n];
     }
     // Initial values, in order, each neuron on its own (t = 0).
-    for (const auto& [name, texts] : setup.initial_values) {
+    for (const auto& initial : setup.initial_values) {
+        const std::string& name = initial.first;  // a plain name: lambdas below capture it
+        const auto& texts = initial.second;
         const model_variable* target = m.find(name);
         const bool is_state = std::any_of(m.states.begin(), m.states.end(), [&](const auto& x) { return x.name == name; });
         if (!target || !is_state) {
