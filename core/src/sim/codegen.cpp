@@ -4,6 +4,7 @@
 #include <cellfit/expr/functions.hpp>
 
 #include <cmath>
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
 
@@ -28,8 +29,9 @@ std::string literal(double v) {
 class emitter {
 public:
     emitter(const codegen_slots& slots, std::function<std::string(std::uint32_t)> slot_code,
-            std::ostringstream* declarations = nullptr, std::string indent = "")
-        : slots_(slots), slot_code_(std::move(slot_code)), declarations_(declarations), indent_(std::move(indent)) {}
+            std::ostringstream* declarations = nullptr, std::string indent = "", std::ostringstream* per_step = nullptr)
+        : slots_(slots), slot_code_(std::move(slot_code)), declarations_(declarations), indent_(std::move(indent)),
+          per_step_(per_step) {}
 
     std::string operator()(const expr::ptr& e) { return emit(e).code; }
 
@@ -51,8 +53,15 @@ private:
     code shared(std::string text, std::set<std::uint32_t> reads) {
         if (!declarations_ || text.size() < 16) return {std::move(text), std::move(reads)};
         if (auto it = known_.find(text); it != known_.end()) return {it->second.name, it->second.reads};
-        const std::string name = "c" + std::to_string(next_++);
-        *declarations_ << indent_ << "const double " << name << " = " << text << ";\n";
+        // Values the same for every neuron (functions of t and dt) are
+        // computed once per step, before the neuron loop.
+        const bool uniform = per_step_ && std::all_of(reads.begin(), reads.end(),
+                                                      [&](std::uint32_t s) { return slots_.uniform.count(s) > 0; });
+        const std::string name = (uniform ? "u" : "e") + std::to_string(next_++);
+        if (uniform)
+            *per_step_ << "            const double " << name << " = " << text << ";\n";
+        else
+            *declarations_ << indent_ << "const double " << name << " = " << text << ";\n";
         known_.emplace(text, local{name, reads});
         return {name, std::move(reads)};
     }
@@ -121,7 +130,36 @@ private:
             if (auto it = std_names.find(f); it != std_names.end()) return shared(it->second + "(" + arg(0) + ")", reads);
             const int table = slots_.lookup_index(f);
             if (table < 0) throw error("the compiled backend cannot call " + f + "()");
-            return shared("cf_lookup(a->lookups[" + std::to_string(table) + "], " + arg(0) + ", n, dt)", reads);
+            const std::string lookup = "a->lookups[" + std::to_string(table) + "]";
+            // A time that is the same for every neuron (t, t + dt/2, ...): the
+            // column is found once per step, and a table with one row is read
+            // once per step, outside the neuron loop.
+            const bool uniform_time = std::all_of(args[0].reads.begin(), args[0].reads.end(), [&](std::uint32_t s) {
+                return slots_.uniform.count(s) > 0;
+            });
+            if (per_step_ && uniform_time) {
+                const std::string key = lookup + "@" + arg(0);
+                auto it = hoisted_.find(key);
+                if (it == hoisted_.end()) {
+                    const std::string column = "col" + std::to_string(hoisted_.size());
+                    *per_step_ << "            const std::size_t " << column << " = cf_column(" << lookup << ", " << arg(0)
+                               << ", dt);\n";
+                    std::string value = lookup + ".values[" + column + "]";
+                    const bool single_row = slots_.single_row_lookups.count(table) > 0;
+                    if (single_row) {
+                        const std::string name = "in" + std::to_string(hoisted_.size());
+                        *per_step_ << "            const double " << name << " = " << value << ";\n";
+                        value = name;
+                    } else {
+                        value = lookup + ".values[" + lookup + ".row_of_neuron[n] * " + lookup + ".steps + " + column + "]";
+                    }
+                    it = hoisted_.emplace(key, hoisted{value, single_row}).first;
+                }
+                // A row per neuron depends on the neuron (through its index).
+                if (it->second.uniform) return {it->second.code, {}};
+                return {it->second.code, {slots_.neuron_index}};
+            }
+            return shared("cf_lookup(" + lookup + ", " + arg(0) + ", n, dt)", reads);
         }
         }
         return {"0", {}};
@@ -131,6 +169,12 @@ private:
     std::function<std::string(std::uint32_t)> slot_code_;
     std::ostringstream* declarations_;
     std::string indent_;
+    std::ostringstream* per_step_;
+    struct hoisted {
+        std::string code;
+        bool uniform;
+    };
+    std::map<std::string, hoisted> hoisted_;
     std::map<std::string, local> known_;
     int next_ = 0;
 };
@@ -189,6 +233,13 @@ static inline double cf_mod(double a, double b) { double r = std::fmod(a, b); re
 static inline double cf_sign(double x) { return x > 0 ? 1.0 : x < 0 ? -1.0 : x; }
 static inline double cf_exprel(double x) { return std::fabs(x) < 1e-8 ? 1.0 + x / 2.0 : std::expm1(x) / x; }
 static inline double cf_clip(double x, double lo, double hi) { double m = x < lo ? lo : x; return hi < m ? hi : m; }
+static inline std::size_t cf_column(const cellfit_kernel_lookup& l, double t, double dt) {
+    double c = std::trunc(std::nearbyint(t / (dt / 8)) / 8);
+    const double last = double(l.steps - 1);
+    c = c > 0 ? c : 0;
+    c = c < last ? c : last;
+    return std::size_t(c);
+}
 static inline double cf_lookup(const cellfit_kernel_lookup& l, double t, std::size_t n, double dt) {
     // Brian's TimedArray column, clip(int(round(t/(dt/8))/8), 0, steps-1), without branches.
     double c = std::trunc(std::nearbyint(t / (dt / 8)) / 8);
@@ -234,35 +285,36 @@ std::string generate_kernel_source(const kernel_phases& phases, const codegen_sl
            "    const double dt = a->dt;\n";
     for (auto s : used) out << "    double* const D" << s << " = a->data + " << s << " * a->stride;\n";
     out << "    const std::size_t end = a->first + a->count;\n"
-           "    for (std::size_t c0 = a->first; c0 < end; c0 += 256) {\n"
-           "        const std::size_t c1 = c0 + 256 < end ? c0 + 256 : end;\n"
+           "    for (std::size_t chunk_begin = a->first; chunk_begin < end; chunk_begin += 256) {\n"
+           "        const std::size_t chunk_end = chunk_begin + 256 < end ? chunk_begin + 256 : end;\n"
            "        for (std::size_t k = a->k0; k < a->k1; ++k) {\n"
-           "            const double t = double(k) * dt;\n"
-           "            #pragma omp simd\n"
-           "            for (std::size_t n = c0; n < c1; ++n) {\n";
+           "            const double t = double(k) * dt;\n";
+    std::ostringstream per_step, body;
     for (auto s : used)
-        if (!slots.special.count(s)) out << "                double L" << s << " = D" << s << "[n];\n";
-    emitter local(slots, [](std::uint32_t s) { return "L" + std::to_string(s); }, &out, "                ");
+        if (!slots.special.count(s)) body << "                double L" << s << " = D" << s << "[n];\n";
+    emitter local(slots, [](std::uint32_t s) { return "L" + std::to_string(s); }, &body, "                ", &per_step);
     auto emit_phase = [&](const std::vector<kernel_assignment>& phase) {
         for (const auto& a : phase) {
             const std::string value = local(a.value);
-            out << "                L" << a.slot << " = " << value << ";\n";
+            body << "                L" << a.slot << " = " << value << ";\n";
             local.assigned(a.slot);
         }
     };
     emit_phase(phases.constant_over_dt);
     emit_phase(phases.record);
     for (std::size_t r = 0; r < slots.record_slots.size(); ++r)
-        out << "                a->records[" << r << "][n * a->block_len + (k - a->k0)] = L" << slots.record_slots[r] << ";\n";
+        body << "                a->records[" << r << "][n * a->block_len + (k - a->k0)] = L" << slots.record_slots[r] << ";\n";
     emit_phase(phases.refractory);
     emit_phase(phases.update);
     emit_phase(phases.threshold);
     for (auto s : assigned)
-        if (slots.persistent.count(s)) out << "                D" << s << "[n] = L" << s << ";\n";
+        if (slots.persistent.count(s)) body << "                D" << s << "[n] = L" << s << ";\n";
+    out << per_step.str() << "            #pragma omp simd\n"
+        << "            for (std::size_t n = chunk_begin; n < chunk_end; ++n) {\n" << body.str();
     out << "            }\n";
     if (slots.has_threshold) {
         emitter memory(slots, [](std::uint32_t s) { return "D" + std::to_string(s) + "[n]"; });
-        out << "            for (std::size_t n = c0; n < c1; ++n) {\n"
+        out << "            for (std::size_t n = chunk_begin; n < chunk_end; ++n) {\n"
                "                if (D" << slots.cond << "[n] == 0) continue;\n"
                "                a->spike(a->spike_context, k, n);\n"
                "                D" << slots.not_refractory << "[n] = 0;\n"

@@ -43,6 +43,9 @@ struct codegen_slots {
     std::function<int(const std::string&)> lookup_index;   // lookup name -> index, or -1
     std::function<bool(const std::string&, double&)> constant;  // constants, units, pi...
     std::map<std::uint32_t, std::string> special;          // slot -> code: t, dt, i, N
+    std::set<std::uint32_t> uniform;                       // slots equal for all neurons in a step: t, dt
+    std::uint32_t neuron_index = 0;                        // the slot of i
+    std::set<int> single_row_lookups;                      // tables every neuron reads the same row of
     std::set<std::uint32_t> persistent;                    // slots stored back after a step
     std::vector<std::uint32_t> record_slots;               // in record order
     std::uint32_t cond = 0, not_refractory = 0, lastspike = 0;

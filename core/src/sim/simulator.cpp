@@ -356,6 +356,10 @@ simulator::simulator(const model& m, const simulation_setup& setup, const plugin
         };
         cg.special = {{s.slot_t, "t"}, {slot_dt, "dt"}, {slot_i, "double(n)"},
                       {slot_N, "(" + std::to_string(setup.n_neurons) + ".0)"}};
+        cg.uniform = {s.slot_t, slot_dt};
+        cg.neuron_index = slot_i;
+        for (std::size_t k = 0; k < s.lookups.size(); ++k)
+            if (s.lookups[k].table->rows == 1) cg.single_row_lookups.insert(static_cast<int>(k));
         cg.persistent.insert(s.state_slots.begin(), s.state_slots.end());
         cg.persistent.insert({s.slot_cond, s.slot_not_refractory, s.slot_lastspike});
         cg.record_slots = s.record_slots;
