@@ -13,17 +13,8 @@ using namespace cellfit;
 
 namespace {
 
-const plugin_registry& registry() {
-    static const plugin_registry loaded = [] {
-        plugin_registry r;
-        r.load_directory(test::builtin_plugins, true);
-        return r;
-    }();
-    return loaded;
-}
-
 std::shared_ptr<optimizer> make_random(const std::string& sampling, std::uint64_t seed, std::size_t population) {
-    auto opt = registry().create<optimizer>("random", {{"sampling", sampling}});
+    auto opt = test::builtin_registry().create<optimizer>("random", {{"sampling", sampling}});
     REQUIRE(opt->initialize(test::box_setup(population, seed)) == population);
     return opt;
 }
@@ -118,5 +109,5 @@ TEST_CASE("random search recommends the best sample it was told", "[random]") {
 }
 
 TEST_CASE("an unknown sampling method is an option error", "[random]") {
-    CHECK_THROWS_AS(registry().create<optimizer>("random", {{"sampling", "grid"}}), option_error);
+    CHECK_THROWS_AS(test::builtin_registry().create<optimizer>("random", {{"sampling", "grid"}}), option_error);
 }

@@ -36,15 +36,6 @@ std::vector<std::string> strings_of(const nlohmann::json& value) {
     return {value.get<std::string>()};
 }
 
-const plugin_registry& builtin_registry() {
-    static const plugin_registry registry = [] {
-        plugin_registry r;
-        r.load_directory(test::builtin_plugins, true);
-        return r;
-    }();
-    return registry;
-}
-
 } // namespace
 
 // The simulation setup of a reference case, from its model.json.
@@ -80,7 +71,7 @@ TEST_CASE("every reference case matches Brian 2 on both backends: traces, spikes
         setup.backend = backend;
         recorded_simulation result;
         try {
-            result = simulate(m, setup, builtin_registry());
+            result = simulate(m, setup, test::builtin_registry());
         } catch (const std::exception& e) {
             FAIL("simulation failed: " << e.what());
         }

@@ -13,15 +13,6 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-const plugin_registry& registry() {
-    static const plugin_registry r = [] {
-        plugin_registry loaded;
-        loaded.load_directory(test::builtin_plugins, true);
-        return loaded;
-    }();
-    return r;
-}
-
 model make_model(const std::string& equations, std::vector<std::pair<std::string, std::string>> constants = {},
                  std::optional<std::string> threshold = {}, std::optional<std::string> reset = {},
                  std::optional<std::string> refractory = {}) {
@@ -42,7 +33,7 @@ double final_v(const model& m, const std::string& method, double dt, double dura
     s.dt = dt;
     s.n_steps = static_cast<std::size_t>(std::llround(duration / dt));
     s.initial_values = {{"v", {init}}};
-    return simulate(m, s, registry()).summary.final_state.at("v")[0];
+    return simulate(m, s, test::builtin_registry()).summary.final_state.at("v")[0];
 }
 
 } // namespace
@@ -76,7 +67,7 @@ TEST_CASE("exact and exponential Euler solve a linear equation exactly", "[simul
     s.dt = 1e-3;
     s.n_steps = 40;
     s.initial_values = {{"Is", {"1*nA"}}};
-    const double v = simulate(two, s, registry()).summary.final_state.at("v")[0];
+    const double v = simulate(two, s, test::builtin_registry()).summary.final_state.at("v")[0];
     // v(t) = R*I0*tau_s/(tau_s - tau_m)*(exp(-t/tau_s) - exp(-t/tau_m))
     const double t = 0.04, expected = 0.1 * 0.005 / (0.005 - 0.02) * (std::exp(-t / 0.005) - std::exp(-t / 0.02));
     CHECK(v == Approx(expected).epsilon(1e-12));
@@ -87,16 +78,16 @@ TEST_CASE("a method that cannot integrate the model says why and which can", "[s
     simulation_setup s;
     s.n_steps = 10;
     s.method = "exponential_euler";
-    CHECK_THROWS_WITH(simulate(m, s, registry()), Contains("could not be separated into linear components") &&
+    CHECK_THROWS_WITH(simulate(m, s, test::builtin_registry()), Contains("could not be separated into linear components") &&
                                                       Contains("Methods that can: euler, heun, rk2, rk4"));
     s.method = "exact";
-    CHECK_THROWS_WITH(simulate(m, s, registry()), Contains("not linear"));
+    CHECK_THROWS_WITH(simulate(m, s, test::builtin_registry()), Contains("not linear"));
     const model rotation = make_model("dx/dt = -x/tau + w*y : 1\ndy/dt = -w*x - y/tau : 1", {{"tau", "20*ms"}, {"w", "300*Hz"}});
-    CHECK_THROWS_WITH(simulate(rotation, s, registry()), Contains("cycle"));
+    CHECK_THROWS_WITH(simulate(rotation, s, test::builtin_registry()), Contains("cycle"));
     s.method.clear();  // default: exact when it can, else euler
-    CHECK(simulate(rotation, s, registry()).summary.method == "euler");
+    CHECK(simulate(rotation, s, test::builtin_registry()).summary.method == "euler");
     const model noisy = make_model("dv/dt = -v/tau + sigma*xi*tau**-0.5 : volt", {{"tau", "10*ms"}, {"sigma", "1*mV"}});
-    CHECK_THROWS_WITH(simulate(noisy, s, registry()), Contains("xi (white noise)"));
+    CHECK_THROWS_WITH(simulate(noisy, s, test::builtin_registry()), Contains("xi (white noise)"));
 }
 
 TEST_CASE("refractory periods: fixed, per neuron and conditional", "[simulation][refractory]") {
@@ -108,7 +99,7 @@ TEST_CASE("refractory periods: fixed, per neuron and conditional", "[simulation]
     s.n_steps = 200;
     s.initial_values = {{"v", {"-65*mV"}}};
     auto spacing = [&](const model& m, std::size_t neuron) {
-        const auto r = simulate(m, s, registry());
+        const auto r = simulate(m, s, test::builtin_registry());
         const auto& steps = r.spike_steps.at(neuron);
         REQUIRE(steps.size() >= 3);
         return steps[2] - steps[1];
@@ -124,7 +115,7 @@ TEST_CASE("refractory periods: fixed, per neuron and conditional", "[simulation]
     s.n_neurons = 1;
     s.parameters.clear();
     const model conditional = make_model(eqs, {}, "v > 0*mV", "v = -50*mV", "v > -60*mV");
-    CHECK(simulate(conditional, s, registry()).spike_steps[0].size() == 1);
+    CHECK(simulate(conditional, s, test::builtin_registry()).spike_steps[0].size() == 1);
 }
 
 TEST_CASE("results do not depend on the number of threads", "[simulation][threads]") {
@@ -144,13 +135,13 @@ TEST_CASE("results do not depend on the number of threads", "[simulation][thread
     for (const auto backend : {simulation_backend::interpreter, simulation_backend::compiled}) {
         s.backend = backend;
         s.threads = 1;
-        const auto one = simulate(m, s, registry());
+        const auto one = simulate(m, s, test::builtin_registry());
         std::size_t spikes = 0;
         for (const auto& st : one.spike_steps) spikes += st.size();
         CHECK(spikes > 100);
         for (unsigned threads : {2u, 3u}) {
             s.threads = threads;
-            const auto many = simulate(m, s, registry());
+            const auto many = simulate(m, s, test::builtin_registry());
             CHECK(many.values == one.values);
             CHECK(many.spike_steps == one.spike_steps);
         }
@@ -165,7 +156,7 @@ TEST_CASE("a neuron that diverges is flagged and the others run on", "[simulatio
     s.n_neurons = 3;
     s.initial_values = {{"v", {"-1*mV", "5*mV", "-2*mV"}}};
     s.record = {"v"};
-    const auto r = simulate(m, s, registry());
+    const auto r = simulate(m, s, test::builtin_registry());
     CHECK_FALSE(r.summary.diverged[0]);
     CHECK(r.summary.diverged[1]);
     CHECK_FALSE(r.summary.diverged[2]);
@@ -186,7 +177,7 @@ TEST_CASE("inputs follow the trace of each neuron, in Brian's lookup", "[simulat
     s.n_neurons = 4;
     s.n_traces = 2;
     s.lookups["I"] = {2, 3, {1e-9, 2e-9, 3e-9, -1e-9, -2e-9, -3e-9}};
-    const auto r = simulate(m, s, registry());
+    const auto r = simulate(m, s, test::builtin_registry());
     // Trace 0 holds 1, 2, 3 nA. RK4's step k reads column k at t and t + dt/2
     // and column k+1 at t + dt (the last step reads the last column again).
     auto rk4_step = [](double a, double b) { return (a + 2 * a + 2 * a + b) / 6 * 1e-4 / 1e-9; };
@@ -204,7 +195,7 @@ TEST_CASE("without a working compiler the interpreter takes over, with a warning
     const char* previous = std::getenv("CXX");
     const std::string saved = previous ? previous : "";
     ::setenv("CXX", "/no/such/compiler", 1);
-    const auto r = simulate(m, s, registry());
+    const auto r = simulate(m, s, test::builtin_registry());
     if (previous) ::setenv("CXX", saved.c_str(), 1); else ::unsetenv("CXX");
     CHECK(r.summary.backend == "interpreter");
     REQUIRE(r.summary.warnings.size() == 1);

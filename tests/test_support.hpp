@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cellfit/optimizer.hpp>
+#include <cellfit/registry.hpp>
 
 #include <cstdlib>
 #include <filesystem>
@@ -16,6 +17,16 @@ namespace test {
 inline const std::filesystem::path fixtures{CELLFIT_TEST_FIXTURES};
 inline const std::filesystem::path builtin_plugins{CELLFIT_TEST_PLUGINS};
 inline const std::filesystem::path cellfit_exe{CELLFIT_TEST_EXE};
+
+// The plugins built with cellfit (build/plugins), loaded once.
+inline const cellfit::plugin_registry& builtin_registry() {
+    static const cellfit::plugin_registry registry = [] {
+        cellfit::plugin_registry r;
+        r.load_directory(builtin_plugins, true);
+        return r;
+    }();
+    return registry;
+}
 
 inline std::string read_file(const std::filesystem::path& path) {
     std::ifstream in(path);

@@ -7,16 +7,6 @@
 
 namespace cellfit::expr {
 
-namespace {
-
-double python_modulo(double a, double b) {
-    double r = std::fmod(a, b);
-    if (r != 0 && ((r < 0) != (b < 0))) r += b;
-    return r;
-}
-
-} // namespace
-
 double evaluate(const ptr& e, const std::function<double(const std::string&)>& lookup) {
     auto arg = [&](std::size_t k) { return evaluate(e->args[k], lookup); };
     switch (e->kind) {

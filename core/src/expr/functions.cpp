@@ -12,6 +12,12 @@ double exprel(double x) noexcept {
     return std::expm1(x) / x;
 }
 
+double python_modulo(double a, double b) noexcept {
+    double r = std::fmod(a, b);
+    if (r != 0 && ((r < 0) != (b < 0))) r += b;
+    return r;
+}
+
 namespace {
 
 double sign(double x) { return x > 0 ? 1.0 : x < 0 ? -1.0 : x; }

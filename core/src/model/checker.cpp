@@ -11,12 +11,6 @@ namespace cellfit::detail {
 
 namespace {
 
-double python_modulo(double a, double b) {
-    double r = std::fmod(a, b);
-    if (r != 0 && ((r < 0) != (b < 0))) r += b;
-    return r;
-}
-
 std::optional<double> fold(const std::optional<double>& a, const std::optional<double>& b, double (*f)(double, double)) {
     if (a && b) return f(*a, *b);
     return std::nullopt;
@@ -87,7 +81,7 @@ typed checker::check(const expr::ptr& e) {
                                                                                           : value_type::floating;
         auto f = e->kind == op::add        ? +[](double x, double y) { return x + y; }
                  : e->kind == op::subtract ? +[](double x, double y) { return x - y; }
-                                           : +[](double x, double y) { return python_modulo(x, y); };
+                                           : +[](double x, double y) { return expr::python_modulo(x, y); };
         return {a.dim, type, fold(a.value, b.value, f)};
     }
     case op::multiply:

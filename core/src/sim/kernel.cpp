@@ -157,12 +157,6 @@ void kernel_compiler::assign(std::uint32_t target_slot, const expr::ptr& e, kern
 
 namespace {
 
-double python_modulo(double a, double b) {
-    double r = std::fmod(a, b);
-    if (r != 0 && ((r < 0) != (b < 0))) r += b;
-    return r;
-}
-
 // Brian's TimedArray lookup (numpy target, array dt = clock dt):
 // column = clip(int(round(t/(dt/8))/8), 0, steps-1).
 std::size_t lookup_column(double t, double dt, std::size_t steps) {
@@ -194,7 +188,7 @@ void run_program(const kernel_program& program, const kernel_memory& memory, std
         case opcode::multiply: for (std::size_t l = 0; l < width; ++l) d[l] = a[l] * b[l]; break;
         case opcode::divide: for (std::size_t l = 0; l < width; ++l) d[l] = a[l] / b[l]; break;
         case opcode::power: for (std::size_t l = 0; l < width; ++l) d[l] = std::pow(a[l], b[l]); break;
-        case opcode::modulo: for (std::size_t l = 0; l < width; ++l) d[l] = python_modulo(a[l], b[l]); break;
+        case opcode::modulo: for (std::size_t l = 0; l < width; ++l) d[l] = expr::python_modulo(a[l], b[l]); break;
         case opcode::less: for (std::size_t l = 0; l < width; ++l) d[l] = a[l] < b[l]; break;
         case opcode::less_equal: for (std::size_t l = 0; l < width; ++l) d[l] = a[l] <= b[l]; break;
         case opcode::greater: for (std::size_t l = 0; l < width; ++l) d[l] = a[l] > b[l]; break;

@@ -37,4 +37,7 @@ CELLFIT_API bool find_constant(std::string_view name, double& value, bool& is_bo
 // exprel(x) = (exp(x) - 1)/x, continuous at 0.
 CELLFIT_API double exprel(double x) noexcept;
 
+// Python's a % b: floored, the result has the sign of b.
+CELLFIT_API double python_modulo(double a, double b) noexcept;
+
 } // namespace cellfit::expr
