@@ -2,7 +2,9 @@
 
 // The Brian 2 reference corpus (../shared/reference, or -DCELLFIT_REFERENCE_DIR).
 
+#include <cellfit/io/csv.hpp>
 #include <cellfit/model/model.hpp>
+#include <cellfit/sim/simulation.hpp>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -70,6 +72,31 @@ inline cellfit::dimension dims_of(const nlohmann::json& exps) {
         d = d * cellfit::dimension::of(static_cast<cellfit::dimension::base>(k), r);
     }
     return d;
+}
+
+// The simulation setup of a reference case, from its model.json: Brian's
+// parameters (SI), initial-value expressions, input table and record list.
+inline cellfit::simulation_setup setup_of_case(const std::filesystem::path& dir, const nlohmann::json& m) {
+    auto strings_of = [](const nlohmann::json& value) {
+        return value.is_array() ? value.get<std::vector<std::string>>() : std::vector<std::string>{value.get<std::string>()};
+    };
+    cellfit::simulation_setup setup;
+    if (!m.at("method").is_null()) setup.method = m.at("method").get<std::string>();
+    setup.dt = m.at("dt_seconds").get<double>();
+    setup.n_steps = m.at("n_steps").get<std::size_t>();
+    setup.n_neurons = m.at("n_neurons").get<std::size_t>();
+    setup.n_traces = setup.n_neurons;
+    for (const auto& [name, si] : m.at("params_si").items())
+        setup.parameters[name] = si.at("value").get<std::vector<double>>();
+    for (const auto& [name, value] : m.at("init").items()) setup.initial_values.emplace_back(name, strings_of(value));
+    if (!m.at("input_var").is_null()) {
+        const auto rows = cellfit::read_csv(dir / "input.csv").rows;
+        cellfit::lookup_table table{rows.size(), rows.at(0).size(), {}};
+        for (const auto& row : rows) table.values.insert(table.values.end(), row.begin(), row.end());
+        setup.lookups[m.at("input_wiring").at("function").get<std::string>()] = std::move(table);
+    }
+    setup.record = m.at("record").get<std::vector<std::string>>();
+    return setup;
 }
 
 } // namespace test

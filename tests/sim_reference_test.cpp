@@ -4,6 +4,7 @@
 #include "reference.hpp"
 #include "test_support.hpp"
 
+#include <cellfit/io/csv.hpp>
 #include <cellfit/registry.hpp>
 #include <cellfit/sim/simulation.hpp>
 
@@ -11,53 +12,6 @@
 #include <sstream>
 
 using namespace cellfit;
-
-namespace {
-
-// Rows of comma-separated numbers; an empty line is an empty row.
-std::vector<std::vector<double>> read_csv(const std::filesystem::path& file) {
-    std::ifstream in(file);
-    REQUIRE(in);
-    std::vector<std::vector<double>> rows;
-    std::string line;
-    while (std::getline(in, line)) {
-        std::vector<double> row;
-        std::stringstream cells(line);
-        std::string cell;
-        while (std::getline(cells, cell, ','))
-            if (!cell.empty()) row.push_back(std::stod(cell));
-        rows.push_back(std::move(row));
-    }
-    return rows;
-}
-
-std::vector<std::string> strings_of(const nlohmann::json& value) {
-    if (value.is_array()) return value.get<std::vector<std::string>>();
-    return {value.get<std::string>()};
-}
-
-} // namespace
-
-// The simulation setup of a reference case, from its model.json.
-simulation_setup setup_of_case(const std::filesystem::path& dir, const nlohmann::json& m) {
-    simulation_setup setup;
-    if (!m.at("method").is_null()) setup.method = m.at("method").get<std::string>();
-    setup.dt = m.at("dt_seconds").get<double>();
-    setup.n_steps = m.at("n_steps").get<std::size_t>();
-    setup.n_neurons = m.at("n_neurons").get<std::size_t>();
-    setup.n_traces = setup.n_neurons;
-    for (const auto& [name, si] : m.at("params_si").items())
-        setup.parameters[name] = si.at("value").get<std::vector<double>>();
-    for (const auto& [name, value] : m.at("init").items()) setup.initial_values.emplace_back(name, strings_of(value));
-    if (!m.at("input_var").is_null()) {
-        const auto rows = read_csv(dir / "input.csv");
-        lookup_table table{rows.size(), rows.at(0).size(), {}};
-        for (const auto& row : rows) table.values.insert(table.values.end(), row.begin(), row.end());
-        setup.lookups[m.at("input_wiring").at("function").get<std::string>()] = std::move(table);
-    }
-    setup.record = m.at("record").get<std::vector<std::string>>();
-    return setup;
-}
 
 TEST_CASE("every reference case matches Brian 2 on both backends: traces, spikes, final state",
           "[reference][simulation]") {
@@ -67,7 +21,7 @@ TEST_CASE("every reference case matches Brian 2 on both backends: traces, spikes
         INFO("case " << name << (backend == simulation_backend::compiled ? ", compiled" : ", interpreter"));
         const auto m_json = test::read_json(dir / "model.json");
         const model m = build_model(test::spec_of_case(m_json, name));
-        simulation_setup setup = setup_of_case(dir, m_json);
+        simulation_setup setup = test::setup_of_case(dir, m_json);
         setup.backend = backend;
         recorded_simulation result;
         try {
@@ -82,7 +36,7 @@ TEST_CASE("every reference case matches Brian 2 on both backends: traces, spikes
         for (std::size_t r = 0; r < setup.record.size(); ++r) {
             const std::string& var = setup.record[r];
             INFO("variable " << var);
-            const auto brian = read_csv(dir / ("out_" + var + ".csv"));
+            const auto brian = cellfit::read_csv(dir / ("out_" + var + ".csv")).rows;
             REQUIRE(brian.size() == setup.n_neurons);
             double lo = INFINITY, hi = -INFINITY, worst = 0;
             for (const auto& row : brian)
@@ -97,7 +51,7 @@ TEST_CASE("every reference case matches Brian 2 on both backends: traces, spikes
             CHECK(worst <= tolerance);
         }
         if (std::filesystem::exists(dir / "spike_steps.csv") && !m_json.at("threshold").is_null()) {
-            const auto brian = read_csv(dir / "spike_steps.csv");
+            const auto brian = cellfit::read_csv(dir / "spike_steps.csv", true).rows;
             for (std::size_t n = 0; n < setup.n_neurons; ++n) {
                 INFO("spikes of neuron " << n);
                 std::vector<std::size_t> expected;

@@ -17,6 +17,7 @@
 #include <cellfit/error.hpp>
 #include <cellfit/export.hpp>
 #include <cellfit/integrator.hpp>
+#include <cellfit/metric.hpp>
 #include <cellfit/optimizer.hpp>
 #include <cellfit/options.hpp>
 #include <cellfit/plugin_info.hpp>
