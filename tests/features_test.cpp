@@ -1,0 +1,105 @@
+// Electrophysiology features on synthetic traces with known answers.
+
+#include "efeatures.hpp"
+#include "test_support.hpp"
+
+#include <cellfit/error.hpp>
+#include <cellfit/metric.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+using namespace cellfit;
+using Catch::Matchers::Contains;
+
+namespace {
+
+constexpr double dt = 0.01;  // ms
+
+// -70 mV at rest; from 10 to 60 ms the membrane charges towards -60 mV with
+// tau = 5 ms, and relaxes afterwards. No spikes.
+std::vector<double> pulse_response() {
+    std::vector<double> v;
+    for (int k = 0; k < 8000; ++k) {
+        const double t = k * dt;
+        double x = -70;
+        if (t >= 10 && t < 60) x = -70 + 10 * (1 - std::exp(-(t - 10) / 5));
+        if (t >= 60) x = -70 + 10 * (1 - std::exp(-10.0)) * std::exp(-(t - 60) / 5);
+        v.push_back(x);
+    }
+    return v;
+}
+
+// Ten triangular spikes, one every 10 ms from 25 ms, during a stimulus from
+// 20 to 120 ms: rise from -65 to +30 mV in 0.5 ms, fall to -70 mV in 1 ms,
+// recover to -65 mV in 3 ms.
+std::vector<double> spike_train() {
+    std::vector<double> v(15000, -65.0);
+    for (int s = 0; s < 10; ++s) {
+        const int start = static_cast<int>(std::lround((25.0 + 10 * s) / dt));
+        for (int k = 0; k <= 50; ++k) v[start + k] = -65 + 95.0 * k / 50;
+        for (int k = 1; k <= 100; ++k) v[start + 50 + k] = 30 - 100.0 * k / 100;
+        for (int k = 1; k <= 300; ++k) v[start + 150 + k] = -70 + 5.0 * k / 300;
+    }
+    return v;
+}
+
+} // namespace
+
+TEST_CASE("features of a square pulse response", "[features]") {
+    const auto f = features::compute(pulse_response(), {dt, 10, 60, -20, 10});
+    CHECK(*f.at("spike_count") == 0);
+    CHECK_FALSE(f.at("mean_frequency"));
+    CHECK_FALSE(f.at("time_to_first_spike"));
+    CHECK_FALSE(f.at("AP_height"));
+    CHECK_FALSE(f.at("ISI_CV"));
+    CHECK(*f.at("voltage_base") == Approx(-70));
+    // Mean over the last 10 % of the stimulus (55 to 60 ms) of -60 - 10*exp(-(t - 10)/5).
+    const double steady = -60 - 10 * (5.0 / 5) * (std::exp(-9.0) - std::exp(-10.0));
+    CHECK(*f.at("steady_state_voltage_stimend") == Approx(steady).epsilon(1e-5));
+    CHECK(*f.at("voltage_deflection") == Approx(steady + 70).epsilon(1e-5));
+    CHECK(*f.at("sag_amplitude") == Approx(steady + 70).epsilon(1e-5));  // the minimum is the rest at onset
+}
+
+TEST_CASE("features of a spike train of known rate and shape", "[features]") {
+    const auto f = features::compute(spike_train(), {dt, 20, 120, -20, 10});
+    CHECK(*f.at("spike_count") == 10);
+    CHECK(*f.at("time_to_first_spike") == Approx(5.5));  // peak at 25.5 ms
+    CHECK(*f.at("mean_frequency") == Approx(1000.0 * 10 / (115.5 - 20)));
+    CHECK(*f.at("ISI_CV") == Approx(0).margin(1e-9));    // every ISI is 10 ms
+    CHECK(*f.at("AP_height") == Approx(30));
+    CHECK(*f.at("AP_amplitude") == Approx(95));          // from the onset at -65 mV
+    // Half amplitude -17.5 mV: 0.25 ms up the rise, 0.475 ms down the fall.
+    CHECK(*f.at("AP_duration_half_width") == Approx(0.725));
+    CHECK(*f.at("voltage_base") == Approx(-65));
+    CHECK(*f.at("AHP_depth") == Approx(-5));             // -70 mV minimum, base -65 mV
+}
+
+TEST_CASE("metric.features: weighted absolute differences, penalty for undefined features", "[features][metric]") {
+    const auto train = spike_train();
+    const auto quiet = std::vector<double>(train.size(), -65.0);
+    metric_setup s;
+    s.n_samples = 2;
+    s.n_traces = 1;
+    s.n_steps = train.size();
+    s.dt = dt * 1e-3;
+    for (double v : train) s.target_traces.resize(1), s.target_traces[0].push_back(v * 1e-3);
+    auto m = test::builtin_registry().create<metric>(
+        "features", {{"features", "spike_count,AP_height,voltage_base"}, {"weights", "AP_height=2"},
+                     {"stim_start", "0.02"}, {"stim_end", "0.12"}});
+    m->start(s);
+    std::vector<double> block;
+    for (const auto* trace : {&train, &quiet})  // sample 0: the data itself; sample 1: silent
+        for (double v : *trace) block.push_back(v * 1e-3);
+    m->block(0, s.n_steps, block.data());
+    const matrix e = m->errors();
+    CHECK(e(0, 0) == Approx(0).margin(1e-9));
+    // spike_count differs by 10; AP_height undefined for the silent trace: 2 * 99.
+    CHECK(e(1, 0) == Approx(10 + 2 * 99.0));
+
+    CHECK_THROWS_WITH(test::builtin_registry().create<metric>("features", {{"features", "spike_cnt"},
+                                                                           {"stim_start", "0"}, {"stim_end", "1"}}),
+                      Contains("unknown feature 'spike_cnt'"));
+    CHECK_THROWS_WITH(test::builtin_registry().create<metric>("features"), Contains("give stim_start and stim_end"));
+}
