@@ -13,6 +13,7 @@ PACKAGES=(
   libboost-dev libboost-program-options-dev
   nlohmann-json3-dev
   catch2
+  libpagmo-dev               # optimizer.pagmo.* (brings Eigen, TBB, Boost.Serialization)
 )
 # ...and what scripts/test adds for the fuzz target (libFuzzer, ASan, UBSan).
 FUZZ_PACKAGES=(clang libclang-rt-14-dev)

@@ -48,11 +48,11 @@ matrix optimizer::ask(std::size_t n) {
     if (!initialized_) throw plugin_contract_error("optimizer::ask() called before initialize()");
     matrix samples = do_ask(n);
     const auto& params = setup_.parameters;
-    if (samples.rows() != n || samples.cols() != params.size())
+    if (samples.rows() > n || (n > 0 && samples.rows() == 0) || samples.cols() != params.size())
         throw plugin_contract_error("the optimizer returned " + std::to_string(samples.rows()) + " x " +
-                                    std::to_string(samples.cols()) + " samples when asked for " +
+                                    std::to_string(samples.cols()) + " samples when asked for (up to) " +
                                     std::to_string(n) + " x " + std::to_string(params.size()));
-    for (std::size_t r = 0; r < n; ++r)
+    for (std::size_t r = 0; r < samples.rows(); ++r)
         for (std::size_t c = 0; c < params.size(); ++c) {
             const double x = samples(r, c);
             if (!(x >= params[c].lower && x <= params[c].upper))

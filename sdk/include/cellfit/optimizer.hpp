@@ -46,7 +46,9 @@ public:
     // Throws input_error for empty, inverted or non-finite bounds.
     std::size_t initialize(const optimizer_setup& setup);
 
-    // n samples, one per row, one column per parameter, inside the bounds.
+    // Up to n samples (at least one), one per row, one column per parameter,
+    // inside the bounds. Fewer than n when the algorithm has fewer new points
+    // this round (sga repeats points, bee_colony decides in sub-batches).
     matrix ask(std::size_t n);
 
     // errors: one row per row of samples, one column per objective.

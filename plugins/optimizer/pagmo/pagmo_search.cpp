@@ -1,0 +1,204 @@
+// optimizer.pagmo.*: pagmo2's population-based algorithms behind ask/tell,
+// each round a whole generation as one batch ("record and replay",
+// measured in NOTES-deps.md): a copy of the algorithm and population evolves
+// one generation against a problem that records every point it has no value
+// for; those points are the batch; once told, the copy evolves again with
+// the values known. A dry run that meets no unknown point is the real
+// generation (bit-identical to a plain pagmo run): its copies are kept.
+
+#include <cellfit/error.hpp>
+#include <cellfit/plugin.hpp>
+#include <cellfit/version.hpp>
+
+#include <pagmo/algorithm.hpp>
+#include <pagmo/algorithms/bee_colony.hpp>
+#include <pagmo/algorithms/cmaes.hpp>
+#include <pagmo/algorithms/de.hpp>
+#include <pagmo/algorithms/de1220.hpp>
+#include <pagmo/algorithms/pso.hpp>
+#include <pagmo/algorithms/sade.hpp>
+#include <pagmo/algorithms/sga.hpp>
+#include <pagmo/algorithms/xnes.hpp>
+#include <pagmo/population.hpp>
+#include <pagmo/problem.hpp>
+
+#include <algorithm>
+#include <limits>
+#include <map>
+#include <memory>
+
+namespace {
+
+using namespace cellfit;
+
+// What the dry runs share: values known so far, points still unknown.
+struct evaluation_cache {
+    std::size_t dimension = 0;
+    std::map<pagmo::vector_double, pagmo::vector_double> known;
+    std::vector<pagmo::vector_double> unknown;  // in the order met, without repeats
+};
+
+// The problem pagmo sees: the unit cube; a point's fitness is its value if
+// known, else it is recorded and gets +inf (never -inf: bee_colony hangs).
+struct recording_problem {
+    std::shared_ptr<evaluation_cache> state;
+    pagmo::vector_double fitness(const pagmo::vector_double& x) const {
+        if (auto it = state->known.find(x); it != state->known.end()) return it->second;
+        if (std::find(state->unknown.begin(), state->unknown.end(), x) == state->unknown.end())
+            state->unknown.push_back(x);
+        return {std::numeric_limits<double>::infinity()};
+    }
+    std::pair<pagmo::vector_double, pagmo::vector_double> get_bounds() const {
+        return {pagmo::vector_double(state->dimension, 0.0), pagmo::vector_double(state->dimension, 1.0)};
+    }
+};
+
+using algorithm_factory = pagmo::algorithm (*)(const plugin_options&, unsigned seed);
+
+struct algorithm_entry {
+    const char* name;
+    const char* description;
+    std::vector<option_spec> options;
+    std::size_t minimum_population;
+    algorithm_factory make;
+};
+
+unsigned as_unsigned(std::int64_t v, const char* what) {
+    if (v < 0) throw option_error(std::string("optimizer.pagmo: ") + what + " must be >= 0");
+    return static_cast<unsigned>(v);
+}
+
+const std::vector<algorithm_entry>& algorithms() {
+    using T = option_type;
+    static const std::vector<algorithm_entry> list = {
+        {"de", "Differential evolution (Storn and Price)",
+         {{"F", T::real, "0.8", "weight coefficient", {}}, {"CR", T::real, "0.9", "crossover probability", {}},
+          {"variant", T::integer, "2", "mutation variant 1-10 (2: rand/1/exp)", {}}},
+         5, [](const plugin_options& o, unsigned seed) {
+             return pagmo::algorithm{pagmo::de(1, o.real("F"), o.real("CR"), as_unsigned(o.integer("variant"), "variant"),
+                                               0, 0, seed)};
+         }},
+        {"sade", "Self-adaptive differential evolution (jDE or iDE adaptation)",
+         {{"variant", T::integer, "2", "mutation variant 1-18", {}},
+          {"variant_adptv", T::integer, "1", "1: jDE (one batch per generation), 2: iDE (sub-batches)", {}}},
+         7, [](const plugin_options& o, unsigned seed) {
+             return pagmo::algorithm{pagmo::sade(1, as_unsigned(o.integer("variant"), "variant"),
+                                                 as_unsigned(o.integer("variant_adptv"), "variant_adptv"), 0, 0, true, seed)};
+         }},
+        {"de1220", "Differential evolution choosing its variant per individual (pagmo's de1220)",
+         {{"variant_adptv", T::integer, "1", "1: jDE, 2: iDE", {}}},
+         7, [](const plugin_options& o, unsigned seed) {
+             return pagmo::algorithm{pagmo::de1220(1, pagmo::de1220_statics<void>::allowed_variants,
+                                                   as_unsigned(o.integer("variant_adptv"), "variant_adptv"), 0, 0, true, seed)};
+         }},
+        {"cmaes", "Covariance matrix adaptation evolution strategy",
+         {{"sigma0", T::real, "0.5", "initial step size, as a fraction of each range", {}}},
+         5, [](const plugin_options& o, unsigned seed) {
+             return pagmo::algorithm{pagmo::cmaes(1, -1, -1, -1, -1, o.real("sigma0"), 0, 0, true, true, seed)};
+         }},
+        {"xnes", "Exponential natural evolution strategies",
+         {{"sigma0", T::real, "-1", "initial step size (-1: pagmo's default)", {}}},
+         5, [](const plugin_options& o, unsigned seed) {
+             return pagmo::algorithm{pagmo::xnes(1, -1, -1, -1, o.real("sigma0"), 0, 0, true, true, seed)};
+         }},
+        {"sga", "Simple genetic algorithm (repeats points: a round may ask for fewer samples)",
+         {{"cr", T::real, "0.9", "crossover probability", {}}, {"m", T::real, "0.02", "mutation probability", {}}},
+         2, [](const plugin_options& o, unsigned seed) {
+             return pagmo::algorithm{pagmo::sga(1, o.real("cr"), 1., o.real("m"), 1., 2u, "exponential", "polynomial",
+                                                "tournament", seed)};
+         }},
+        {"pso", "Particle swarm optimisation; not equal to one long run when stepped (positions reset to bests)",
+         {{"omega", T::real, "0.7298", "inertia weight", {}}},
+         2, [](const plugin_options& o, unsigned seed) {
+             return pagmo::algorithm{pagmo::pso(1, o.real("omega"), 2.05, 2.05, 0.5, 5u, 2u, 4u, true, seed)};
+         }},
+        {"bee_colony", "Artificial bee colony; not equal to one long run when stepped (trial counters reset)",
+         {{"limit", T::integer, "20", "trials before a food source is abandoned", {}}},
+         2, [](const plugin_options& o, unsigned seed) {
+             return pagmo::algorithm{pagmo::bee_colony(1, as_unsigned(o.integer("limit"), "limit"), seed)};
+         }},
+    };
+    return list;
+}
+
+class pagmo_search final : public optimizer {
+public:
+    pagmo_search(const algorithm_entry& entry, const plugin_options& options) : entry_(entry), options_(options) {}
+
+protected:
+    std::size_t do_initialize(const optimizer_setup& setup) override {
+        if (setup.n_objectives != 1)
+            throw input_error(std::string("optimizer.pagmo.") + entry_.name + " optimises one objective, not " +
+                              std::to_string(setup.n_objectives));
+        state_ = std::make_shared<evaluation_cache>();
+        state_->dimension = setup.parameters.size();
+        const auto seed = static_cast<unsigned>(setup.seed ^ (setup.seed >> 32));
+        algorithm_ = entry_.make(options_, seed);
+        population_size_ = std::max(setup.population_size, entry_.minimum_population);
+        // The first batch: the random points of a throwaway population.
+        const pagmo::population initial{pagmo::problem{recording_problem{state_}}, population_size_, seed};
+        initial_points_ = state_->unknown;
+        population_.reset();
+        return population_size_;
+    }
+
+    matrix do_ask(std::size_t n) override {
+        if (state_->unknown.empty()) advance();
+        const auto& params = setup().parameters;
+        asked_.assign(state_->unknown.begin(), state_->unknown.begin() + static_cast<std::ptrdiff_t>(std::min(n, state_->unknown.size())));
+        if (asked_.empty()) asked_.push_back(population_->champion_x());  // nothing new: re-evaluate the best
+        matrix samples(asked_.size(), params.size());
+        for (std::size_t r = 0; r < asked_.size(); ++r)
+            for (std::size_t c = 0; c < params.size(); ++c) samples(r, c) = from_unit(params[c], asked_[r][c]);
+        return samples;
+    }
+
+    void do_tell(const matrix& samples, const matrix& errors) override {
+        if (samples.rows() != asked_.size())
+            throw plugin_contract_error("optimizer.pagmo: tell() needs the samples of the last ask(), in order");
+        for (std::size_t r = 0; r < asked_.size(); ++r) {
+            state_->known[asked_[r]] = {errors(r, 0)};
+            std::erase(state_->unknown, asked_[r]);
+        }
+        asked_.clear();
+        if (!population_ && state_->unknown.empty()) {
+            population_.emplace(pagmo::problem{recording_problem{state_}});
+            for (const auto& x : initial_points_) population_->push_back(x, state_->known.at(x));
+        }
+    }
+
+private:
+    // Dry runs until one meets unknown points; the runs that meet none are
+    // real generations and are kept.
+    void advance() {
+        if (!population_) return;  // still evaluating the initial population
+        for (int generations = 0; generations < 1000; ++generations) {
+            pagmo::algorithm trial = algorithm_;
+            pagmo::population evolved = trial.evolve(*population_);
+            if (!state_->unknown.empty()) return;
+            algorithm_ = std::move(trial);
+            population_ = std::move(evolved);
+        }
+    }
+
+    const algorithm_entry& entry_;
+    plugin_options options_;
+    std::shared_ptr<evaluation_cache> state_;
+    pagmo::algorithm algorithm_;
+    std::optional<pagmo::population> population_;
+    std::vector<pagmo::vector_double> initial_points_, asked_;
+    std::size_t population_size_ = 0;
+};
+
+} // namespace
+
+CELLFIT_PLUGIN_LIBRARY(sink) {
+    for (const auto& entry : algorithms()) {
+        sink.add<optimizer>(
+            {.name = std::string("pagmo.") + entry.name,
+             .version = CELLFIT_VERSION_STRING,
+             .description = std::string(entry.description) + " (pagmo2); each round one generation as one batch",
+             .options = entry.options},
+            [&entry](const plugin_options& o) { return std::make_unique<pagmo_search>(entry, o); });
+    }
+}
