@@ -12,6 +12,7 @@
 #include <pagmo/algorithms/cmaes.hpp>
 #include <pagmo/algorithms/de.hpp>
 #include <pagmo/algorithms/de1220.hpp>
+#include <pagmo/algorithms/gaco.hpp>
 #include <pagmo/algorithms/sade.hpp>
 #include <pagmo/algorithms/xnes.hpp>
 #include <pagmo/population.hpp>
@@ -94,7 +95,8 @@ struct unit_problem {
 TEST_CASE("pagmo optimizers find the minimum of standard functions within their budget", "[pagmo]") {
     const std::pair<const char*, double> sphere_goals[] = {
         {"pagmo.de", 1e-6}, {"pagmo.sade", 1e-6}, {"pagmo.de1220", 1e-6}, {"pagmo.cmaes", 1e-6},
-        {"pagmo.xnes", 1e-6}, {"pagmo.sga", 1e-2}, {"pagmo.pso", 1e-1}, {"pagmo.bee_colony", 1e-3}};
+        {"pagmo.xnes", 1e-6}, {"pagmo.sga", 1e-2}, {"pagmo.pso", 1e-1}, {"pagmo.bee_colony", 1e-3},
+        {"pagmo.pso_gen", 1e-1}, {"pagmo.gaco", 1e-3}};
     // pso is weaker stepped one generation per round (pagmo resets positions to
     // the personal bests), as its help says.
     for (const auto& [name, goal] : sphere_goals) {
@@ -105,6 +107,28 @@ TEST_CASE("pagmo optimizers find the minimum of standard functions within their 
         INFO(name << " on Rosenbrock-4, 40 x 500");
         CHECK(run(name, rosenbrock, box(4, -2, 2, 40, 2), 20000).best < 1e-2);
     }
+}
+
+TEST_CASE("pagmo.nsga2 handles several objectives; the others refuse them", "[pagmo]") {
+    optimizer_setup setup = box(2, -1, 3, 16, 4);
+    setup.n_objectives = 2;
+    auto opt = test::builtin_registry().create<optimizer>("pagmo.nsga2");
+    REQUIRE(opt->initialize(setup) == 16);
+    for (int round = 0; round < 60; ++round) {
+        const matrix samples = opt->ask(16);
+        matrix errors(samples.rows(), 2);
+        for (std::size_t i = 0; i < samples.rows(); ++i) {
+            const double x = samples(i, 0), y = samples(i, 1);
+            errors(i, 0) = x * x + y * y;                      // two objectives whose sum is
+            errors(i, 1) = (x - 2) * (x - 2) + y * y;          // smallest at (1, 0): total 2
+        }
+        opt->tell(samples, errors);
+    }
+    CHECK(opt->best_error() == Approx(2).epsilon(0.02));
+    auto single = test::builtin_registry().create<optimizer>("pagmo.de");
+    CHECK_THROWS_WITH(single->initialize(setup), Catch::Matchers::Contains("use optimizer.pagmo.nsga2"));
+    setup.population_size = 10;
+    CHECK(test::builtin_registry().create<optimizer>("pagmo.nsga2")->initialize(setup) == 12);  // a multiple of 4
 }
 
 TEST_CASE("pagmo optimizers are reproducible from their seed and stay in bounds", "[pagmo]") {
@@ -131,14 +155,17 @@ TEST_CASE("round by round equals one long pagmo run", "[pagmo]") {
         {"pagmo.cmaes", pagmo::algorithm{pagmo::cmaes(generations, -1, -1, -1, -1, 0.5, 0, 0, true, true, seed)}},
         {"pagmo.xnes", pagmo::algorithm{pagmo::xnes(generations, -1, -1, -1, -1, 0, 0, true, true, seed)}},
         {"pagmo.de1220", pagmo::algorithm{pagmo::de1220(generations, pagmo::de1220_statics<void>::allowed_variants, 1,
-                                                        0, 0, true, seed)}}};
+                                                        0, 0, true, seed)}},
+        {"pagmo.gaco", pagmo::algorithm{pagmo::gaco(generations, 12, 1.0, 0., 0.01, 1u, 7u, 100000u, 100000u, 0., true,
+                                                    seed)}}};
     for (const auto& [name, reference] : cases) {
         INFO(name);
         pagmo::algorithm algorithm = reference;
         pagmo::population pop{pagmo::problem{unit_problem{rosenbrock, setup.parameters}}, population, seed};
         pop = algorithm.evolve(pop);
 
-        auto opt = test::builtin_registry().create<optimizer>(name);
+        auto opt = test::builtin_registry().create<optimizer>(
+            name, std::string(name) == "pagmo.gaco" ? raw_options{{"ker", "12"}} : raw_options{});
         REQUIRE(opt->initialize(setup) == population);
         // One round for the initial population, then one per generation. A
         // round may hold fewer than the population when a trial repeats a

@@ -15,6 +15,9 @@
 #include <pagmo/algorithms/cmaes.hpp>
 #include <pagmo/algorithms/de.hpp>
 #include <pagmo/algorithms/de1220.hpp>
+#include <pagmo/algorithms/gaco.hpp>
+#include <pagmo/algorithms/nsga2.hpp>
+#include <pagmo/algorithms/pso_gen.hpp>
 #include <pagmo/algorithms/pso.hpp>
 #include <pagmo/algorithms/sade.hpp>
 #include <pagmo/algorithms/sga.hpp>
@@ -34,6 +37,7 @@ using namespace cellfit;
 // What the dry runs share: values known so far, points still unknown.
 struct evaluation_cache {
     std::size_t dimension = 0;
+    std::size_t objectives = 1;
     std::map<pagmo::vector_double, pagmo::vector_double> known;
     std::vector<pagmo::vector_double> unknown;  // in the order met, without repeats
 };
@@ -46,8 +50,9 @@ struct recording_problem {
         if (auto it = state->known.find(x); it != state->known.end()) return it->second;
         if (std::find(state->unknown.begin(), state->unknown.end(), x) == state->unknown.end())
             state->unknown.push_back(x);
-        return {std::numeric_limits<double>::infinity()};
+        return pagmo::vector_double(state->objectives, std::numeric_limits<double>::infinity());
     }
+    pagmo::vector_double::size_type get_nobj() const { return state->objectives; }
     std::pair<pagmo::vector_double, pagmo::vector_double> get_bounds() const {
         return {pagmo::vector_double(state->dimension, 0.0), pagmo::vector_double(state->dimension, 1.0)};
     }
@@ -61,6 +66,9 @@ struct algorithm_entry {
     std::vector<option_spec> options;
     std::size_t minimum_population;
     algorithm_factory make;
+    bool multi_objective = false;
+    // A population size the algorithm accepts, from the one asked for.
+    std::size_t (*adjust_population)(std::size_t, const plugin_options&) = nullptr;
 };
 
 unsigned as_unsigned(std::int64_t v, const char* what) {
@@ -117,6 +125,25 @@ const std::vector<algorithm_entry>& algorithms() {
          2, [](const plugin_options& o, unsigned seed) {
              return pagmo::algorithm{pagmo::bee_colony(1, as_unsigned(o.integer("limit"), "limit"), seed)};
          }},
+        {"pso_gen", "Generational particle swarm; not equal to one long run when stepped (positions reset to bests)",
+         {{"omega", T::real, "0.7298", "inertia weight", {}}},
+         2, [](const plugin_options& o, unsigned seed) {
+             return pagmo::algorithm{pagmo::pso_gen(1, o.real("omega"), 2.05, 2.05, 0.5, 5u, 2u, 4u, true, seed)};
+         }},
+        {"gaco", "Extended ant colony optimisation (pagmo's gaco, with memory across rounds)",
+         {{"ker", T::integer, "20", "solutions kept in the archive (the population is at least this)", {}},
+          {"q", T::real, "1.0", "convergence speed", {}}},
+         2, [](const plugin_options& o, unsigned seed) {
+             return pagmo::algorithm{pagmo::gaco(1, as_unsigned(o.integer("ker"), "ker"), o.real("q"), 0., 0.01, 1u, 7u,
+                                                 100000u, 100000u, 0., true, seed)};
+         },
+         false, [](std::size_t n, const plugin_options& o) { return std::max<std::size_t>(n, as_unsigned(o.integer("ker"), "ker")); }},
+        {"nsga2", "Non-dominated sorting genetic algorithm II, for several objectives (population a multiple of 4)",
+         {{"cr", T::real, "0.95", "crossover probability", {}}, {"m", T::real, "0.01", "mutation probability", {}}},
+         8, [](const plugin_options& o, unsigned seed) {
+             return pagmo::algorithm{pagmo::nsga2(1, o.real("cr"), 10., o.real("m"), 50., seed)};
+         },
+         true, [](std::size_t n, const plugin_options&) { return (n + 3) / 4 * 4; }},
     };
     return list;
 }
@@ -127,14 +154,16 @@ public:
 
 protected:
     std::size_t do_initialize(const optimizer_setup& setup) override {
-        if (setup.n_objectives != 1)
+        if (setup.n_objectives != 1 && !entry_.multi_objective)
             throw input_error(std::string("optimizer.pagmo.") + entry_.name + " optimises one objective, not " +
-                              std::to_string(setup.n_objectives));
+                              std::to_string(setup.n_objectives) + "; use optimizer.pagmo.nsga2");
         state_ = std::make_shared<evaluation_cache>();
         state_->dimension = setup.parameters.size();
+        state_->objectives = setup.n_objectives;
         const auto seed = static_cast<unsigned>(setup.seed ^ (setup.seed >> 32));
         algorithm_ = entry_.make(options_, seed);
         population_size_ = std::max(setup.population_size, entry_.minimum_population);
+        if (entry_.adjust_population) population_size_ = entry_.adjust_population(population_size_, options_);
         // The first batch: the random points of a throwaway population.
         const pagmo::population initial{pagmo::problem{recording_problem{state_}}, population_size_, seed};
         initial_points_ = state_->unknown;
@@ -146,7 +175,7 @@ protected:
         if (state_->unknown.empty()) advance();
         const auto& params = setup().parameters;
         asked_.assign(state_->unknown.begin(), state_->unknown.begin() + static_cast<std::ptrdiff_t>(std::min(n, state_->unknown.size())));
-        if (asked_.empty()) asked_.push_back(population_->champion_x());  // nothing new: re-evaluate the best
+        if (asked_.empty()) asked_.push_back(population_->get_x().front());  // nothing new: re-evaluate a member
         matrix samples(asked_.size(), params.size());
         for (std::size_t r = 0; r < asked_.size(); ++r)
             for (std::size_t c = 0; c < params.size(); ++c) samples(r, c) = from_unit(params[c], asked_[r][c]);
@@ -157,7 +186,7 @@ protected:
         if (samples.rows() != asked_.size())
             throw plugin_contract_error("optimizer.pagmo: tell() needs the samples of the last ask(), in order");
         for (std::size_t r = 0; r < asked_.size(); ++r) {
-            state_->known[asked_[r]] = {errors(r, 0)};
+            state_->known[asked_[r]] = pagmo::vector_double(errors.row(r).begin(), errors.row(r).end());
             std::erase(state_->unknown, asked_[r]);
         }
         asked_.clear();
