@@ -97,9 +97,10 @@ int main(int argc, char** argv) try {
     std::cout << "optimizer." << args.optimizer << ", " << args.rounds << " rounds of " << population
               << " samples\n";
     for (int round = 1; round <= args.rounds; ++round) {
+        // Up to `population` samples: some algorithms have fewer new points in a round.
         const cellfit::matrix samples = optimizer->ask(population);
-        cellfit::matrix errors(population, 1);
-        for (std::size_t s = 0; s < population; ++s) {
+        cellfit::matrix errors(samples.rows(), 1);
+        for (std::size_t s = 0; s < samples.rows(); ++s) {
             const passive_cell model{samples(s, 0), samples(s, 1), samples(s, 2)};
             double sum = 0;
             for (std::size_t k = 0; k < times.size(); ++k) sum += std::pow(model.v(times[k]) - recorded[k], 2);
