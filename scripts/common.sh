@@ -14,6 +14,7 @@ PACKAGES=(
   nlohmann-json3-dev
   catch2
   libpagmo-dev               # optimizer.pagmo.* (brings Eigen, TBB, Boost.Serialization)
+  libnlopt-dev               # optimizer.nlopt.*
 )
 # ...and what scripts/test adds for the fuzz target (libFuzzer, ASan, UBSan).
 FUZZ_PACKAGES=(clang libclang-rt-14-dev)
