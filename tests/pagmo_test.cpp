@@ -129,6 +129,9 @@ TEST_CASE("pagmo.nsga2 handles several objectives; the others refuse them", "[pa
     CHECK_THROWS_WITH(single->initialize(setup), Catch::Matchers::Contains("use optimizer.pagmo.nsga2"));
     setup.population_size = 10;
     CHECK(test::builtin_registry().create<optimizer>("pagmo.nsga2")->initialize(setup) == 12);  // a multiple of 4
+    setup.n_objectives = 1;
+    CHECK_THROWS_WITH(test::builtin_registry().create<optimizer>("pagmo.nsga2")->initialize(setup),
+                      Catch::Matchers::Contains("needs several objectives"));
 }
 
 TEST_CASE("pagmo optimizers are reproducible from their seed and stay in bounds", "[pagmo]") {

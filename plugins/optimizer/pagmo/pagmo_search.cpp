@@ -157,6 +157,9 @@ protected:
         if (setup.n_objectives != 1 && !entry_.multi_objective)
             throw input_error(std::string("optimizer.pagmo.") + entry_.name + " optimises one objective, not " +
                               std::to_string(setup.n_objectives) + "; use optimizer.pagmo.nsga2");
+        if (setup.n_objectives < 2 && entry_.multi_objective)
+            throw input_error(std::string("optimizer.pagmo.") + entry_.name +
+                              " needs several objectives (one metric per output); for one, use optimizer.pagmo.cmaes or .de");
         state_ = std::make_shared<evaluation_cache>();
         state_->dimension = setup.parameters.size();
         state_->objectives = setup.n_objectives;
@@ -165,14 +168,24 @@ protected:
         population_size_ = std::max(setup.population_size, entry_.minimum_population);
         if (entry_.adjust_population) population_size_ = entry_.adjust_population(population_size_, options_);
         // The first batch: the random points of a throwaway population.
-        const pagmo::population initial{pagmo::problem{recording_problem{state_}}, population_size_, seed};
+        try {
+            const pagmo::population initial{pagmo::problem{recording_problem{state_}}, population_size_, seed};
+        } catch (const std::exception& e) {
+            throw error(std::string("optimizer.pagmo.") + entry_.name + ": pagmo refused the setup: " + e.what());
+        }
         initial_points_ = state_->unknown;
         population_.reset();
         return population_size_;
     }
 
     matrix do_ask(std::size_t n) override {
-        if (state_->unknown.empty()) advance();
+        if (state_->unknown.empty()) {
+            try {
+                advance();
+            } catch (const std::exception& e) {
+                throw error(std::string("optimizer.pagmo.") + entry_.name + ": pagmo refused a generation: " + e.what());
+            }
+        }
         const auto& params = setup().parameters;
         asked_.assign(state_->unknown.begin(), state_->unknown.begin() + static_cast<std::ptrdiff_t>(std::min(n, state_->unknown.size())));
         if (asked_.empty()) asked_.push_back(population_->get_x().front());  // nothing new: re-evaluate a member
