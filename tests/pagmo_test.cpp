@@ -134,6 +134,36 @@ TEST_CASE("pagmo.nsga2 handles several objectives; the others refuse them", "[pa
                       Catch::Matchers::Contains("needs several objectives"));
 }
 
+TEST_CASE("sub-batches are counted: bee_colony decides within a generation, de does not", "[pagmo]") {
+    auto count = [](const char* name) {
+        auto opt = test::builtin_registry().create<optimizer>(name);
+        const std::size_t population = opt->initialize(box(4, -2, 2, 20, 9));
+        for (int round = 0; round < 40; ++round) {
+            const matrix samples = opt->ask(population);
+            matrix errors(samples.rows(), 1);
+            for (std::size_t i = 0; i < samples.rows(); ++i) errors(i, 0) = sphere({samples.row(i).begin(), samples.row(i).end()});
+            opt->tell(samples, errors);
+        }
+        return opt->statistics();
+    };
+    CHECK(count("pagmo.de").at("extra_rounds") == 0);
+    CHECK(count("pagmo.sga").at("extra_rounds") == 0);
+    CHECK(count("pagmo.bee_colony").at("extra_rounds") > 0);
+}
+
+TEST_CASE("on the multimodal Rastrigin-8, the evolutionary methods beat random search", "[pagmo]") {
+    auto rastrigin = [](const std::vector<double>& x) {
+        double s = 10.0 * static_cast<double>(x.size());
+        for (double v : x) s += v * v - 10 * std::cos(2 * M_PI * v);
+        return s;
+    };
+    const double random_best = run("random", rastrigin, box(8, -5.12, 5.12, 60, 1), 3000).best;
+    for (const char* name : {"pagmo.sade", "pagmo.de1220", "pagmo.sga"}) {
+        INFO(name);
+        CHECK(run(name, rastrigin, box(8, -5.12, 5.12, 60, 1), 3000).best < random_best / 3);
+    }
+}
+
 TEST_CASE("pagmo optimizers are reproducible from their seed and stay in bounds", "[pagmo]") {
     for (const char* name : {"pagmo.de", "pagmo.cmaes", "pagmo.sga", "pagmo.bee_colony"}) {
         INFO(name);
@@ -184,5 +214,9 @@ TEST_CASE("round by round equals one long pagmo run", "[pagmo]") {
         }
         // The best value pagmo found in its long run is the best the rounds found.
         CHECK(opt->best_error() == pop.champion_f()[0]);
+        // ... and every round was a whole generation: no misses.
+        const auto stats = opt->statistics();
+        CHECK(stats.at("extra_rounds") == 0);
+        CHECK(stats.at("rounds") == generations + 1);
     }
 }

@@ -73,6 +73,7 @@ protected:
         dimension_ = setup.parameters.size();
         seed_ = setup.seed;
         stopping_ = false;
+        ready_ = 0;
         instances_.clear();
         for (std::size_t k = 0; k < setup.population_size; ++k) instances_.push_back(std::make_unique<instance>());
         for (std::size_t k = 0; k < instances_.size(); ++k) instances_[k]->thread = std::thread([this, k] { run(k); });
@@ -81,9 +82,7 @@ protected:
 
     matrix do_ask(std::size_t n) override {
         std::unique_lock lock(mutex_);
-        changed_.wait(lock, [&] {
-            return std::all_of(instances_.begin(), instances_.end(), [](const auto& i) { return i->waiting || i->failed; });
-        });
+        posted_.wait(lock, [&] { return ready_ == instances_.size(); });
         // One row per distinct point, in instance order.
         asked_.clear();
         rows_of_.assign(instances_.size(), 0);
@@ -118,9 +117,10 @@ protected:
             if (!std::isfinite(value)) value = std::numeric_limits<double>::max();
             instances_[k]->value = value;
             instances_[k]->waiting = false;
+            --ready_;
+            instances_[k]->resume.notify_one();
         }
         asked_.clear();
-        changed_.notify_all();
     }
 
 private:
@@ -130,6 +130,7 @@ private:
         double value = 0;
         bool waiting = false;  // a point is posted, its value not yet told
         bool failed = false;   // NLopt returned without evaluating anything
+        std::condition_variable resume;  // its value is told, or the optimizer stops
         int result = 0;
         std::size_t evaluations = 0;
         nlopt_opt opt = nullptr;
@@ -151,8 +152,10 @@ private:
         in.point.assign(x, x + n);
         in.waiting = true;
         ++in.evaluations;
-        changed_.notify_all();
-        changed_.wait(lock, [&] { return !in.waiting || stopping_; });
+        // Only the last instance to post wakes ask(); each waits on its own
+        // condition, so a round costs one wake-up per instance.
+        if (++ready_ == instances_.size()) posted_.notify_one();
+        in.resume.wait(lock, [&] { return !in.waiting || stopping_; });
         if (stopping_) {
             nlopt_force_stop(in.opt);
             return 0;
@@ -191,7 +194,7 @@ private:
             if (instances_[k]->evaluations == before) {
                 instances_[k]->failed = true;
                 instances_[k]->result = static_cast<int>(result);
-                changed_.notify_all();
+                if (++ready_ == instances_.size()) posted_.notify_one();
                 break;
             }
         }
@@ -202,8 +205,8 @@ private:
         {
             std::lock_guard lock(mutex_);
             stopping_ = true;
+            for (auto& in : instances_) in->resume.notify_one();
         }
-        changed_.notify_all();
         for (auto& in : instances_)
             if (in->thread.joinable()) in->thread.join();
         instances_.clear();
@@ -215,7 +218,8 @@ private:
     std::size_t dimension_ = 0;
     std::uint64_t seed_ = 0;
     std::mutex mutex_;
-    std::condition_variable changed_;
+    std::condition_variable posted_;  // every live instance has posted a point (or failed)
+    std::size_t ready_ = 0;           // instances waiting for a value, plus failed ones
     bool stopping_ = false;
     std::vector<std::unique_ptr<instance>> instances_;
     std::vector<std::vector<double>> asked_;

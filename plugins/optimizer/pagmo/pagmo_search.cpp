@@ -175,10 +175,13 @@ protected:
         }
         initial_points_ = state_->unknown;
         population_.reset();
+        generations_ = rounds_ = extra_rounds_ = 0;
+        initial_just_done_ = false;
         return population_size_;
     }
 
     matrix do_ask(std::size_t n) override {
+        ++rounds_;
         if (state_->unknown.empty()) {
             try {
                 advance();
@@ -206,7 +209,19 @@ protected:
         if (!population_ && state_->unknown.empty()) {
             population_.emplace(pagmo::problem{recording_problem{state_}});
             for (const auto& x : initial_points_) population_->push_back(x, state_->known.at(x));
+            initial_just_done_ = true;
         }
+    }
+
+public:
+    // generations: real generations done; rounds: batches asked for;
+    // extra_rounds: rounds that completed no generation (sub-batches: zero
+    // for de, sade, de1220, cmaes, xnes, gaco, sga, pso_gen).
+    std::map<std::string, double> statistics() const override {
+        return {{"generations", static_cast<double>(generations_)},
+                {"rounds", static_cast<double>(rounds_)},
+                {"extra_rounds", static_cast<double>(extra_rounds_)},
+                {"known_points", static_cast<double>(state_ ? state_->known.size() : 0)}};
     }
 
 private:
@@ -214,13 +229,20 @@ private:
     // real generations and are kept.
     void advance() {
         if (!population_) return;  // still evaluating the initial population
+        bool completed = false;
         for (int generations = 0; generations < 1000; ++generations) {
             pagmo::algorithm trial = algorithm_;
             pagmo::population evolved = trial.evolve(*population_);
-            if (!state_->unknown.empty()) return;
+            if (!state_->unknown.empty()) break;
             algorithm_ = std::move(trial);
             population_ = std::move(evolved);
+            ++generations_;
+            completed = true;
         }
+        // A round that starts without completing a generation (other than
+        // the one right after the initial population) is a sub-batch.
+        if (!completed && !initial_just_done_) ++extra_rounds_;
+        initial_just_done_ = false;
     }
 
     const algorithm_entry& entry_;
@@ -230,6 +252,8 @@ private:
     std::optional<pagmo::population> population_;
     std::vector<pagmo::vector_double> initial_points_, asked_;
     std::size_t population_size_ = 0;
+    std::size_t generations_ = 0, rounds_ = 0, extra_rounds_ = 0;
+    bool initial_just_done_ = false;
 };
 
 } // namespace

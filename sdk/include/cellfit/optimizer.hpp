@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,10 @@ public:
     // The parameters the optimizer recommends; by default the best sample
     // told so far (lowest sum over objectives). Empty before any tell.
     virtual std::vector<double> recommend() const;
+
+    // Counters worth reporting, by name (e.g. pagmo's "extra_rounds": rounds
+    // that were not a whole generation). Empty by default.
+    virtual std::map<std::string, double> statistics() const { return {}; }
 
     const optimizer_setup& setup() const noexcept { return setup_; }
     std::size_t population_size() const noexcept { return population_size_; }
