@@ -6,7 +6,6 @@
 #include <cellfit/sim/simulation.hpp>
 #include <cellfit/suggest.hpp>
 
-#include <chrono>
 #include <cmath>
 #include <ostream>
 

@@ -234,6 +234,7 @@ static inline double cf_sign(double x) { return x > 0 ? 1.0 : x < 0 ? -1.0 : x; 
 static inline double cf_exprel(double x) { return std::fabs(x) < 1e-8 ? 1.0 + x / 2.0 : std::expm1(x) / x; }
 static inline double cf_clip(double x, double lo, double hi) { double m = x < lo ? lo : x; return hi < m ? hi : m; }
 static inline std::size_t cf_column(const cellfit_kernel_lookup& l, double t, double dt) {
+    // Brian's TimedArray column, clip(int(round(t/(dt/8))/8), 0, steps-1), without branches.
     double c = std::trunc(std::nearbyint(t / (dt / 8)) / 8);
     const double last = double(l.steps - 1);
     c = c > 0 ? c : 0;
@@ -241,12 +242,7 @@ static inline std::size_t cf_column(const cellfit_kernel_lookup& l, double t, do
     return std::size_t(c);
 }
 static inline double cf_lookup(const cellfit_kernel_lookup& l, double t, std::size_t n, double dt) {
-    // Brian's TimedArray column, clip(int(round(t/(dt/8))/8), 0, steps-1), without branches.
-    double c = std::trunc(std::nearbyint(t / (dt / 8)) / 8);
-    const double last = double(l.steps - 1);
-    c = c > 0 ? c : 0;
-    c = c < last ? c : last;
-    return l.values[l.row_of_neuron[n] * l.steps + std::size_t(c)];
+    return l.values[l.row_of_neuron[n] * l.steps + cf_column(l, t, dt)];
 }
 
 extern "C" __attribute__((visibility("default"))) int cellfit_kernel_abi() { return 1; }

@@ -134,7 +134,7 @@ void check_setup(const model& m, const simulation_setup& s) {
     }
 }
 
-std::shared_ptr<integrator> choose_integrator(const model& m, const ode_system& system, const std::string& method,
+std::shared_ptr<integrator> choose_integrator(const ode_system& system, const std::string& method,
                                               const plugin_registry& registry, std::string& chosen) {
     if (system.odes.empty()) {
         chosen = "none";
@@ -155,7 +155,6 @@ std::shared_ptr<integrator> choose_integrator(const model& m, const ode_system& 
         chosen = method;
         return integ;
     }
-    (void)m;
     for (const char* name : {"exact", "euler", "heun"}) {
         if (!registry.find(plugin_kind::integrator, name)) continue;
         auto integ = registry.create<integrator>(name);
@@ -188,7 +187,7 @@ simulator::simulator(const model& m, const simulation_setup& setup, const plugin
             rhs = expr::binary(expr::op::multiply, expr::call("int", {expr::name("not_refractory")}), rhs);
         system.odes.push_back({st.name, rhs});
     }
-    const auto integ = choose_integrator(m, system, setup.method, registry, s.method);
+    const auto integ = choose_integrator(system, setup.method, registry, s.method);
     std::vector<update_statement> program = integ ? integ->integrate(system) : std::vector<update_statement>{};
 
     // Named slots: state, parameters, constant-over-dt values, refractory

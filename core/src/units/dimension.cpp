@@ -56,6 +56,13 @@ dimension dimension::of(base b, rational exponent) {
     return d;
 }
 
+dimension dimension::si(int m, int kg, int s, int A, int K, int mol, int cd) {
+    dimension d;
+    const int exps[count] = {m, kg, s, A, K, mol, cd};
+    for (int k = 0; k < count; ++k) d.exps_[k] = exps[k];
+    return d;
+}
+
 bool dimension::is_dimensionless() const noexcept {
     for (const auto& e : exps_)
         if (!e.is_zero()) return false;

@@ -12,7 +12,6 @@ namespace cellfit {
 
 namespace {
 
-using B = dimension::base;
 
 struct named_unit {
     const char* symbol;  // for printing values: "V"
@@ -20,25 +19,19 @@ struct named_unit {
     dimension dim;
 };
 
-dimension dims(int m, int kg, int s, int A, int K = 0, int mol = 0, int cd = 0) {
-    return dimension::of(B::length, m) * dimension::of(B::mass, kg) * dimension::of(B::time, s) *
-           dimension::of(B::current, A) * dimension::of(B::temperature, K) * dimension::of(B::amount, mol) *
-           dimension::of(B::luminosity, cd);
-}
-
 // In order of preference, the units a neuroscientist reads.
 const std::vector<named_unit>& preferred_units() {
     static const std::vector<named_unit> units = {
-        {"V", "volt", dims(2, 1, -3, -1)},   {"A", "amp", dims(0, 0, 0, 1)},
-        {"S", "siemens", dims(-2, -1, 3, 2)}, {"F", "farad", dims(-2, -1, 4, 2)},
-        {"ohm", "ohm", dims(2, 1, -3, -2)},  {"s", "second", dims(0, 0, 1, 0)},
-        {"Hz", "hertz", dims(0, 0, -1, 0)},  {"m", "metre", dims(1, 0, 0, 0)},
-        {"g", "kilogram", dims(0, 1, 0, 0)}, {"mol", "mole", dims(0, 0, 0, 0, 0, 1)},
-        {"K", "kelvin", dims(0, 0, 0, 0, 1)}, {"cd", "candle", dims(0, 0, 0, 0, 0, 0, 1)},
-        {"C", "coulomb", dims(0, 0, 1, 1)},  {"J", "joule", dims(2, 1, -2, 0)},
-        {"W", "watt", dims(2, 1, -3, 0)},    {"N", "newton", dims(1, 1, -2, 0)},
-        {"Pa", "pascal", dims(-1, 1, -2, 0)}, {"T", "tesla", dims(0, 1, -2, -1)},
-        {"Wb", "weber", dims(2, 1, -2, -1)}, {"H", "henry", dims(2, 1, -2, -2)},
+        {"V", "volt", dimension::si(2, 1, -3, -1)},   {"A", "amp", dimension::si(0, 0, 0, 1)},
+        {"S", "siemens", dimension::si(-2, -1, 3, 2)}, {"F", "farad", dimension::si(-2, -1, 4, 2)},
+        {"ohm", "ohm", dimension::si(2, 1, -3, -2)},  {"s", "second", dimension::si(0, 0, 1, 0)},
+        {"Hz", "hertz", dimension::si(0, 0, -1, 0)},  {"m", "metre", dimension::si(1, 0, 0, 0)},
+        {"g", "kilogram", dimension::si(0, 1, 0, 0)}, {"mol", "mole", dimension::si(0, 0, 0, 0, 0, 1)},
+        {"K", "kelvin", dimension::si(0, 0, 0, 0, 1)}, {"cd", "candle", dimension::si(0, 0, 0, 0, 0, 0, 1)},
+        {"C", "coulomb", dimension::si(0, 0, 1, 1)},  {"J", "joule", dimension::si(2, 1, -2, 0)},
+        {"W", "watt", dimension::si(2, 1, -3, 0)},    {"N", "newton", dimension::si(1, 1, -2, 0)},
+        {"Pa", "pascal", dimension::si(-1, 1, -2, 0)}, {"T", "tesla", dimension::si(0, 1, -2, -1)},
+        {"Wb", "weber", dimension::si(2, 1, -2, -1)}, {"H", "henry", dimension::si(2, 1, -2, -2)},
     };
     return units;
 }
@@ -83,9 +76,9 @@ std::string with_prefix(double value, const char* symbol, int digits, bool grams
 
 std::string format_quantity(const quantity& q, int digits) {
     if (q.dim.is_dimensionless()) return number(q.value, digits);
-    if (const auto* u = named_for(q.dim)) return with_prefix(q.value, u->symbol, digits, u->dim == dims(0, 1, 0, 0));
+    if (const auto* u = named_for(q.dim)) return with_prefix(q.value, u->symbol, digits, u->dim == dimension::si(0, 1, 0, 0));
     // Densities per membrane area, as physiologists write them: mS/cm^2.
-    const dimension per_area = q.dim * dims(2, 0, 0, 0);
+    const dimension per_area = q.dim * dimension::si(2, 0, 0, 0);
     if (const auto* u = named_for(per_area))
         return with_prefix(q.value * 1e-4, (std::string(u->symbol) + "/cm^2").c_str(), digits, false);
     return number(q.value, digits) + " " + q.dim.to_string();
@@ -95,9 +88,9 @@ std::string unit_name(const dimension& dim) {
     if (dim.is_dimensionless()) return "1";
     if (const auto* u = named_for(dim)) return u->name;
     // Rates of named units (volt/second), then densities (siemens/metre**2).
-    if (const auto* u = named_for(dim * dims(0, 0, 1, 0))) return std::string(u->name) + "/second";
+    if (const auto* u = named_for(dim * dimension::si(0, 0, 1, 0))) return std::string(u->name) + "/second";
     for (int k = 1; k <= 3; ++k) {
-        const dimension metre_k = dims(k, 0, 0, 0);
+        const dimension metre_k = dimension::si(k, 0, 0, 0);
         const std::string power = k == 1 ? "" : "**" + std::to_string(k);
         if (const auto* u = named_for(dim * metre_k)) return std::string(u->name) + "/metre" + power;
         if (const auto* u = named_for(dim / metre_k)) return std::string(u->name) + "*metre" + power;
@@ -106,7 +99,7 @@ std::string unit_name(const dimension& dim) {
     static constexpr const char* names[] = {"metre", "kilogram", "second", "amp", "kelvin", "mole", "candle"};
     std::string text;
     for (int k = 0; k < dimension::count; ++k) {
-        const rational e = dim.exponent(static_cast<B>(k));
+        const rational e = dim.exponent(static_cast<dimension::base>(k));
         if (e.is_zero()) continue;
         if (!text.empty()) text += "*";
         text += names[k];

@@ -11,13 +11,6 @@ namespace cellfit {
 
 namespace {
 
-using B = dimension::base;
-
-dimension dims(int m, int kg, int s, int A, int K = 0, int mol = 0, int cd = 0) {
-    return dimension::of(B::length, m) * dimension::of(B::mass, kg) * dimension::of(B::time, s) *
-           dimension::of(B::current, A) * dimension::of(B::temperature, K) * dimension::of(B::amount, mol) *
-           dimension::of(B::luminosity, cd);
-}
 
 struct stem {
     const char* name;
@@ -29,23 +22,23 @@ struct stem {
 // powers 2 and 3.
 const std::vector<stem>& prefixed_stems() {
     static const std::vector<stem> stems = {
-        {"metre", 1, dims(1, 0, 0, 0)},        {"meter", 1, dims(1, 0, 0, 0)},
-        {"gram", 1e-3, dims(0, 1, 0, 0)},      {"gramme", 1e-3, dims(0, 1, 0, 0)},
-        {"second", 1, dims(0, 0, 1, 0)},       {"amp", 1, dims(0, 0, 0, 1)},
-        {"ampere", 1, dims(0, 0, 0, 1)},       {"mol", 1, dims(0, 0, 0, 0, 0, 1)},
-        {"mole", 1, dims(0, 0, 0, 0, 0, 1)},   {"molar", 1e3, dims(-3, 0, 0, 0, 0, 1)},
-        {"candle", 1, dims(0, 0, 0, 0, 0, 0, 1)},
-        {"radian", 1, dims(0, 0, 0, 0)},       {"steradian", 1, dims(0, 0, 0, 0)},
-        {"hertz", 1, dims(0, 0, -1, 0)},       {"newton", 1, dims(1, 1, -2, 0)},
-        {"pascal", 1, dims(-1, 1, -2, 0)},     {"joule", 1, dims(2, 1, -2, 0)},
-        {"watt", 1, dims(2, 1, -3, 0)},        {"coulomb", 1, dims(0, 0, 1, 1)},
-        {"volt", 1, dims(2, 1, -3, -1)},       {"farad", 1, dims(-2, -1, 4, 2)},
-        {"ohm", 1, dims(2, 1, -3, -2)},        {"siemens", 1, dims(-2, -1, 3, 2)},
-        {"weber", 1, dims(2, 1, -2, -1)},      {"tesla", 1, dims(0, 1, -2, -1)},
-        {"henry", 1, dims(2, 1, -2, -2)},      {"lumen", 1, dims(0, 0, 0, 0, 0, 0, 1)},
-        {"lux", 1, dims(-2, 0, 0, 0, 0, 0, 1)}, {"becquerel", 1, dims(0, 0, -1, 0)},
-        {"gray", 1, dims(2, 0, -2, 0)},        {"sievert", 1, dims(2, 0, -2, 0)},
-        {"katal", 1, dims(0, 0, -1, 0, 0, 1)},
+        {"metre", 1, dimension::si(1, 0, 0, 0)},        {"meter", 1, dimension::si(1, 0, 0, 0)},
+        {"gram", 1e-3, dimension::si(0, 1, 0, 0)},      {"gramme", 1e-3, dimension::si(0, 1, 0, 0)},
+        {"second", 1, dimension::si(0, 0, 1, 0)},       {"amp", 1, dimension::si(0, 0, 0, 1)},
+        {"ampere", 1, dimension::si(0, 0, 0, 1)},       {"mol", 1, dimension::si(0, 0, 0, 0, 0, 1)},
+        {"mole", 1, dimension::si(0, 0, 0, 0, 0, 1)},   {"molar", 1e3, dimension::si(-3, 0, 0, 0, 0, 1)},
+        {"candle", 1, dimension::si(0, 0, 0, 0, 0, 0, 1)},
+        {"radian", 1, dimension::si(0, 0, 0, 0)},       {"steradian", 1, dimension::si(0, 0, 0, 0)},
+        {"hertz", 1, dimension::si(0, 0, -1, 0)},       {"newton", 1, dimension::si(1, 1, -2, 0)},
+        {"pascal", 1, dimension::si(-1, 1, -2, 0)},     {"joule", 1, dimension::si(2, 1, -2, 0)},
+        {"watt", 1, dimension::si(2, 1, -3, 0)},        {"coulomb", 1, dimension::si(0, 0, 1, 1)},
+        {"volt", 1, dimension::si(2, 1, -3, -1)},       {"farad", 1, dimension::si(-2, -1, 4, 2)},
+        {"ohm", 1, dimension::si(2, 1, -3, -2)},        {"siemens", 1, dimension::si(-2, -1, 3, 2)},
+        {"weber", 1, dimension::si(2, 1, -2, -1)},      {"tesla", 1, dimension::si(0, 1, -2, -1)},
+        {"henry", 1, dimension::si(2, 1, -2, -2)},      {"lumen", 1, dimension::si(0, 0, 0, 0, 0, 0, 1)},
+        {"lux", 1, dimension::si(-2, 0, 0, 0, 0, 0, 1)}, {"becquerel", 1, dimension::si(0, 0, -1, 0)},
+        {"gray", 1, dimension::si(2, 0, -2, 0)},        {"sievert", 1, dimension::si(2, 0, -2, 0)},
+        {"katal", 1, dimension::si(0, 0, -1, 0, 0, 1)},
     };
     return stems;
 }
@@ -79,16 +72,16 @@ std::vector<unit_definition> build_table() {
             add_powers(p.name + std::string(s.name), s.value * std::pow(10.0, p.exponent), s.dim);
     }
     // cmetre and mS: not in Brian's equation namespace, but in `from brian2 import *`.
-    for (const char* m : {"metre", "meter"}) add_powers(std::string("c") + m, 1e-2, dims(1, 0, 0, 0));
-    add_powers("kelvin", 1, dims(0, 0, 0, 0, 1));
-    add_powers("kilogram", 1, dims(0, 1, 0, 0));
-    add_powers("kilogramme", 1, dims(0, 1, 0, 0));
+    for (const char* m : {"metre", "meter"}) add_powers(std::string("c") + m, 1e-2, dimension::si(1, 0, 0, 0));
+    add_powers("kelvin", 1, dimension::si(0, 0, 0, 0, 1));
+    add_powers("kilogram", 1, dimension::si(0, 1, 0, 0));
+    add_powers("kilogramme", 1, dimension::si(0, 1, 0, 0));
     for (const char* litre : {"liter", "litre"}) {
-        add(litre, 1e-3, dims(3, 0, 0, 0), 1);
+        add(litre, 1e-3, dimension::si(3, 0, 0, 0), 1);
         for (const auto& p : common_prefixes)
-            add(p.name + std::string(litre), 1e-3 * std::pow(10.0, p.exponent), dims(3, 0, 0, 0), 1);
+            add(p.name + std::string(litre), 1e-3 * std::pow(10.0, p.exponent), dimension::si(3, 0, 0, 0), 1);
         for (const auto& p : extra_prefixes)
-            add(p.name + std::string(litre), 1e-3 * std::pow(10.0, p.exponent), dims(3, 0, 0, 0), 1);
+            add(p.name + std::string(litre), 1e-3 * std::pow(10.0, p.exponent), dimension::si(3, 0, 0, 0), 1);
     }
     // The short forms, each an alias of a long name above.
     const struct {

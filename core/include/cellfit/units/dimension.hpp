@@ -46,6 +46,8 @@ public:
 
     constexpr dimension() = default;
     static dimension of(base b, rational exponent = 1);
+    // From integer exponents of m, kg, s, A, K, mol, cd: si(2, 1, -3, -1) is volt.
+    static dimension si(int m, int kg, int s, int A, int K = 0, int mol = 0, int cd = 0);
 
     rational exponent(base b) const noexcept { return exps_[b]; }
     bool is_dimensionless() const noexcept;
