@@ -100,6 +100,10 @@ TEST_CASE("quantities print in a readable unit", "[units]") {
     CHECK(format_quantity({3e-8, siemens}) == "30 nS");
     CHECK(format_quantity({-0.065, volt}) == "-65 mV");
     CHECK(format_quantity({1e-10, amp}) == "100 pA");
+    // Mean squared errors: the prefix of the square root, squared.
+    CHECK(format_quantity({1.005e-6, volt.pow(rational(2))}) == "1.005 mV^2");
+    CHECK(format_quantity({72.5e-6, volt.pow(rational(2))}) == "72.5 mV^2");
+    CHECK(format_quantity({4e-18, amp.pow(rational(2))}) == "4 nA^2");
     CHECK(format_quantity({2e-10, farad}) == "200 pF");
     CHECK(format_quantity({1e8, find_unit("ohm")->value.dim}) == "100 Mohm");
     CHECK(format_quantity({0.01, find_unit("second")->value.dim}) == "10 ms");
@@ -115,5 +119,6 @@ TEST_CASE("unit names in Brian syntax for messages and suggestions", "[units]") 
     CHECK(unit_name(volt / dimension::of(dimension::time)) == "volt/second");
     CHECK(unit_name(find_unit("siemens")->value.dim / find_unit("metre2")->value.dim) == "siemens/metre**2");
     CHECK(unit_name(dimension{}) == "1");
+    CHECK(unit_name(volt.pow(rational(2))) == "volt**2");
     CHECK(unit_name(dimension::of(dimension::time, rational(-1, 2))) == "second**(-0.5)");
 }

@@ -76,7 +76,14 @@ struct simulator::state {
     std::vector<cellfit_kernel_lookup> kernel_lookups;
     std::vector<std::pair<std::string, ptr>> expanded;  // subexpressions, expanded
 
+    std::uint32_t slot_count = 0, slot_dt = 0, slot_N = 0, slot_i = 0;
+    std::vector<std::pair<std::uint32_t, double>> constant_slots;       // numbers the programs read from slots
+    std::vector<std::pair<std::uint32_t, std::vector<ptr>>> initial;  // initial values: slot, one or per-neuron expressions
+
     state(const model& model, const simulation_setup& s) : m(model), setup(s) {}
+
+    // Time 0: parameters, initial values and bookkeeping slots set afresh.
+    void reset_memory();
 
     double* slot(std::uint32_t s) { return memory.data() + s * padded; }
 
@@ -373,19 +380,12 @@ simulator::simulator(const model& m, const simulation_setup& setup, const plugin
                                  "); using the interpreter, which is slower");
     }
 
-    // Memory: every slot, one value per (padded) neuron.
-    s.memory.assign(static_cast<std::size_t>(compiler.slot_count()) * s.padded, 0.0);
-    for (const auto& [slot, value] : compiler.constants()) std::fill_n(s.slot(slot), s.padded, value);
-    std::fill_n(s.slot(slot_dt), s.padded, setup.dt);
-    std::fill_n(s.slot(slot_N), s.padded, static_cast<double>(setup.n_neurons));
-    for (std::size_t n = 0; n < s.padded; ++n) s.slot(slot_i)[n] = static_cast<double>(n);
-    std::fill_n(s.slot(s.slot_not_refractory), s.padded, 1.0);
-    std::fill_n(s.slot(s.slot_lastspike), s.padded, -1e4);
-    for (const auto& [name, values] : setup.parameters) {
-        double* p = s.slot(s.slots.at(name));
-        for (std::size_t n = 0; n < setup.n_neurons; ++n) p[n] = values.size() == 1 ? values[0] : values[n];
-    }
-    // Initial values, in order, each neuron on its own (t = 0).
+    s.slot_count = compiler.slot_count();
+    s.constant_slots = compiler.constants();
+    s.slot_dt = slot_dt;
+    s.slot_N = slot_N;
+    s.slot_i = slot_i;
+    // Initial values, parsed once: restart() evaluates them again.
     for (const auto& initial : setup.initial_values) {
         const std::string& name = initial.first;  // a plain name: lambdas below capture it
         const auto& texts = initial.second;
@@ -403,20 +403,48 @@ simulator::simulator(const model& m, const simulation_setup& setup, const plugin
         std::vector<ptr> parsed;
         for (std::size_t k = 0; k < texts.size(); ++k)
             parsed.push_back(s.expand(parse_checked(m, texts[k], "--init " + name, *target)));
-        double* out = s.slot(s.slots.at(name));
+        s.initial.emplace_back(s.slots.at(name), std::move(parsed));
+    }
+    s.reset_memory();
+}
+
+void simulator::state::reset_memory() {
+    // Memory: every slot, one value per (padded) neuron.
+    memory.assign(static_cast<std::size_t>(slot_count) * padded, 0.0);
+    for (const auto& [index, value] : constant_slots) std::fill_n(slot(index), padded, value);
+    std::fill_n(slot(slot_dt), padded, setup.dt);
+    std::fill_n(slot(slot_N), padded, static_cast<double>(setup.n_neurons));
+    for (std::size_t n = 0; n < padded; ++n) slot(slot_i)[n] = static_cast<double>(n);
+    std::fill_n(slot(slot_not_refractory), padded, 1.0);
+    std::fill_n(slot(slot_lastspike), padded, -1e4);
+    for (const auto& [name, values] : setup.parameters) {
+        double* p = slot(slots.at(name));
+        for (std::size_t n = 0; n < setup.n_neurons; ++n) p[n] = values.size() == 1 ? values[0] : values[n];
+    }
+    // Initial values, in order, each neuron on its own (t = 0).
+    for (const auto& [target, parsed] : initial) {
+        double* out = slot(target);
         for (std::size_t n = 0; n < setup.n_neurons; ++n) {
             const ptr& e = parsed.size() == 1 ? parsed[0] : parsed[n];
             out[n] = expr::evaluate(e, [&](const std::string& id) -> double {
                 if (id == "t") return 0.0;
-                auto it = s.slots.find(id);
-                if (it != s.slots.end()) return s.slot(it->second)[n];
+                auto it = slots.find(id);
+                if (it != slots.end()) return slot(it->second)[n];
                 for (const auto& c : m.constants)
                     if (c.name == id) return c.value.value;
                 if (const unit_definition* u = find_unit(id)) return u->value.value;
-                throw input_error("the initial value of " + name + " cannot use '" + id + "'");
+                throw input_error("an initial value cannot use '" + id + "'");
             });
         }
     }
+}
+
+void simulator::restart(const std::map<std::string, std::vector<double>>& parameters) {
+    simulation_setup changed = state_->setup;
+    for (const auto& [name, values] : parameters) changed.parameters[name] = values;
+    check_setup(state_->m, changed);
+    state_->setup.parameters = std::move(changed.parameters);
+    state_->reset_memory();
 }
 
 simulator::~simulator() = default;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <iomanip>
+#include <map>
 #include <sstream>
 
 namespace cellfit {
@@ -81,6 +82,17 @@ std::string format_quantity(const quantity& q, int digits) {
     const dimension per_area = q.dim * dimension::si(2, 0, 0, 0);
     if (const auto* u = named_for(per_area))
         return with_prefix(q.value * 1e-4, (std::string(u->symbol) + "/cm^2").c_str(), digits, false);
+    // Squares of named units (a mean squared error): mV^2, with the prefix
+    // the square root would take.
+    const dimension root = q.dim.pow(rational(1, 2));
+    if (const auto* u = named_for(root); u && u->dim != dimension::si(0, 1, 0, 0)) {
+        const std::string of_root = with_prefix(std::sqrt(std::abs(q.value)), u->symbol, digits, false);
+        const std::string unit = of_root.substr(of_root.find(' ') + 1);
+        const std::string prefix = unit.substr(0, unit.size() - std::string(u->symbol).size());
+        static const std::map<std::string, int> exponents = {{"f", -15}, {"p", -12}, {"n", -9}, {"u", -6}, {"m", -3},
+                                                             {"", 0},    {"k", 3},    {"M", 6},   {"G", 9},  {"T", 12}};
+        return number(q.value / std::pow(10.0, 2 * exponents.at(prefix)), digits) + " " + unit + "^2";
+    }
     return number(q.value, digits) + " " + q.dim.to_string();
 }
 
@@ -95,6 +107,9 @@ std::string unit_name(const dimension& dim) {
         if (const auto* u = named_for(dim * metre_k)) return std::string(u->name) + "/metre" + power;
         if (const auto* u = named_for(dim / metre_k)) return std::string(u->name) + "*metre" + power;
     }
+    // Squares of named units (an MSE of volts: volt**2).
+    if (const auto* u = named_for(dim.pow(rational(1, 2))); u && !dim.pow(rational(1, 2)).is_dimensionless())
+        return std::string(u->name) + "**2";
     // Base units: metre**2*kilogram*second**-3.
     static constexpr const char* names[] = {"metre", "kilogram", "second", "amp", "kelvin", "mole", "candle"};
     std::string text;

@@ -32,7 +32,8 @@ std::vector<double> read_weights(const std::string& file) {
 
 class mse final : public metric {
 public:
-    explicit mse(const plugin_options& o) : t_start_(o.real("t_start")), normalization_(o.real("normalization")) {
+    explicit mse(const plugin_options& o)
+        : t_start_(o.real("t_start")), normalization_(o.real("normalization")), normalized_(o.given("normalization")) {
         if (!(t_start_ >= 0)) throw option_error("metric.mse: t_start must be >= 0 seconds");
         if (!(normalization_ > 0) || !std::isfinite(normalization_))
             throw option_error("metric.mse: normalization must be a positive number");
@@ -90,6 +91,9 @@ public:
 
     void spike(std::size_t, std::size_t) override {}
 
+    // Normalised traces are pure numbers.
+    int error_unit_power() const override { return normalized_ ? 0 : 2; }
+
     matrix errors() const override {
         const double counted = static_cast<double>(setup_->n_steps - first_counted_);
         matrix e(setup_->n_samples, setup_->n_traces);
@@ -101,6 +105,7 @@ public:
 private:
     double t_start_;
     double normalization_;
+    bool normalized_;
     std::vector<double> weights_;
     const metric_setup* setup_ = nullptr;
     std::size_t first_counted_ = 0;

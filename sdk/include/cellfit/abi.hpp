@@ -8,7 +8,7 @@
 //
 // Bump CELLFIT_ABI_VERSION whenever a class in sdk/include/cellfit changes
 // layout or virtual functions.
-#define CELLFIT_ABI_VERSION 2
+#define CELLFIT_ABI_VERSION 3
 
 #include <version>  // defines the standard library's identification macros
 

@@ -45,6 +45,10 @@ public:
 
     // n_samples x n_traces errors; NaN or +inf where a simulation diverged.
     virtual matrix errors() const = 0;
+
+    // The errors' unit: the recorded variable's unit to this power (2 for a
+    // mean squared error in the output's unit); 0 for a pure number.
+    virtual int error_unit_power() const { return 0; }
 };
 
 } // namespace cellfit

@@ -75,7 +75,15 @@ public:
     const std::string& method() const noexcept;
     // "compiled" (with the library's path) or "interpreter".
     std::string backend() const;
+    // Simulates from the current state: from time 0 after construction or
+    // restart(), on from the last step after a run.
     simulation_summary run(simulation_consumer& consumer);
+
+    // Back to time 0 with new values for some parameters (the others keep
+    // theirs) and the initial values evaluated again. The update program and
+    // compiled kernel are kept: this is how a fit runs round after round.
+    // Throws input_error as the constructor does.
+    void restart(const std::map<std::string, std::vector<double>>& parameters);
 
 private:
     struct state;

@@ -1,0 +1,59 @@
+#pragma once
+
+// Every sample a fit evaluated, with units, and its exchange formats:
+// CSV (one row per sample, units in the header) and JSON (best parameters,
+// their units, the error, and every sample).
+
+#include <cellfit/export.hpp>
+
+#include <cstddef>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace cellfit {
+
+struct sample_record {
+    std::size_t round = 0;
+    std::vector<double> params;      // in fit_results::parameter_names order, SI
+    double error = 0;                // total: the objectives summed (+inf: diverged)
+    std::vector<double> objectives;  // one per fit_results::objective_names
+};
+
+struct fit_results {
+    std::vector<std::string> parameter_names;
+    std::vector<std::string> parameter_units;  // SI unit of each, Brian syntax ("siemens", "1")
+    std::vector<std::string> objective_names;  // an output variable, "spikes", or "penalty"
+    std::vector<std::string> objective_units;
+    std::string error_unit;                    // of the total ("1" when the objectives' units differ)
+    std::size_t n_samples = 0;                 // per round
+    std::size_t n_rounds = 0;                  // rounds evaluated
+    std::vector<sample_record> samples;
+
+    // The sample with the lowest total error; samples.size() when none is finite.
+    std::size_t best_index() const;
+    // Its parameters by name (SI); empty when there is no finite sample.
+    std::map<std::string, double> best_params() const;
+    double best_error() const;
+
+    // Column by column: "round", each parameter, "error", "error_<objective>".
+    std::map<std::string, std::vector<double>> columns() const;
+};
+
+// CSV: header `round,gl (siemens),...,error (volt**2),error_v (volt**2)`,
+// then one row per sample, values in SI. Throws input_error when the file
+// cannot be written.
+CELLFIT_API void write_results_csv(const fit_results& results, const std::string& path);
+
+// JSON: best_params (SI), best_params_units, best_error, best_error_unit,
+// n_rounds, n_samples, parameters, objectives, samples [{round, params,
+// error, errors}]. Infinite errors are written as null.
+CELLFIT_API void write_results_json(const fit_results& results, const std::string& path);
+CELLFIT_API std::string results_json(const fit_results& results, int indent = 1);
+
+// Reads either format back (by extension: .csv, else JSON), values in SI;
+// a CSV unit other than SI is converted. Throws input_error naming the file
+// and the problem.
+CELLFIT_API fit_results read_results(const std::string& path);
+
+} // namespace cellfit

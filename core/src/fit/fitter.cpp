@@ -1,0 +1,375 @@
+// The fitter: checks the model and data once, then runs rounds of
+// ask (optimizer) -> simulate and score (batch_evaluator) -> tell.
+
+#include "batch_evaluator.hpp"
+#include "fit_checks.hpp"
+
+#include <cellfit/error.hpp>
+#include <cellfit/fit/fitter.hpp>
+#include <cellfit/optimizer.hpp>
+#include <cellfit/registry.hpp>
+#include <cellfit/suggest.hpp>
+#include <cellfit/units/quantity.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <limits>
+
+namespace cellfit {
+
+using detail::batch_evaluator;
+using detail::bound_metric;
+
+struct fitter::state {
+    fit_target target;
+    model m;
+    fit_data data;
+    fitter_settings settings;
+    const plugin_registry& registry;
+    std::size_t n_traces = 0;
+    std::size_t n_steps = 0;
+
+    // The running fit, set up by the first fit() or a restart.
+    bool started = false;
+    std::string optimizer_name;
+    raw_options optimizer_options;
+    std::vector<metric_choice> metric_choices;
+    std::map<std::string, fit_bound> bounds;
+    std::string penalty;
+    std::vector<std::string> fitted;         // parameter names, in the model's order
+    std::vector<dimension> fitted_dims;
+    std::shared_ptr<optimizer> opt;
+    std::unique_ptr<batch_evaluator> evaluator;
+    std::size_t population = 0;
+    std::size_t iteration = 0;  // the value of `iteration` in the next round
+    std::size_t round = 0;      // rounds run since the start
+    dimension error_dim;
+    fit_results results;
+    std::atomic<bool> stop_requested{false};
+
+    state(fit_target t, model model_, fit_data d, fitter_settings s, const plugin_registry& r)
+        : target(t), m(std::move(model_)), data(std::move(d)), settings(std::move(s)), registry(r) {}
+
+    void start(const fit_options& options);
+    void check_continuation(const fit_options& options) const;
+    std::vector<bound_metric> make_metrics(const fit_options& options, std::vector<dimension>& dims) const;
+    simulation_setup base_setup(std::size_t n_neurons) const;
+    std::string describe(const std::map<std::string, double>& params) const;
+};
+
+namespace {
+
+std::string plain_name(const std::string& name, const char* kind) {
+    const std::string prefix = std::string(kind) + ".";
+    return name.starts_with(prefix) ? name.substr(prefix.size()) : name;
+}
+
+const metric_choice* choice_for(const std::vector<metric_choice>& choices, const std::string& output) {
+    for (const auto& c : choices)
+        if (c.output == output) return &c;
+    for (const auto& c : choices)
+        if (c.output.empty()) return &c;
+    return nullptr;
+}
+
+} // namespace
+
+fitter::fitter(fit_target target, const model_spec& spec, fit_data data, fitter_settings settings,
+               const plugin_registry& registry) {
+    model m = build_model(detail::with_iteration(spec));
+    const auto shape = detail::check_fit_data(target, m, data, settings);
+    state_ = std::make_unique<state>(target, std::move(m), std::move(data), std::move(settings), registry);
+    state_->n_traces = shape.n_traces;
+    state_->n_steps = shape.n_steps;
+    state_->data.n_steps = shape.n_steps;
+}
+
+fitter::~fitter() = default;
+fitter::fitter(fitter&&) noexcept = default;
+
+const fit_results& fitter::results() const noexcept { return state_->results; }
+const model& fitter::fitted_model() const noexcept { return state_->m; }
+std::size_t fitter::n_traces() const noexcept { return state_->n_traces; }
+std::size_t fitter::n_steps() const noexcept { return state_->n_steps; }
+double fitter::dt() const noexcept { return state_->data.dt; }
+void fitter::stop() noexcept { state_->stop_requested.store(true); }
+
+simulation_setup fitter::state::base_setup(std::size_t n_neurons) const {
+    simulation_setup setup;
+    setup.backend = settings.backend;
+    setup.method = settings.method;
+    setup.dt = data.dt;
+    setup.n_steps = n_steps;
+    setup.n_neurons = n_neurons;
+    setup.n_traces = n_traces;
+    setup.threads = settings.threads;
+    setup.lookups = data.inputs;
+    for (const auto& [name, value] : settings.fixed_parameters) setup.parameters[name] = {value};
+    setup.parameters[detail::iteration_name] = {0.0};
+    for (const auto& [name, text] : settings.param_init) setup.initial_values.push_back({name, {text}});
+    return setup;
+}
+
+std::vector<bound_metric> fitter::state::make_metrics(const fit_options& options, std::vector<dimension>& dims) const {
+    std::vector<std::string> outputs;
+    if (target == fit_target::spikes)
+        outputs.push_back("spikes");
+    else
+        for (const auto& o : data.outputs) outputs.push_back(o.variable);
+    for (const auto& c : options.metrics)
+        if (!c.output.empty() && std::find(outputs.begin(), outputs.end(), c.output) == outputs.end())
+            throw input_error("a metric is given for '" + c.output + "', which is not an output of this fit (outputs: " +
+                              join_alternatives(outputs, ", ") + ")");
+    std::vector<bound_metric> metrics;
+    for (std::size_t k = 0; k < outputs.size(); ++k) {
+        const metric_choice* c = choice_for(options.metrics, outputs[k]);
+        bound_metric bm;
+        bm.output = outputs[k];
+        bm.name = c ? plain_name(c->name, "metric") : target == fit_target::spikes ? "gamma" : "mse";
+        if (c) bm.options = c->options;
+        if (target == fit_target::online_traces && bm.name != "mse")
+            throw input_error("the online trace fitter accumulates the mean squared error as it simulates; metric." +
+                              bm.name + " is for the trace fitter");
+        bm.scorer = registry.create<metric>(bm.name, bm.options);
+        if (target == fit_target::spikes && !bm.scorer->uses_spikes())
+            throw input_error("metric." + bm.name + " compares traces; a fit to spike times needs a spike metric such as "
+                              "gamma (or fit traces with --output)");
+        if (target != fit_target::spikes && !bm.scorer->uses_traces())
+            throw input_error("metric." + bm.name + " compares spike trains; give the recorded spike times (--spikes) to "
+                              "use it, or a trace metric such as mse for --output " + outputs[k]);
+        bm.setup.n_samples = population;
+        bm.setup.n_traces = n_traces;
+        bm.setup.n_steps = n_steps;
+        bm.setup.dt = data.dt;
+        if (target == fit_target::spikes)
+            bm.setup.target_spikes = data.spikes;
+        else
+            bm.setup.target_traces = data.outputs[k].traces;
+        const dimension output_dim = target == fit_target::spikes ? dimension{} : m.find(outputs[k])->dim;
+        dims.push_back(output_dim.pow(rational(bm.scorer->error_unit_power())));
+        metrics.push_back(std::move(bm));
+    }
+    return metrics;
+}
+
+void fitter::state::check_continuation(const fit_options& options) const {
+    const char* fix = "; pass restart = true (cellfit fit --restart) to start over with it";
+    if (!options.optimizer.empty() &&
+        (plain_name(options.optimizer, "optimizer") != optimizer_name || options.optimizer_options != optimizer_options))
+        throw input_error("the optimizer differs from the one this fit started with (" + optimizer_name + ")" + fix);
+    if (!options.metrics.empty()) {
+        for (const auto& c : options.metrics) {
+            const metric_choice* old = choice_for(metric_choices, c.output);
+            if (!old || plain_name(old->name, "metric") != plain_name(c.name, "metric") || old->options != c.options)
+                throw input_error("the metric differs from the one this fit started with" + std::string(fix));
+        }
+    }
+    if (!options.bounds.empty()) {
+        bool same = options.bounds.size() == bounds.size();
+        for (const auto& [name, b] : options.bounds) {
+            auto it = bounds.find(name);
+            same = same && it != bounds.end() && it->second.lower == b.lower && it->second.upper == b.upper &&
+                   it->second.log_scale == b.log_scale;
+        }
+        if (!same) throw input_error("the bounds differ from those this fit started with" + std::string(fix));
+    }
+}
+
+void fitter::state::start(const fit_options& options) {
+    fitted = detail::check_bounds(m, options.bounds, settings.fixed_parameters);
+    fitted_dims.clear();
+    for (const auto& name : fitted) fitted_dims.push_back(m.find(name)->dim);
+    penalty = options.penalty.value_or(settings.penalty);
+    if (!penalty.empty()) detail::check_penalty(m, penalty);
+
+    optimizer_name = plain_name(options.optimizer.empty() ? default_optimizer : options.optimizer, "optimizer");
+    optimizer_options = options.optimizer_options;
+    opt = registry.create<optimizer>(optimizer_name, optimizer_options);
+    optimizer_setup os;
+    for (const auto& name : fitted) {
+        const fit_bound& b = options.bounds.at(name);
+        os.parameters.push_back({name, b.lower, b.upper, b.log_scale});
+    }
+    os.population_size = settings.n_samples;
+    os.budget = settings.n_samples * options.n_rounds;
+    os.seed = options.seed;
+    population = opt->initialize(os);
+
+    std::vector<dimension> dims;
+    auto metrics = make_metrics(options, dims);
+    results = fit_results{};
+    results.parameter_names = fitted;
+    for (const auto& d : fitted_dims) results.parameter_units.push_back(unit_name(d));
+    for (std::size_t k = 0; k < metrics.size(); ++k) {
+        results.objective_names.push_back(metrics[k].output);
+        results.objective_units.push_back(unit_name(dims[k]));
+    }
+    const bool same_units = std::all_of(dims.begin(), dims.end(), [&](const dimension& d) { return d == dims.front(); });
+    error_dim = same_units ? dims.front() : dimension{};
+    if (!penalty.empty()) {
+        const dimension pd = m.find(penalty)->dim;
+        if (!(pd == error_dim))
+            throw input_error("the penalty '" + penalty + "' has unit " + unit_name(pd) + ", but it is added to an error in " +
+                              unit_name(error_dim) + "; declare it in " + unit_name(error_dim));
+        results.objective_names.push_back("penalty");
+        results.objective_units.push_back(unit_name(pd));
+    }
+    results.error_unit = unit_name(error_dim);
+    results.n_samples = population;
+
+    simulation_setup setup = base_setup(population * n_traces);
+    for (const auto& name : fitted) setup.parameters[name] = {options.bounds.at(name).lower};
+    evaluator = std::make_unique<batch_evaluator>(m, std::move(setup), std::move(metrics), penalty,
+                                                  detail::batch_layout{population, n_traces, n_steps, data.dt}, registry);
+    metric_choices = options.metrics;
+    bounds = options.bounds;
+    iteration = options.start_iteration.value_or(0);
+    round = 0;
+    started = true;
+}
+
+std::string fitter::state::describe(const std::map<std::string, double>& params) const {
+    std::string text;
+    for (std::size_t k = 0; k < fitted.size(); ++k) {
+        auto it = params.find(fitted[k]);
+        if (it == params.end()) continue;
+        text += (text.empty() ? "" : ", ") + fitted[k] + " = " + format_quantity({it->second, fitted_dims[k]}, 4);
+    }
+    return text;
+}
+
+fit_outcome fitter::fit(const fit_options& options) {
+    state& s = *state_;
+    if (options.n_rounds == 0) throw input_error("the number of rounds must be at least 1");
+    if (!s.started || options.restart) {
+        s.started = false;
+        s.start(options);
+    } else {
+        s.check_continuation(options);
+        if (options.start_iteration) s.iteration = *options.start_iteration;
+    }
+    s.stop_requested.store(false);
+    fit_outcome outcome;
+    outcome.error_unit = s.results.error_unit;
+    if (s.population != s.settings.n_samples)
+        outcome.warnings.push_back("optimizer." + s.optimizer_name + " uses " + std::to_string(s.population) +
+                                   " samples per round, not " + std::to_string(s.settings.n_samples));
+
+    const std::size_t n_params = s.fitted.size();
+    for (std::size_t r = 0; r < options.n_rounds; ++r) {
+        const auto round_start = std::chrono::steady_clock::now();
+        const matrix asked = s.opt->ask(s.population);
+        // The batch always has `population` samples (the compiled kernel is
+        // built for that many neurons): fewer rows are padded with the last.
+        std::map<std::string, std::vector<double>> values;
+        for (std::size_t p = 0; p < n_params; ++p) {
+            auto& v = values[s.fitted[p]];
+            v.resize(s.population * s.n_traces);
+            for (std::size_t i = 0; i < v.size(); ++i)
+                v[i] = asked(std::min(i / s.n_traces, asked.rows() - 1), p);
+        }
+        values[detail::iteration_name] = {static_cast<double>(s.iteration)};
+        const matrix objectives = s.evaluator->evaluate(values);
+
+        matrix errors(asked.rows(), 1);
+        std::vector<double> totals(asked.rows());
+        for (std::size_t i = 0; i < asked.rows(); ++i) {
+            sample_record rec;
+            rec.round = s.round;
+            rec.params.assign(asked.row(i).begin(), asked.row(i).end());
+            rec.objectives.assign(objectives.row(i).begin(), objectives.row(i).end());
+            double total = 0;
+            for (double e : rec.objectives) total += e;
+            rec.error = std::isnan(total) ? std::numeric_limits<double>::infinity() : total;
+            totals[i] = errors(i, 0) = rec.error;
+            s.results.samples.push_back(std::move(rec));
+        }
+        s.results.n_rounds = s.round + 1;
+        s.opt->tell(asked, errors);
+        ++s.iteration;
+        ++s.round;
+        ++outcome.rounds_run;
+
+        if (options.callback) {
+            const auto best = s.results.best_params();
+            round_report report;
+            report.round = s.round - 1;
+            report.n_rounds = options.n_rounds;
+            report.parameter_names = &s.fitted;
+            report.samples = &asked;
+            report.errors = &totals;
+            report.best_params = &best;
+            report.best_error = s.results.best_error();
+            report.error_unit = s.results.error_unit;
+            report.best_params_text = s.describe(best);
+            report.best_error_text = std::isfinite(report.best_error)
+                                         ? format_quantity({report.best_error, s.error_dim}, 4)
+                                         : std::string("inf (every sample diverged)");
+            report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - round_start).count();
+            if (options.callback(report)) {
+                outcome.stopped = true;
+                break;
+            }
+        }
+        if (s.stop_requested.load()) {
+            outcome.stopped = true;
+            break;
+        }
+    }
+    for (const auto& w : s.evaluator->warnings()) outcome.warnings.push_back(w);
+    outcome.best_params = s.results.best_params();
+    outcome.best_error = s.results.best_error();
+    return outcome;
+}
+
+fitter::generated fitter::generate(const std::vector<std::string>& variables,
+                                   const std::optional<std::map<std::string, double>>& params,
+                                   const std::vector<std::pair<std::string, std::string>>& param_init,
+                                   std::optional<std::size_t> iteration) const {
+    const state& s = *state_;
+    std::map<std::string, double> chosen;
+    if (params) {
+        chosen = *params;
+    } else {
+        chosen = s.results.best_params();
+        if (chosen.empty()) throw input_error("nothing to generate: no fit has evaluated a finite sample yet; give parameters");
+    }
+    simulation_setup setup = s.base_setup(s.n_traces);
+    for (const auto& [name, value] : chosen) {
+        if (name == detail::iteration_name) continue;
+        setup.parameters[name] = {value};
+    }
+    detail::check_all_parameters_set(s.m, setup.parameters);
+    setup.parameters[detail::iteration_name] = {static_cast<double>(iteration.value_or(1000000000))};
+    if (!param_init.empty()) {
+        setup.initial_values.clear();
+        for (const auto& [name, text] : param_init) setup.initial_values.push_back({name, {text}});
+    }
+    bool spikes = false;
+    for (const auto& v : variables) {
+        if (v == "spikes") {
+            if (!s.m.threshold) throw input_error("cannot generate spikes: the model has no threshold (--threshold)");
+            spikes = true;
+        } else {
+            setup.record.push_back(v);
+        }
+    }
+    const recorded_simulation sim = simulate(s.m, setup, s.registry);
+    generated out;
+    for (std::size_t r = 0; r < setup.record.size(); ++r) {
+        auto& rows = out.traces[setup.record[r]];
+        for (std::size_t n = 0; n < s.n_traces; ++n)
+            rows.emplace_back(sim.values[r].begin() + static_cast<std::ptrdiff_t>(n * s.n_steps),
+                              sim.values[r].begin() + static_cast<std::ptrdiff_t>((n + 1) * s.n_steps));
+    }
+    if (spikes) {
+        out.spikes.resize(s.n_traces);
+        for (std::size_t n = 0; n < s.n_traces; ++n)
+            for (std::size_t k : sim.spike_steps[n]) out.spikes[n].push_back(static_cast<double>(k) * s.data.dt);
+    }
+    return out;
+}
+
+} // namespace cellfit

@@ -1,0 +1,279 @@
+// Fit results: the best sample, columns, and the CSV and JSON files.
+
+#include <cellfit/error.hpp>
+#include <cellfit/fit/results.hpp>
+#include <cellfit/model/model.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <fstream>
+#include <iomanip>
+#include <limits>
+#include <sstream>
+
+namespace cellfit {
+
+using json = nlohmann::ordered_json;
+
+std::size_t fit_results::best_index() const {
+    std::size_t best = samples.size();
+    for (std::size_t k = 0; k < samples.size(); ++k)
+        if (std::isfinite(samples[k].error) && (best == samples.size() || samples[k].error < samples[best].error)) best = k;
+    return best;
+}
+
+std::map<std::string, double> fit_results::best_params() const {
+    std::map<std::string, double> out;
+    const std::size_t best = best_index();
+    if (best == samples.size()) return out;
+    for (std::size_t p = 0; p < parameter_names.size(); ++p) out[parameter_names[p]] = samples[best].params[p];
+    return out;
+}
+
+double fit_results::best_error() const {
+    const std::size_t best = best_index();
+    return best == samples.size() ? std::numeric_limits<double>::infinity() : samples[best].error;
+}
+
+std::map<std::string, std::vector<double>> fit_results::columns() const {
+    std::map<std::string, std::vector<double>> out;
+    auto& round = out["round"];
+    auto& error = out["error"];
+    for (const auto& s : samples) {
+        round.push_back(static_cast<double>(s.round));
+        error.push_back(s.error);
+        for (std::size_t p = 0; p < parameter_names.size(); ++p) out[parameter_names[p]].push_back(s.params[p]);
+        for (std::size_t o = 0; o < objective_names.size(); ++o) out["error_" + objective_names[o]].push_back(s.objectives[o]);
+    }
+    return out;
+}
+
+namespace {
+
+std::string exact(double x) {
+    if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
+    if (std::isnan(x)) return "nan";
+    std::ostringstream out;
+    out << std::setprecision(17) << x;
+    return out.str();
+}
+
+std::ofstream open_for_writing(const std::string& path) {
+    std::ofstream out(path);
+    if (!out) throw input_error("cannot write the results file " + path + " (does its directory exist?)");
+    return out;
+}
+
+json finite_or_null(double x) { return std::isfinite(x) ? json(x) : json(nullptr); }
+
+double number_or_inf(const json& j, const std::string& path, const char* what) {
+    if (j.is_null()) return std::numeric_limits<double>::infinity();
+    if (!j.is_number()) throw input_error(path + ": " + what + " is not a number");
+    return j.get<double>();
+}
+
+// "gl (siemens)" -> name "gl", unit "siemens".
+std::pair<std::string, std::string> split_header(const std::string& cell) {
+    const auto open = cell.find(" (");
+    if (open == std::string::npos || cell.back() != ')') return {cell, "1"};
+    return {cell.substr(0, open), cell.substr(open + 2, cell.size() - open - 3)};
+}
+
+std::vector<std::string> split_cells(const std::string& line) {
+    std::vector<std::string> cells;
+    std::string cell;
+    std::istringstream in(line);
+    while (std::getline(in, cell, ',')) cells.push_back(cell);
+    if (!line.empty() && line.back() == ',') cells.emplace_back();
+    return cells;
+}
+
+double parse_cell(const std::string& cell, const std::string& where) {
+    if (cell == "inf") return std::numeric_limits<double>::infinity();
+    if (cell == "nan") return std::numeric_limits<double>::quiet_NaN();
+    std::size_t used = 0;
+    double x = 0;
+    try {
+        x = std::stod(cell, &used);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    if (used == 0 || used != cell.size()) throw input_error(where + ": '" + cell + "' is not a number");
+    return x;
+}
+
+fit_results read_results_csv(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw input_error("cannot read the results file " + path);
+    std::string line;
+    if (!std::getline(in, line)) throw input_error(path + " is empty; expected a header line of a cellfit results file");
+    const auto header = split_cells(line);
+    fit_results r;
+    // The factor that turns each column into SI.
+    std::vector<double> scale(header.size(), 1.0);
+    std::vector<int> parameter_of(header.size(), -1), objective_of(header.size(), -1);
+    int round_column = -1, error_column = -1;
+    for (std::size_t c = 0; c < header.size(); ++c) {
+        const auto [name, unit] = split_header(header[c]);
+        if (name == "round") {
+            round_column = static_cast<int>(c);
+            continue;
+        }
+        const quantity q = evaluate_quantity(unit, path + " header, column " + std::to_string(c + 1));
+        scale[c] = q.value;
+        const std::string si = unit_name(q.dim);
+        if (name == "error") {
+            error_column = static_cast<int>(c);
+            r.error_unit = si;
+        } else if (name.starts_with("error_")) {
+            objective_of[c] = static_cast<int>(r.objective_names.size());
+            r.objective_names.push_back(name.substr(6));
+            r.objective_units.push_back(si);
+        } else {
+            parameter_of[c] = static_cast<int>(r.parameter_names.size());
+            r.parameter_names.push_back(name);
+            r.parameter_units.push_back(si);
+        }
+    }
+    if (error_column < 0) throw input_error(path + ": no 'error' column; is this a cellfit results file?");
+    std::size_t line_number = 1;
+    while (std::getline(in, line)) {
+        ++line_number;
+        if (line.empty()) continue;
+        const auto cells = split_cells(line);
+        const std::string where = path + ":" + std::to_string(line_number);
+        if (cells.size() != header.size())
+            throw input_error(where + ": " + std::to_string(cells.size()) + " values for " + std::to_string(header.size()) +
+                              " columns");
+        sample_record s;
+        s.params.resize(r.parameter_names.size());
+        s.objectives.resize(r.objective_names.size());
+        for (std::size_t c = 0; c < cells.size(); ++c) {
+            const double x = parse_cell(cells[c], where);
+            if (static_cast<int>(c) == round_column) s.round = static_cast<std::size_t>(x);
+            else if (static_cast<int>(c) == error_column) s.error = x * scale[c];
+            else if (parameter_of[c] >= 0) s.params[static_cast<std::size_t>(parameter_of[c])] = x * scale[c];
+            else if (objective_of[c] >= 0) s.objectives[static_cast<std::size_t>(objective_of[c])] = x * scale[c];
+        }
+        r.n_rounds = std::max(r.n_rounds, s.round + 1);
+        r.samples.push_back(std::move(s));
+    }
+    return r;
+}
+
+fit_results read_results_json(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw input_error("cannot read the results file " + path);
+    json j;
+    try {
+        j = json::parse(in);
+    } catch (const json::exception& e) {
+        throw input_error(path + " is not valid JSON: " + e.what());
+    }
+    fit_results r;
+    try {
+        if (!j.contains("best_params")) throw input_error(path + ": no 'best_params'; is this a cellfit results file?");
+        for (const auto& [name, value] : j.at("best_params").items()) {
+            r.parameter_names.push_back(name);
+            const auto units = j.value("best_params_units", json::object());
+            r.parameter_units.push_back(units.value(name, "1"));
+            (void)value;
+        }
+        r.error_unit = j.value("best_error_unit", "1");
+        r.n_rounds = j.value("n_rounds", std::size_t{0});
+        r.n_samples = j.value("n_samples", std::size_t{0});
+        for (const auto& o : j.value("objectives", json::array())) {
+            r.objective_names.push_back(o.at("name").get<std::string>());
+            r.objective_units.push_back(o.value("unit", "1"));
+        }
+        for (const auto& s : j.value("samples", json::array())) {
+            sample_record rec;
+            rec.round = s.value("round", std::size_t{0});
+            for (const auto& name : r.parameter_names)
+                rec.params.push_back(number_or_inf(s.at("params").at(name), path, ("a sample's " + name).c_str()));
+            rec.error = number_or_inf(s.at("error"), path, "a sample's error");
+            for (const auto& name : r.objective_names)
+                rec.objectives.push_back(number_or_inf(s.at("errors").at(name), path, ("a sample's error " + name).c_str()));
+            r.samples.push_back(std::move(rec));
+        }
+        // A file with best parameters but no samples (written by hand, say)
+        // still gives its best parameters.
+        if (r.samples.empty()) {
+            sample_record rec;
+            for (const auto& name : r.parameter_names)
+                rec.params.push_back(number_or_inf(j.at("best_params").at(name), path, ("best_params." + name).c_str()));
+            rec.error = j.contains("best_error") ? number_or_inf(j.at("best_error"), path, "best_error") : 0.0;
+            rec.objectives.assign(r.objective_names.size(), rec.error);
+            r.samples.push_back(std::move(rec));
+        }
+    } catch (const json::exception& e) {
+        throw input_error(path + ": unexpected structure (" + e.what() + ")");
+    }
+    return r;
+}
+
+} // namespace
+
+void write_results_csv(const fit_results& r, const std::string& path) {
+    std::ofstream out = open_for_writing(path);
+    out << "round";
+    for (std::size_t p = 0; p < r.parameter_names.size(); ++p)
+        out << "," << r.parameter_names[p] << " (" << r.parameter_units[p] << ")";
+    out << ",error (" << r.error_unit << ")";
+    for (std::size_t o = 0; o < r.objective_names.size(); ++o)
+        out << ",error_" << r.objective_names[o] << " (" << r.objective_units[o] << ")";
+    out << "\n";
+    for (const auto& s : r.samples) {
+        out << s.round;
+        for (double x : s.params) out << "," << exact(x);
+        out << "," << exact(s.error);
+        for (double x : s.objectives) out << "," << exact(x);
+        out << "\n";
+    }
+    if (!out) throw input_error("could not finish writing " + path + " (disk full?)");
+}
+
+std::string results_json(const fit_results& r, int indent) {
+    json j;
+    const std::size_t best = r.best_index();
+    json params = json::object(), units = json::object();
+    for (std::size_t p = 0; p < r.parameter_names.size(); ++p) {
+        params[r.parameter_names[p]] = best < r.samples.size() ? finite_or_null(r.samples[best].params[p]) : json(nullptr);
+        units[r.parameter_names[p]] = r.parameter_units[p];
+    }
+    j["best_params"] = params;
+    j["best_params_units"] = units;
+    j["best_error"] = best < r.samples.size() ? finite_or_null(r.samples[best].error) : json(nullptr);
+    j["best_error_unit"] = r.error_unit;
+    j["n_rounds"] = r.n_rounds;
+    j["n_samples"] = r.n_samples;
+    j["objectives"] = json::array();
+    for (std::size_t o = 0; o < r.objective_names.size(); ++o)
+        j["objectives"].push_back({{"name", r.objective_names[o]}, {"unit", r.objective_units[o]}});
+    j["samples"] = json::array();
+    for (const auto& s : r.samples) {
+        json sample = {{"round", s.round}};
+        json p = json::object(), e = json::object();
+        for (std::size_t k = 0; k < r.parameter_names.size(); ++k) p[r.parameter_names[k]] = s.params[k];
+        for (std::size_t k = 0; k < r.objective_names.size(); ++k) e[r.objective_names[k]] = finite_or_null(s.objectives[k]);
+        sample["params"] = p;
+        sample["error"] = finite_or_null(s.error);
+        sample["errors"] = e;
+        j["samples"].push_back(std::move(sample));
+    }
+    return j.dump(indent);
+}
+
+void write_results_json(const fit_results& r, const std::string& path) {
+    std::ofstream out = open_for_writing(path);
+    out << results_json(r) << "\n";
+    if (!out) throw input_error("could not finish writing " + path + " (disk full?)");
+}
+
+fit_results read_results(const std::string& path) {
+    if (path.size() >= 4 && path.compare(path.size() - 4, 4, ".csv") == 0) return read_results_csv(path);
+    return read_results_json(path);
+}
+
+} // namespace cellfit
