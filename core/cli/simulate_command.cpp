@@ -1,6 +1,7 @@
 #include "simulate_command.hpp"
 #include "model_options.hpp"
 #include "plugins_command.hpp"
+#include "table_options.hpp"
 
 #include <cellfit/io/csv.hpp>
 #include <cellfit/sim/simulation.hpp>
@@ -12,57 +13,6 @@
 namespace cellfit::cli {
 
 namespace {
-
-// "VAR=FILE.csv:UNIT" -> name, file, unit (the unit after the last ':').
-struct table_flag {
-    std::string name, file, unit;
-};
-
-table_flag split_table_flag(const std::string& flag, const std::string& text) {
-    const auto [name, rest] = split_flag(flag, text, '=', "I=input.csv:nA");
-    const auto colon = rest.rfind(':');
-    if (colon == std::string::npos || colon == 0 || colon + 1 == rest.size())
-        throw usage_error("--" + flag + " " + text + ": expected NAME=FILE.csv:UNIT, e.g. --" + flag + " I=input.csv:nA");
-    return {name, rest.substr(0, colon), rest.substr(colon + 1)};
-}
-
-// Splits at commas outside parentheses: "a, clip(x, 0, 1)" -> {"a", "clip(x, 0, 1)"}.
-std::vector<std::string> split_top_level(const std::string& text) {
-    std::vector<std::string> parts;
-    int depth = 0;
-    std::string current;
-    for (char c : text) {
-        if (c == '(') ++depth;
-        if (c == ')') --depth;
-        if (c == ',' && depth == 0) {
-            parts.push_back(current);
-            current.clear();
-        } else {
-            current += c;
-        }
-    }
-    parts.push_back(current);
-    return parts;
-}
-
-lookup_table read_table(const table_flag& t, const std::string& flag, const model& m, dimension& dim) {
-    const quantity unit = evaluate_quantity(t.unit, "--" + flag + " " + t.name + " unit", m.constants);
-    dim = unit.dim;
-    const csv_table csv = read_csv(t.file);
-    lookup_table table{csv.rows.size(), csv.rows.front().size(), {}};
-    table.values.reserve(table.rows * table.steps);
-    for (const auto& row : csv.rows)
-        for (double x : row) table.values.push_back(x * unit.value);
-    return table;
-}
-
-double read_duration(const po::variables_map& vm, const char* flag, const model& m) {
-    const quantity q = evaluate_quantity(vm[flag].as<std::string>(), std::string("--") + flag, m.constants);
-    if (!(q.dim == dimension::of(dimension::time)) || !(q.value > 0))
-        throw usage_error(std::string("--") + flag + " must be a positive duration, e.g. 0.1*ms; got " +
-                          vm[flag].as<std::string>());
-    return q.value;
-}
 
 int run_simulate(const po::variables_map& vm, io& io) {
     model_spec spec = read_model_spec(vm);
@@ -126,12 +76,7 @@ int run_simulate(const po::variables_map& vm, io& io) {
     for (const auto& text : values(vm, "record"))
         for (auto& name : split_top_level(text)) setup.record.push_back(name);
     setup.threads = vm["threads"].as<unsigned>();
-    const std::string backend = vm["backend"].as<std::string>();
-    if (backend == "interp")
-        setup.backend = simulation_backend::interpreter;
-    else if (backend != "compiled")
-        throw usage_error("--backend " + backend + ": use compiled (C++ generated from the model, the default) or interp "
-                                                   "(the interpreter, which needs no compiler)");
+    setup.backend = read_backend(vm);
 
     const plugin_registry registry = load_plugins(vm, io.err);
     const recorded_simulation result = simulate(m, setup, registry);
@@ -206,10 +151,8 @@ command simulate_command() {
                 ("out", po::value<std::string>()->value_name("PREFIX"),
                  "write PREFIX_<var>.csv (rows = neurons, columns = steps, SI), PREFIX_spikes.csv (seconds) and "
                  "PREFIX_spike_steps.csv")
-                ("backend", po::value<std::string>()->default_value("compiled")->value_name("NAME"),
-                 "compiled: C++ generated from the model, built by the system compiler and cached "
-                 "(CELLFIT_CACHE_DIR, else ~/.cache/cellfit); interp: the interpreter, which needs no compiler")
-                ("threads", po::value<unsigned>()->default_value(1)->value_name("N"), "threads over neurons");
+                ;
+            add_backend_options(options);
             add_plugin_dir_option(options);
         },
         run_simulate,

@@ -76,9 +76,11 @@ const metric_choice* choice_for(const std::vector<metric_choice>& choices, const
 
 } // namespace
 
+model build_fit_model(const model_spec& spec) { return build_model(detail::with_iteration(spec)); }
+
 fitter::fitter(fit_target target, const model_spec& spec, fit_data data, fitter_settings settings,
                const plugin_registry& registry) {
-    model m = build_model(detail::with_iteration(spec));
+    model m = build_fit_model(spec);
     const auto shape = detail::check_fit_data(target, m, data, settings);
     state_ = std::make_unique<state>(target, std::move(m), std::move(data), std::move(settings), registry);
     state_->n_traces = shape.n_traces;

@@ -227,9 +227,11 @@ simulator::simulator(const model& m, const simulation_setup& setup, const plugin
     s.slot_cond = named("_cond");
     for (const auto& st : program)
         if (!s.slots.count(st.target)) named(st.target);
-    for (const auto& [name, table] : setup.lookups) {
+    // The tables the kernels read are the simulator's own copy: the caller's
+    // setup may be a temporary.
+    for (const auto& [name, table] : s.setup.lookups) {
         s.lookup_names.push_back(name);
-        kernel_lookup l{&setup.lookups.at(name), std::vector<std::size_t>(s.padded, 0)};
+        kernel_lookup l{&table, std::vector<std::size_t>(s.padded, 0)};
         for (std::size_t n = 0; n < setup.n_neurons; ++n)
             l.row_of_neuron[n] = table.rows == setup.n_neurons ? n : table.rows == 1 ? 0 : n % setup.n_traces;
         s.lookups.push_back(std::move(l));

@@ -167,6 +167,10 @@ private:
     std::unique_ptr<state> state_;
 };
 
+// The model a fitter fits: the spec's, with the shared parameter
+// `iteration` added unless declared. Throws model_error or input_error.
+CELLFIT_API model build_fit_model(const model_spec& spec);
+
 // brian2modelfitting's names for the three kinds.
 class CELLFIT_API trace_fitter : public fitter {
 public:

@@ -1,0 +1,188 @@
+#include "fit_command.hpp"
+#include "fit_description.hpp"
+#include "model_options.hpp"
+#include "plugins_command.hpp"
+
+#include <cellfit/io/csv.hpp>
+#include <cellfit/units/quantity.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <ostream>
+#include <unistd.h>
+
+namespace cellfit::cli {
+
+namespace {
+
+// Ctrl-C asks the running fit to stop after its round; the results so far
+// are then written as usual. A second Ctrl-C ends the process.
+std::atomic<fitter*> interruptible{nullptr};
+
+extern "C" void on_interrupt(int) {
+    if (fitter* f = interruptible.load()) f->stop();
+    std::signal(SIGINT, SIG_DFL);
+}
+
+struct interrupt_guard {
+    explicit interrupt_guard(fitter& f) {
+        interruptible.store(&f);
+        std::signal(SIGINT, on_interrupt);
+    }
+    ~interrupt_guard() {
+        std::signal(SIGINT, SIG_DFL);
+        interruptible.store(nullptr);
+    }
+};
+
+std::vector<std::string> results_paths(const po::variables_map& vm) {
+    std::vector<std::string> paths = values(vm, "results");
+    for (const auto& p : paths) {
+        const std::filesystem::path path(p);
+        const std::string ext = path.extension().string();
+        if (ext != ".csv" && ext != ".json")
+            throw usage_error("--results " + p + ": the file name must end in .csv or .json");
+        if (path.has_parent_path() && !std::filesystem::is_directory(path.parent_path()))
+            throw usage_error("--results " + p + ": the folder " + path.parent_path().string() + " does not exist");
+    }
+    return paths;
+}
+
+void write_results(const fit_results& results, const std::vector<std::string>& paths, std::ostream& out) {
+    for (const auto& p : paths) {
+        if (p.ends_with(".csv"))
+            write_results_csv(results, p);
+        else
+            write_results_json(results, p);
+        out << "wrote " << p << " (" << results.samples.size() << " samples)\n";
+    }
+}
+
+fit_callback choose_callback(const po::variables_map& vm, std::ostream& err) {
+    std::string kind = vm.count("callback") ? vm["callback"].as<std::string>() : (isatty(STDERR_FILENO) ? "progress" : "text");
+    if (kind == "text") return text_callback(err);
+    if (kind == "progress") return progress_callback(err);
+    if (kind == "none") return {};
+    throw usage_error("--callback " + kind + ": use text (a line per round), progress (a progress bar) or none");
+}
+
+std::string describe_fit(const fit_description& d, const fit_options& o, const fitter& f) {
+    std::string metrics;
+    for (const auto& m : o.metrics) metrics += (metrics.empty() ? "" : ", ") + m.output + ": metric." + m.name;
+    return std::to_string(f.n_traces()) + " traces x " + std::to_string(f.n_steps()) + " steps of " +
+           format_quantity({d.data.dt, dimension::of(dimension::time)}) + "; " + metrics;
+}
+
+int run_fit(const po::variables_map& vm, io& io) {
+    const fit_description d = read_fit_description(vm, true);
+    fit_options options = read_fit_options(vm, d);
+    options.callback = choose_callback(vm, io.err);
+    const auto paths = results_paths(vm);
+    const plugin_registry registry = load_plugins(vm, io.err);
+    fitter f(d.target, d.spec, d.data, d.settings, registry);
+
+    io.out << "fitting " << options.bounds.size() << " parameters to " << describe_fit(d, options, f) << "\n" << std::flush;
+    const auto start = std::chrono::steady_clock::now();
+    fit_outcome outcome;
+    try {
+        interrupt_guard guard(f);
+        outcome = f.fit(options);
+    } catch (const std::exception& e) {
+        // Keep what was computed: the rounds finished before the error.
+        if (!f.results().samples.empty() && !paths.empty()) {
+            io.err << "cellfit fit: the fit stopped with an error after " << f.results().n_rounds
+                   << " round(s); writing the samples evaluated so far\n";
+            write_results(f.results(), paths, io.out);
+        }
+        throw;
+    }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    for (const auto& w : outcome.warnings) io.err << "cellfit fit: warning: " << w << "\n";
+
+    const fit_results& results = f.results();
+    const std::size_t best = results.best_index();
+    io.out << (outcome.stopped ? "stopped after " : "") << outcome.rounds_run << " rounds x " << results.n_samples
+           << " samples (" << results.samples.size() << " evaluations) in " << format_quantity({seconds, dimension::of(dimension::time)}, 3)
+           << "\n";
+    if (best == results.samples.size()) {
+        io.err << "cellfit fit: every sample diverged (NaN or infinite state); narrow the bounds or check the model\n";
+        write_results(results, paths, io.out);
+        return 1;
+    }
+    const model& m = f.fitted_model();
+    io.out << "best error: " << format_quantity({outcome.best_error, evaluate_quantity(results.error_unit, "error unit").dim}, 6)
+           << "\n";
+    if (results.objective_names.size() > 1)
+        for (std::size_t k = 0; k < results.objective_names.size(); ++k) {
+            const quantity unit = evaluate_quantity(results.objective_units[k], "error unit");
+            io.out << "  error " << results.objective_names[k] << ": "
+                   << format_quantity({results.samples[best].objectives[k], unit.dim}, 6) << "\n";
+        }
+    io.out << "best parameters:\n";
+    for (const auto& name : results.parameter_names)
+        io.out << "  " << name << " = " << format_quantity({outcome.best_params.at(name), m.find(name)->dim}, 6) << "\n";
+    write_results(results, paths, io.out);
+
+    if (vm.count("generate")) {
+        const std::string prefix = vm["generate"].as<std::string>();
+        std::vector<std::string> variables;
+        if (d.target == fit_target::spikes)
+            variables.push_back("spikes");
+        else
+            for (const auto& o : d.data.outputs) variables.push_back(o.variable);
+        const auto generated = f.generate(variables);
+        for (const auto& [var, rows] : generated.traces) {
+            std::vector<const double*> data;
+            std::vector<std::size_t> lengths;
+            for (const auto& r : rows) {
+                data.push_back(r.data());
+                lengths.push_back(r.size());
+            }
+            write_csv(prefix + "_" + var + ".csv", data, lengths);
+            io.out << "wrote " << prefix << "_" << var << ".csv (SI units)\n";
+        }
+        if (!generated.spikes.empty()) {
+            std::vector<const double*> data;
+            std::vector<std::size_t> lengths;
+            for (const auto& r : generated.spikes) {
+                data.push_back(r.data());
+                lengths.push_back(r.size());
+            }
+            write_csv(prefix + "_spikes.csv", data, lengths);
+            io.out << "wrote " << prefix << "_spikes.csv (seconds)\n";
+        }
+    }
+    if (outcome.stopped) {
+        io.err << "cellfit fit: interrupted; the results above are those of the finished rounds\n";
+        return 130;
+    }
+    return 0;
+}
+
+} // namespace
+
+command fit_command() {
+    return {
+        "fit",
+        "Fit a model's parameters to recorded traces or spike times.",
+        "cellfit fit --model FILE --dt Q (--output VAR=FILE.csv:UNIT... | --spikes FILE.csv) --bound NAME=LOW,HIGH...\n"
+        "                   [--input VAR=FILE.csv:UNIT]... [--param NAME=Q]... [--init VAR=EXPR]... [--optimizer NAME]\n"
+        "                   [--metric [VAR=]NAME] [--samples N] [--rounds N] [--results FILE.csv|.json] [--generate PREFIX]",
+        [](po::options_description& options) {
+            add_fit_options(options);
+            options.add_options()
+                ("callback", po::value<std::string>()->value_name("KIND"),
+                 "progress after each round: text (a line), progress (a bar; the default on a terminal) or none")
+                ("results", po::value<std::vector<std::string>>()->value_name("FILE"),
+                 "write every evaluated sample: FILE.csv (units in the header) or FILE.json (best parameters, units, "
+                 "samples); repeatable. Written also when the fit stops early")
+                ("generate", po::value<std::string>()->value_name("PREFIX"),
+                 "simulate the best parameters and write PREFIX_<var>.csv (SI) or PREFIX_spikes.csv (seconds)");
+        },
+        run_fit,
+    };
+}
+
+} // namespace cellfit::cli

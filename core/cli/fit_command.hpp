@@ -1,0 +1,13 @@
+#pragma once
+
+#include "command_line.hpp"
+
+namespace cellfit::cli {
+
+// `cellfit fit`: the fitters on the command line.
+command fit_command();
+
+// `cellfit generate`: simulate given or fitted parameters for a fit description.
+command generate_command();
+
+} // namespace cellfit::cli

@@ -1,0 +1,36 @@
+#pragma once
+
+// What `cellfit fit` and `cellfit generate` share: the model, its inputs,
+// the recording (--output or --spikes) and the simulation flags, read into
+// the fitter's structures. Both commands accept every flag, so one INI file
+// serves both.
+
+#include "command_line.hpp"
+
+#include <cellfit/fit/fitter.hpp>
+
+#include <map>
+#include <string>
+
+namespace cellfit::cli {
+
+struct fit_description {
+    model_spec spec;
+    model m;  // the fitted model (with `iteration`), for units
+    fit_target target = fit_target::traces;
+    fit_data data;
+    fitter_settings settings;
+    std::map<std::string, double> param_values;  // --param, SI
+};
+
+// Model, data, simulation and fit flags (optimizer, metric, bounds, rounds...).
+void add_fit_options(po::options_description& options);
+
+// Reads the description. --param values go to settings.fixed_parameters when
+// `params_are_fixed` (a fit), else only to param_values (generate).
+fit_description read_fit_description(const po::variables_map& vm, bool params_are_fixed);
+
+// The fit flags: optimizer, its options, metrics, bounds, rounds, seed, penalty.
+fit_options read_fit_options(const po::variables_map& vm, const fit_description& d);
+
+} // namespace cellfit::cli

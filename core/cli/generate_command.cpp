@@ -1,0 +1,99 @@
+#include "fit_command.hpp"
+#include "fit_description.hpp"
+#include "model_options.hpp"
+#include "plugins_command.hpp"
+#include "table_options.hpp"
+
+#include <cellfit/io/csv.hpp>
+#include <cellfit/units/quantity.hpp>
+
+#include <ostream>
+
+namespace cellfit::cli {
+
+namespace {
+
+void write_rows(const std::string& file, const std::vector<std::vector<double>>& rows) {
+    std::vector<const double*> data;
+    std::vector<std::size_t> lengths;
+    for (const auto& r : rows) {
+        data.push_back(r.data());
+        lengths.push_back(r.size());
+    }
+    write_csv(file, data, lengths);
+}
+
+int run_generate(const po::variables_map& vm, io& io) {
+    const fit_description d = read_fit_description(vm, false);
+    if (!vm.count("out")) throw usage_error("--out PREFIX is required: where to write the generated traces");
+    std::map<std::string, double> params;
+    if (vm.count("from")) {
+        const std::string file = vm["from"].as<std::string>();
+        const fit_results r = read_results(file);
+        params = r.best_params();
+        if (params.empty()) throw input_error(file + " has no sample with a finite error, so no best parameters");
+        for (std::size_t k = 0; k < r.parameter_names.size(); ++k) {
+            const model_variable* p = d.m.find(r.parameter_names[k]);
+            if (!p) throw input_error(file + ": '" + r.parameter_names[k] + "' is not a parameter of this model");
+            if (unit_name(p->dim) != r.parameter_units[k])
+                throw input_error(file + ": " + r.parameter_names[k] + " is in " + r.parameter_units[k] + ", but the model's is in " +
+                                  unit_name(p->dim));
+        }
+    }
+    for (const auto& [name, value] : d.param_values) params[name] = value;  // --param wins
+    std::vector<std::string> variables;
+    for (const auto& text : values(vm, "record"))
+        for (auto& name : split_top_level(text)) variables.push_back(name);
+    if (variables.empty()) {
+        if (d.target == fit_target::spikes)
+            variables.push_back("spikes");
+        else
+            for (const auto& o : d.data.outputs) variables.push_back(o.variable);
+    }
+    const plugin_registry registry = load_plugins(vm, io.err);
+    fitter f(d.target, d.spec, d.data, d.settings, registry);
+    std::optional<std::size_t> iteration;
+    if (vm.count("iteration")) iteration = vm["iteration"].as<std::size_t>();
+    const auto generated = f.generate(variables, params, {}, iteration);
+
+    const std::string prefix = vm["out"].as<std::string>();
+    for (const auto& [var, rows] : generated.traces) {
+        write_rows(prefix + "_" + var + ".csv", rows);
+        io.out << "wrote " << prefix << "_" << var << ".csv (" << rows.size() << " traces, SI units)\n";
+    }
+    if (!generated.spikes.empty()) {
+        std::size_t n = 0;
+        for (const auto& r : generated.spikes) n += r.size();
+        write_rows(prefix + "_spikes.csv", generated.spikes);
+        io.out << "wrote " << prefix << "_spikes.csv (" << n << " spikes, seconds)\n";
+    }
+    return 0;
+}
+
+} // namespace
+
+command generate_command() {
+    return {
+        "generate",
+        "Simulate given or fitted parameters for a fit description (the flags or INI file of `fit`).",
+        "cellfit generate [fit flags] (--from results.json | --param NAME=Q...) --out PREFIX [--record VAR,...]",
+        [](po::options_description& options) {
+            add_fit_options(options);
+            options.add_options()
+                ("from", po::value<std::string>()->value_name("FILE"),
+                 "a results file of cellfit fit (.json or .csv): simulate its best parameters (--param overrides)")
+                ("out", po::value<std::string>()->value_name("PREFIX"),
+                 "write PREFIX_<var>.csv (one row per trace, SI units) and PREFIX_spikes.csv (seconds)")
+                ("record", po::value<std::vector<std::string>>()->value_name("VAR,..."),
+                 "variables to write, or 'spikes' (default: the fit's outputs)")
+                ("iteration", po::value<std::size_t>()->value_name("N"), "the value of `iteration` (default 1000000000)")
+                // fit's own flags, accepted so that one INI file serves both commands
+                ("callback", po::value<std::string>(), "(fit only)")
+                ("results", po::value<std::vector<std::string>>(), "(fit only)")
+                ("generate", po::value<std::string>(), "(fit only)");
+        },
+        run_generate,
+    };
+}
+
+} // namespace cellfit::cli
