@@ -17,6 +17,8 @@ namespace test {
 inline const std::filesystem::path fixtures{CELLFIT_TEST_FIXTURES};
 inline const std::filesystem::path builtin_plugins{CELLFIT_TEST_PLUGINS};
 inline const std::filesystem::path cellfit_exe{CELLFIT_TEST_EXE};
+// The repository root (examples/ and their paths are relative to it).
+inline const std::filesystem::path source_root = std::filesystem::path(CELLFIT_TEST_SOURCE_DIR).parent_path();
 
 // The plugins built with cellfit (build/plugins), loaded once.
 inline const cellfit::plugin_registry& builtin_registry() {
@@ -62,11 +64,14 @@ struct cli_result {
 
 // Runs the cellfit command with a shell-quoted argument string. `env` is a
 // prefix of NAME=value assignments (e.g. "CELLFIT_PLUGIN_PATH=/x").
-inline cli_result run_cellfit(const std::string& args, const std::string& env = "") {
+// `cwd`: the folder it runs in (default: the test's).
+inline cli_result run_cellfit(const std::string& args, const std::string& env = "",
+                              const std::filesystem::path& cwd = {}) {
     temp_dir dir;
     const auto out = dir.path() / "out";
     const auto err = dir.path() / "err";
-    const std::string command = "env -u CELLFIT_PLUGIN_PATH " + env + " '" + cellfit_exe.string() + "' " + args +
+    const std::string command = (cwd.empty() ? std::string() : "cd '" + cwd.string() + "' && ") +
+                                "env -u CELLFIT_PLUGIN_PATH " + env + " '" + cellfit_exe.string() + "' " + args +
                                 " >'" + out.string() + "' 2>'" + err.string() + "'";
     const int status = std::system(command.c_str());
     cli_result result;

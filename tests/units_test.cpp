@@ -104,6 +104,8 @@ TEST_CASE("quantities print in a readable unit", "[units]") {
     CHECK(format_quantity({1.005e-6, volt.pow(rational(2))}) == "1.005 mV^2");
     CHECK(format_quantity({72.5e-6, volt.pow(rational(2))}) == "72.5 mV^2");
     CHECK(format_quantity({4e-18, amp.pow(rational(2))}) == "4 nA^2");
+    CHECK(format_quantity({1.69e-7, volt.pow(rational(2))}) == "0.169 mV^2");
+    CHECK(format_quantity({0.5, volt.pow(rational(2))}) == "0.5 V^2");
     CHECK(format_quantity({2e-10, farad}) == "200 pF");
     CHECK(format_quantity({1e8, find_unit("ohm")->value.dim}) == "100 Mohm");
     CHECK(format_quantity({0.01, find_unit("second")->value.dim}) == "10 ms");

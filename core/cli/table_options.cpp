@@ -4,6 +4,8 @@
 #include <cellfit/io/csv.hpp>
 #include <cellfit/units/quantity.hpp>
 
+#include <cmath>
+
 namespace cellfit::cli {
 
 table_flag split_table_flag(const std::string& flag, const std::string& text) {
@@ -38,8 +40,15 @@ lookup_table read_table(const table_flag& t, const std::string& flag, const mode
     const csv_table csv = read_csv(t.file);
     lookup_table table{csv.rows.size(), csv.rows.front().size(), {}};
     table.values.reserve(table.rows * table.steps);
-    for (const auto& row : csv.rows)
-        for (double x : row) table.values.push_back(x * unit.value);
+    for (std::size_t r = 0; r < csv.rows.size(); ++r)
+        for (std::size_t c = 0; c < csv.rows[r].size(); ++c) {
+            const double x = csv.rows[r][c];
+            if (!std::isfinite(x))
+                throw input_error(t.file + ":" + std::to_string(r + 1) + ": column " + std::to_string(c + 1) + " is " +
+                                  (std::isnan(x) ? "NaN" : "infinite") + " (--" + flag + " " + t.name +
+                                  "); cellfit needs every value (cut the traces or fill the gap)");
+            table.values.push_back(x * unit.value);
+        }
     return table;
 }
 

@@ -41,10 +41,12 @@ std::string recordable(const model& m) {
     return join_alternatives(names, ", ");
 }
 
-void check_finite(const std::vector<double>& values, std::size_t steps, const std::string& what) {
+// values: rows of `steps` values, the first being trace first_trace + 1.
+void check_finite(const std::vector<double>& values, std::size_t steps, const std::string& what,
+                  std::size_t first_trace = 0) {
     for (std::size_t k = 0; k < values.size(); ++k)
         if (!std::isfinite(values[k]))
-            throw input_error(what + ": trace " + std::to_string(k / steps + 1) + ", step " + std::to_string(k % steps + 1) +
+            throw input_error(what + ", trace " + std::to_string(first_trace + k / steps + 1) + ", step " + std::to_string(k % steps + 1) +
                               " is " + (std::isnan(values[k]) ? "NaN" : "infinite") +
                               "; cellfit needs every recorded value (cut the trace or fill the gap)");
 }
@@ -103,7 +105,7 @@ fit_shape check_fit_data(fit_target target, const model& m, const fit_data& data
                     throw input_error("the recording of '" + o.variable + "', trace " + std::to_string(r + 1) + ", has " +
                                       std::to_string(o.traces[r].size()) + " steps, not " + std::to_string(shape.n_steps) +
                                       "; every recorded trace needs as many steps as the inputs");
-                check_finite(o.traces[r], o.traces[r].size(), "the recording of '" + o.variable + "', trace " + std::to_string(r + 1));
+                check_finite(o.traces[r], o.traces[r].size(), "the recording of '" + o.variable + "'", r);
             }
         }
         if (input_steps && input_steps != shape.n_steps)

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cmath>
 #include <iomanip>
-#include <map>
 #include <sstream>
 
 namespace cellfit {
@@ -83,15 +82,19 @@ std::string format_quantity(const quantity& q, int digits) {
     if (const auto* u = named_for(per_area))
         return with_prefix(q.value * 1e-4, (std::string(u->symbol) + "/cm^2").c_str(), digits, false);
     // Squares of named units (a mean squared error): mV^2, with the prefix
-    // the square root would take.
+    // that puts the number in [0.001, 1000).
     const dimension root = q.dim.pow(rational(1, 2));
     if (const auto* u = named_for(root); u && u->dim != dimension::si(0, 1, 0, 0)) {
-        const std::string of_root = with_prefix(std::sqrt(std::abs(q.value)), u->symbol, digits, false);
-        const std::string unit = of_root.substr(of_root.find(' ') + 1);
-        const std::string prefix = unit.substr(0, unit.size() - std::string(u->symbol).size());
-        static const std::map<std::string, int> exponents = {{"f", -15}, {"p", -12}, {"n", -9}, {"u", -6}, {"m", -3},
-                                                             {"", 0},    {"k", 3},    {"M", 6},   {"G", 9},  {"T", 12}};
-        return number(q.value / std::pow(10.0, 2 * exponents.at(prefix)), digits) + " " + unit + "^2";
+        static constexpr struct {
+            int exponent;
+            const char* name;
+        } prefixes[] = {{-15, "f"}, {-12, "p"}, {-9, "n"}, {-6, "u"}, {-3, "m"}, {0, ""}, {3, "k"}, {6, "M"}};
+        int exponent = 0;
+        if (q.value != 0 && std::isfinite(q.value))
+            exponent = std::clamp(static_cast<int>(std::floor((std::log10(std::abs(q.value)) + 3) / 6)) * 3, -15, 6);
+        for (const auto& p : prefixes)
+            if (p.exponent == exponent)
+                return number(q.value / std::pow(10.0, 2 * exponent), digits) + " " + p.name + u->symbol + "^2";
     }
     return number(q.value, digits) + " " + q.dim.to_string();
 }

@@ -1,0 +1,167 @@
+// `cellfit fit` and `cellfit generate`: the HH example against the known
+// truth of ../shared/data/hh, results files, and bad input (exit code 2,
+// a clear message, results kept where a fit had started).
+
+#include "test_support.hpp"
+
+#include <cellfit/io/csv.hpp>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+
+namespace {
+
+const std::filesystem::path hh_data = test::source_root.parent_path() / "shared" / "data" / "hh";
+
+void write_text(const std::filesystem::path& file, const std::string& text) {
+    std::ofstream out(file);
+    out << text;
+}
+
+// A small passive fit: 2 traces x 200 steps written to dir.
+std::string passive_fit_flags(const test::temp_dir& dir) {
+    write_text(dir.path() / "model.eqs", "dv/dt = (gl*(El - v) + I)/C : volt\ngl : siemens (constant)\nC : farad (constant)\n");
+    std::string input, output;
+    for (int r = 0; r < 2; ++r) {
+        for (int k = 0; k < 200; ++k) {
+            input += (k ? "," : "") + std::string(k >= 20 && k < 150 ? (r ? "0.3" : "0.1") : "0");
+            output += (k ? "," : "") + std::to_string(-70.0 + (k >= 20 ? (r ? 1.5 : 0.5) : 0.0));
+        }
+        input += "\n";
+        output += "\n";
+    }
+    write_text(dir.path() / "in.csv", input);
+    write_text(dir.path() / "out.csv", output);
+    const std::string d = dir.path().string();
+    return "--model '" + d + "/model.eqs' --const El=-70*mV --dt 0.1*ms --init v=El --input I='" + d +
+           "/in.csv':nA --output v='" + d + "/out.csv':mV --callback none";
+}
+
+} // namespace
+
+TEST_CASE("examples/hh-traces reaches the least-squares optimum of the HH data", "[fit][cli][data]") {
+    REQUIRE(std::filesystem::exists(hh_data / "output_mV.csv"));
+    test::temp_dir dir;
+    const auto results = (dir.path() / "r.json").string();
+    const auto r = test::run_cellfit("fit --config examples/hh-traces/fit.ini --callback none --results '" + results + "'",
+                                     "", test::source_root);
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out.find("best parameters:") != std::string::npos);
+    const auto j = nlohmann::json::parse(test::read_file(results));
+    // The truth (../shared/data/hh/README.md): gl 10 nS, g_na 20 uS, g_kd 6 uS,
+    // Cm 200 pF; MSE at the truth 1.005 mV^2, the floor of the noise.
+    const std::map<std::string, double> truth = {{"gl", 10e-9}, {"g_na", 20e-6}, {"g_kd", 6e-6}, {"Cm", 200e-12}};
+    for (const auto& [name, value] : truth) {
+        INFO(name);
+        CHECK(j["best_params"][name].get<double>() == Approx(value).epsilon(0.005));
+    }
+    CHECK(j["best_params_units"]["gl"] == "siemens");
+    CHECK(j["best_params_units"]["Cm"] == "farad");
+    CHECK(j["best_error_unit"] == "volt**2");
+    CHECK(j["best_error"].get<double>() == Approx(1.005e-6).epsilon(0.01));
+    CHECK(j["samples"].size() <= j["n_rounds"].get<std::size_t>() * j["n_samples"].get<std::size_t>());
+    CHECK(j["samples"][0].contains("errors"));
+
+    // generate --from the results: the best fit's traces, MSE at the noise floor.
+    const auto g = test::run_cellfit("generate --config examples/hh-traces/fit.ini --from '" + results + "' --out '" +
+                                         (dir.path() / "best").string() + "'",
+                                     "", test::source_root);
+    INFO(g.err);
+    REQUIRE(g.exit_code == 0);
+    const auto model_v = cellfit::read_csv(dir.path() / "best_v.csv").rows;
+    const auto data_v = cellfit::read_csv(hh_data / "output_mV.csv").rows;
+    REQUIRE(model_v.size() == 5);
+    double sum = 0;
+    std::size_t n = 0;
+    for (std::size_t t = 0; t < 5; ++t)
+        for (std::size_t k = 500; k < data_v[t].size(); ++k, ++n) sum += std::pow(model_v[t][k] * 1e3 - data_v[t][k], 2);
+    CHECK(sum / static_cast<double>(n) == Approx(j["best_error"].get<double>() * 1e6).epsilon(1e-6));
+}
+
+TEST_CASE("cellfit fit writes CSV and JSON results and best-fit traces", "[fit][cli]") {
+    test::temp_dir dir;
+    const std::string d = dir.path().string();
+    const auto r = test::run_cellfit("fit " + passive_fit_flags(dir) +
+                                     " --bound gl=1*nS,100*nS --bound C=20*pF,1*nF --optimizer random --samples 8 --rounds 2 "
+                                     "--results '" + d + "/r.csv' --results '" + d + "/r.json' --generate '" + d + "/best'");
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out.find("wrote " + d + "/r.csv (16 samples)") != std::string::npos);
+    CHECK(test::read_file(dir.path() / "r.csv").starts_with("round,gl (siemens),C (farad),error (volt**2),error_v (volt**2)\n"));
+    CHECK(cellfit::read_csv(dir.path() / "best_v.csv").rows.size() == 2);
+    // generate accepts the CSV too, and --param overrides it.
+    const auto g = test::run_cellfit("generate " + passive_fit_flags(dir) + " --from '" + d + "/r.csv' --param C=1*nF --out '" + d +
+                                     "/g' --record v");
+    INFO(g.err);
+    CHECK(g.exit_code == 0);
+}
+
+TEST_CASE("cellfit fit: bad input exits 2 with a clear message", "[fit][cli]") {
+    test::temp_dir dir;
+    const std::string d = dir.path().string();
+    const std::string flags = passive_fit_flags(dir);
+    const std::string bounds = " --bound gl=1*nS,100*nS --bound C=20*pF,1*nF --rounds 1 --samples 4";
+    struct bad {
+        std::string args, message;
+    };
+    write_text(dir.path() / "short.csv", "-70,-70\n-70,-70\n");
+    write_text(dir.path() / "nan.csv", [] {
+        std::string s;
+        for (int r = 0; r < 2; ++r) {
+            for (int k = 0; k < 200; ++k) s += (k ? "," : "") + std::string(r == 1 && k == 7 ? "nan" : "-70");
+            s += "\n";
+        }
+        return s;
+    }());
+    write_text(dir.path() / "empty.csv", "");
+    const std::vector<bad> cases = {
+        {flags + " --bound gl=1*nS,100*nS", "C has neither bounds nor a value"},
+        {flags + bounds + " --bound gK=1*nS,2*nS", "'gK' is not a parameter"},
+        {flags + " --bound gl=1*mV,2*mV --bound C=20*pF,1*nF", "expected siemens"},
+        {flags + bounds + " --output v='" + d + "/out.csv':mV", "'v' is given twice"},
+        {flags + bounds + " --output w='" + d + "/out.csv':mV", "'w' is not a variable of the model; choose from v"},
+        {"fit --model '" + d + "/model.eqs' --const El=-70*mV --dt 0.1*ms --input I='" + d + "/in.csv':nA --output v='" + d +
+             "/short.csv':mV" + bounds,
+         "the inputs have 200 steps, the recording 2"},
+        {"fit --model '" + d + "/model.eqs' --const El=-70*mV --dt 0.1*ms --input I='" + d + "/in.csv':nA --output v='" + d +
+             "/nan.csv':mV" + bounds,
+         "nan.csv:2: column 8 is NaN"},
+        {"fit --model '" + d + "/model.eqs' --const El=-70*mV --dt 0.1*ms --threshold 'v > -50*mV' --input I='" + d +
+             "/in.csv':nA --spikes '" + d + "/empty.csv'" + bounds,
+         "no rows of spike times"},
+        {flags + bounds + " --optimizer pagmo.cmaez", "pagmo.cmaes"},
+        {flags + bounds + " --metric msee", "mse"},
+        {flags + bounds + " --metric w=mse", "'w' is not an output"},
+        {flags + bounds + " --results '" + d + "/r.txt'", "must end in .csv or .json"},
+        {"fit --model '" + d + "/model.eqs' --const El=-70*mV --input I='" + d + "/in.csv':nA --output v='" + d + "/out.csv':mV" + bounds,
+         "--dt is required"},
+    };
+    for (const auto& c : cases) {
+        const auto r = test::run_cellfit(c.args.starts_with("fit ") ? c.args : "fit " + c.args);
+        INFO(c.args << "\n" << r.err);
+        CHECK(r.exit_code == 2);
+        CHECK(r.err.find("cellfit fit: error: ") != std::string::npos);
+        if (!c.message.empty()) CHECK(r.err.find(c.message) != std::string::npos);
+    }
+}
+
+TEST_CASE("an interrupted fit writes the results of its finished rounds", "[fit][cli]") {
+    test::temp_dir dir;
+    const std::string d = dir.path().string();
+    const std::string flags = passive_fit_flags(dir) + " --bound gl=1*nS,100*nS --bound C=20*pF,1*nF --samples 8";
+    // Once to build (or load) the compiled kernel, so that the interrupt
+    // below meets a running fit.
+    REQUIRE(test::run_cellfit("fit " + flags + " --rounds 1").exit_code == 0);
+    const auto r = test::run_cellfit("fit " + flags + " --rounds 100000000 --results '" + d + "/r.json'",
+                                     "timeout --preserve-status -s INT 2");
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 130);
+    CHECK(r.err.find("interrupted") != std::string::npos);
+    const auto j = nlohmann::json::parse(test::read_file(dir.path() / "r.json"));
+    CHECK(j["n_rounds"].get<std::size_t>() > 0);
+    CHECK(j["samples"].size() <= j["n_rounds"].get<std::size_t>() * 8);  // CMA-ES may repeat a point
+    CHECK(j["samples"].size() >= j["n_rounds"].get<std::size_t>());
+}
