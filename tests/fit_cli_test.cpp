@@ -165,3 +165,33 @@ TEST_CASE("an interrupted fit writes the results of its finished rounds", "[fit]
     CHECK(j["samples"].size() <= j["n_rounds"].get<std::size_t>() * 8);  // CMA-ES may repeat a point
     CHECK(j["samples"].size() >= j["n_rounds"].get<std::size_t>());
 }
+
+TEST_CASE("the other examples reach their documented results", "[fit][cli][data]") {
+    test::temp_dir dir;
+    auto run_example = [&](const std::string& name) {
+        const auto file = (dir.path() / (name + ".json")).string();
+        const auto r = test::run_cellfit("fit --config examples/" + name + "/fit.ini --callback none --results '" + file + "'",
+                                         "", test::source_root);
+        INFO(name << "\n" << r.out << r.err);
+        REQUIRE(r.exit_code == 0);
+        return nlohmann::json::parse(test::read_file(file));
+    };
+    SECTION("if-spikes: Brian's gL = 30 nS and C = 300 pF from the spike times") {
+        const auto j = run_example("if-spikes");
+        CHECK(j["best_params"]["gL"].get<double>() == Approx(30e-9).epsilon(0.01));
+        CHECK(j["best_params"]["C"].get<double>() == Approx(300e-12).epsilon(0.01));
+        CHECK(j["best_error"].get<double>() < 1e-9);
+        CHECK(j["best_error_unit"] == "1");
+    }
+    SECTION("online: the trace fit's result") {
+        const auto online = run_example("online");
+        const auto traces = run_example("hh-traces");
+        CHECK(online["best_params"] == traces["best_params"]);
+        CHECK(online["best_error"] == traces["best_error"]);
+    }
+    SECTION("hh-features: g_na and Cm within 5 % of the truth") {
+        const auto j = run_example("hh-features");
+        CHECK(j["best_params"]["g_na"].get<double>() == Approx(20e-6).epsilon(0.05));
+        CHECK(j["best_params"]["Cm"].get<double>() == Approx(200e-12).epsilon(0.05));
+    }
+}

@@ -4,6 +4,7 @@
 #include "plugins_command.hpp"
 
 #include <cellfit/io/csv.hpp>
+#include <cellfit/registry.hpp>
 #include <cellfit/units/quantity.hpp>
 
 #include <atomic>
@@ -70,9 +71,14 @@ fit_callback choose_callback(const po::variables_map& vm, std::ostream& err) {
 
 std::string describe_fit(const fit_description& d, const fit_options& o, const fitter& f) {
     std::string metrics;
-    for (const auto& m : o.metrics) metrics += (metrics.empty() ? "" : ", ") + m.output + ": metric." + m.name;
-    return std::to_string(f.n_traces()) + " traces x " + std::to_string(f.n_steps()) + " steps of " +
-           format_quantity({d.data.dt, dimension::of(dimension::time)}) + "; " + metrics;
+    for (const auto& m : o.metrics)
+        metrics += (metrics.empty() ? "" : ", ") + m.output + ": metric." + m.name +
+                   (d.target == fit_target::online_traces ? " (online)" : "");
+    const std::string optimizer = o.optimizer.empty() ? default_optimizer : o.optimizer;
+    return "fitting " + std::to_string(o.bounds.size()) + " parameters to " + std::to_string(f.n_traces()) + " traces x " +
+           std::to_string(f.n_steps()) + " steps of " + format_quantity({d.data.dt, dimension::of(dimension::time)}) +
+           " (" + metrics + ") with optimizer." + optimizer + ", " + std::to_string(d.settings.n_samples) + " samples x " +
+           std::to_string(o.n_rounds) + " rounds";
 }
 
 int run_fit(const po::variables_map& vm, io& io) {
@@ -83,7 +89,7 @@ int run_fit(const po::variables_map& vm, io& io) {
     const plugin_registry registry = load_plugins(vm, io.err);
     fitter f(d.target, d.spec, d.data, d.settings, registry);
 
-    io.out << "fitting " << options.bounds.size() << " parameters to " << describe_fit(d, options, f) << "\n" << std::flush;
+    io.out << describe_fit(d, options, f) << "\n" << std::flush;
     const auto start = std::chrono::steady_clock::now();
     fit_outcome outcome;
     try {
