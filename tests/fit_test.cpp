@@ -127,6 +127,7 @@ TEST_CASE("a trace fit recovers the parameters that generated the traces", "[fit
     CHECK(r.samples.size() <= 40 * r.n_samples);
     CHECK(r.samples.size() >= 35 * r.n_samples);
     CHECK(r.samples.back().round == 39);
+    CHECK(r.round_seconds.size() == 40);
     CHECK(r.parameter_names == std::vector<std::string>{"gl", "C"});
     CHECK(r.parameter_units == std::vector<std::string>{"siemens", "farad"});
     CHECK(r.objective_names == std::vector<std::string>{"v"});
@@ -325,6 +326,7 @@ TEST_CASE("results round-trip through CSV and JSON with units", "[fit]") {
             CHECK(back.samples[k].round == f.results().samples[k].round);
         }
         CHECK(back.best_params() == f.results().best_params());
+        if (path == json) CHECK(back.round_seconds == f.results().round_seconds);
     }
     // A CSV written in other units is read into SI.
     {

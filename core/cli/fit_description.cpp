@@ -110,7 +110,7 @@ fit_description read_fit_description(const po::variables_map& vm, bool params_ar
     for (const auto& text : values(vm, "init")) d.settings.param_init.push_back(split_flag("init", text, '=', "v=-65*mV"));
     d.settings.method = read_method(vm);
     d.settings.backend = read_backend(vm);
-    d.settings.threads = vm["threads"].as<unsigned>();
+    d.settings.threads = read_threads(vm);
     d.settings.n_samples = vm["samples"].as<std::size_t>();
     if (vm.count("penalty")) d.settings.penalty = vm["penalty"].as<std::string>();
     return d;

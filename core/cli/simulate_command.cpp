@@ -75,7 +75,7 @@ int run_simulate(const po::variables_map& vm, io& io) {
                                           : std::max({per_neuron, setup.n_traces, std::size_t{1}});
     for (const auto& text : values(vm, "record"))
         for (auto& name : split_top_level(text)) setup.record.push_back(name);
-    setup.threads = vm["threads"].as<unsigned>();
+    setup.threads = read_threads(vm);
     setup.backend = read_backend(vm);
 
     const plugin_registry registry = load_plugins(vm, io.err);

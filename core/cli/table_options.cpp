@@ -4,7 +4,9 @@
 #include <cellfit/io/csv.hpp>
 #include <cellfit/units/quantity.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <thread>
 
 namespace cellfit::cli {
 
@@ -72,7 +74,13 @@ void add_backend_options(po::options_description& options) {
         ("backend", po::value<std::string>()->default_value("compiled")->value_name("NAME"),
          "compiled: C++ generated from the model, built by the system compiler and cached "
          "(CELLFIT_CACHE_DIR, else ~/.cache/cellfit); interp: the interpreter, which needs no compiler")
-        ("threads", po::value<unsigned>()->default_value(1)->value_name("N"), "threads over neurons");
+        ("threads", po::value<unsigned>()->default_value(0)->value_name("N"),
+         "threads over neurons; 0: one per core (results do not depend on it)");
+}
+
+unsigned read_threads(const po::variables_map& vm) {
+    const unsigned n = vm["threads"].as<unsigned>();
+    return n ? n : std::max(1u, std::thread::hardware_concurrency());
 }
 
 simulation_backend read_backend(const po::variables_map& vm) {

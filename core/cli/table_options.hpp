@@ -34,5 +34,6 @@ double read_quantity(const std::string& text, const std::string& flag, const mod
 // --backend and --threads.
 void add_backend_options(po::options_description& options);
 simulation_backend read_backend(const po::variables_map& vm);
+unsigned read_threads(const po::variables_map& vm);
 
 } // namespace cellfit::cli

@@ -1,6 +1,7 @@
 // The built-in fit callbacks: a line per round, or a progress bar.
 
 #include <cellfit/fit/fitter.hpp>
+#include <cellfit/units/quantity.hpp>
 
 #include <iomanip>
 #include <ostream>
@@ -11,8 +12,8 @@ namespace cellfit {
 fit_callback text_callback(std::ostream& out) {
     return [&out](const round_report& r) {
         out << "round " << r.round << ": best error " << r.best_error_text << " at " << r.best_params_text << " ("
-            << std::fixed << std::setprecision(3) << r.seconds << " s)\n"
-            << std::defaultfloat << std::flush;
+            << format_quantity({r.seconds, dimension::of(dimension::time)}, 3) << ")\n"
+            << std::flush;
         return false;
     };
 }

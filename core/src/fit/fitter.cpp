@@ -107,6 +107,9 @@ simulation_setup fitter::state::base_setup(std::size_t n_neurons) const {
     setup.n_neurons = n_neurons;
     setup.n_traces = n_traces;
     setup.threads = settings.threads;
+    // Short blocks keep the recorded values in cache for the metrics
+    // (measured on the HH example: 64 steps ~10 % faster than 256).
+    setup.block_steps = 64;
     setup.lookups = data.inputs;
     for (const auto& [name, value] : settings.fixed_parameters) setup.parameters[name] = {value};
     setup.parameters[detail::iteration_name] = {0.0};
@@ -290,6 +293,8 @@ fit_outcome fitter::fit(const fit_options& options) {
         }
         s.results.n_rounds = s.round + 1;
         s.opt->tell(asked, errors);
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - round_start).count();
+        s.results.round_seconds.push_back(seconds);
         ++s.iteration;
         ++s.round;
         ++outcome.rounds_run;
@@ -309,7 +314,7 @@ fit_outcome fitter::fit(const fit_options& options) {
             report.best_error_text = std::isfinite(report.best_error)
                                          ? format_quantity({report.best_error, s.error_dim}, 4)
                                          : std::string("inf (every sample diverged)");
-            report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - round_start).count();
+            report.seconds = seconds;
             if (options.callback(report)) {
                 outcome.stopped = true;
                 break;

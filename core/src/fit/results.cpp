@@ -187,6 +187,7 @@ fit_results read_results_json(const std::string& path) {
             r.objective_names.push_back(o.at("name").get<std::string>());
             r.objective_units.push_back(o.value("unit", "1"));
         }
+        r.round_seconds = j.value("round_seconds", std::vector<double>{});
         for (const auto& s : j.value("samples", json::array())) {
             sample_record rec;
             rec.round = s.value("round", std::size_t{0});
@@ -251,6 +252,7 @@ std::string results_json(const fit_results& r, int indent) {
     j["objectives"] = json::array();
     for (std::size_t o = 0; o < r.objective_names.size(); ++o)
         j["objectives"].push_back({{"name", r.objective_names[o]}, {"unit", r.objective_units[o]}});
+    j["round_seconds"] = r.round_seconds;
     j["samples"] = json::array();
     for (const auto& s : r.samples) {
         json sample = {{"round", s.round}};

@@ -4,6 +4,7 @@
 
 #include "compiled_kernel.hpp"
 #include "kernel.hpp"
+#include "worker_pool.hpp"
 
 #include <cellfit/error.hpp>
 #include <cellfit/expr/functions.hpp>
@@ -18,7 +19,6 @@
 #include <chrono>
 #include <cmath>
 #include <optional>
-#include <thread>
 
 namespace cellfit {
 
@@ -72,6 +72,7 @@ struct simulator::state {
     kernel_program constant_over_dt, record, refractory, update, threshold, reset;
     bool has_refractory = false;
     std::optional<compiled_kernel> compiled;
+    std::unique_ptr<worker_pool> pool;  // threads kept between blocks and runs
     std::vector<std::string> warnings;
     std::vector<cellfit_kernel_lookup> kernel_lookups;
     std::vector<std::pair<std::string, ptr>> expanded;  // subexpressions, expanded
@@ -525,20 +526,17 @@ simulation_summary simulator::run(simulation_consumer& consumer) {
                                            }};
             s.compiled->run(args);
         };
-        if (s.compiled) {
-            if (n_threads == 1) {
+        if (n_threads == 1) {
+            if (s.compiled)
                 compiled_work(0);
-            } else {
-                std::vector<std::thread> threads;
-                for (unsigned th = 0; th < n_threads; ++th) threads.emplace_back(compiled_work, th);
-                for (auto& th : threads) th.join();
-            }
-        } else if (n_threads == 1) {
-            work(0);
+            else
+                work(0);
         } else {
-            std::vector<std::thread> threads;
-            for (unsigned th = 0; th < n_threads; ++th) threads.emplace_back(work, th);
-            for (auto& th : threads) th.join();
+            if (!s.pool || s.pool->participants() != n_threads) s.pool = std::make_unique<worker_pool>(n_threads);
+            if (s.compiled)
+                s.pool->run(compiled_work);
+            else
+                s.pool->run(work);
         }
         std::vector<const double*> views;
         for (auto& b : buffers) views.push_back(b.data());

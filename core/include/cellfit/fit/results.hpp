@@ -29,6 +29,7 @@ struct fit_results {
     std::size_t n_samples = 0;                 // per round
     std::size_t n_rounds = 0;                  // rounds evaluated
     std::vector<sample_record> samples;
+    std::vector<double> round_seconds;         // wall time of each round (ask, simulate, score, tell)
 
     // The sample with the lowest total error; samples.size() when none is finite.
     std::size_t best_index() const;
@@ -46,7 +47,7 @@ struct fit_results {
 CELLFIT_API void write_results_csv(const fit_results& results, const std::string& path);
 
 // JSON: best_params (SI), best_params_units, best_error, best_error_unit,
-// n_rounds, n_samples, parameters, objectives, samples [{round, params,
+// n_rounds, n_samples, objectives, round_seconds, samples [{round, params,
 // error, errors}]. Infinite errors are written as null.
 CELLFIT_API void write_results_json(const fit_results& results, const std::string& path);
 CELLFIT_API std::string results_json(const fit_results& results, int indent = 1);
