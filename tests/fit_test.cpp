@@ -402,3 +402,32 @@ TEST_CASE("bad fits are refused with the place and the fix", "[fit]") {
         CHECK_THROWS_WITH(spike_fitter(passive_spec(), spikes, passive_settings(), reg), Catch::Contains("threshold"));
     }
 }
+
+TEST_CASE("several outputs: one metric each, the total their sum, each objective kept", "[fit]") {
+    model_spec spec = passive_spec();
+    spec.equations += "IL = gl*(El - v) : amp\n";
+    fit_data data = passive_data();
+    {
+        fit_data only_v = data;
+        const trace_fitter gen(spec, only_v, passive_settings(), test::builtin_registry());
+        data.outputs.push_back(
+            {"IL", gen.generate({"IL"}, std::map<std::string, double>{{"gl", 10e-9}, {"C", 200e-12}}).traces.at("IL")});
+    }
+    trace_fitter f(spec, data, passive_settings(), test::builtin_registry());
+    fit_options o = passive_options(40);
+    o.metrics = {{"v", "mse", {{"normalization", "0.001"}}}, {"IL", "mse", {{"normalization", "1e-10"}}}};
+    const auto out = f.fit(o);
+    CHECK(out.warnings.empty());
+    CHECK(out.error_unit == "1");  // normalised: pure numbers
+    const fit_results& r = f.results();
+    CHECK(r.objective_names == std::vector<std::string>{"v", "IL"});
+    for (const auto& s : r.samples)
+        if (std::isfinite(s.error)) CHECK(s.error == Approx(s.objectives[0] + s.objectives[1]).epsilon(1e-14));
+    CHECK(out.best_params.at("gl") == Approx(10e-9).epsilon(1e-3));
+    CHECK(format_quantity(with_units(r, out.best_params).at("C"), 3) == "200 pF");
+    // Without normalization the units differ: a warning says how to weigh them.
+    trace_fitter g(spec, data, passive_settings(), test::builtin_registry());
+    const auto mixed = g.fit(passive_options(1));
+    REQUIRE(mixed.warnings.size() == 1);
+    CHECK_THAT(mixed.warnings[0], Catch::Contains("v in volt**2, IL in amp**2") && Catch::Contains("normalization"));
+}

@@ -46,6 +46,7 @@ struct fitter::state {
     std::size_t iteration = 0;  // the value of `iteration` in the next round
     std::size_t round = 0;      // rounds run since the start
     dimension error_dim;
+    std::vector<std::string> start_warnings;  // found when the fit started, repeated by each fit()
     fit_results results;
     std::atomic<bool> stop_requested{false};
 
@@ -213,6 +214,15 @@ void fitter::state::start(const fit_options& options) {
     }
     const bool same_units = std::all_of(dims.begin(), dims.end(), [&](const dimension& d) { return d == dims.front(); });
     error_dim = same_units ? dims.front() : dimension{};
+    start_warnings.clear();
+    if (!same_units) {
+        std::string list;
+        for (std::size_t k = 0; k < metrics.size(); ++k)
+            list += (list.empty() ? "" : ", ") + metrics[k].output + " in " + unit_name(dims[k]);
+        start_warnings.push_back("the outputs' errors have different units (" + list +
+                                 ") and are summed as plain SI numbers; give each output's metric a normalization "
+                                 "(e.g. --metric-opt v.normalization=0.001) to weigh them");
+    }
     if (!penalty.empty()) {
         const dimension pd = m.find(penalty)->dim;
         if (!(pd == error_dim))
@@ -258,6 +268,7 @@ fit_outcome fitter::fit(const fit_options& options) {
     s.stop_requested.store(false);
     fit_outcome outcome;
     outcome.error_unit = s.results.error_unit;
+    outcome.warnings = s.start_warnings;
     if (s.population != s.settings.n_samples)
         outcome.warnings.push_back("optimizer." + s.optimizer_name + " uses " + std::to_string(s.population) +
                                    " samples per round, not " + std::to_string(s.settings.n_samples));

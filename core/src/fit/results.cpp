@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <iomanip>
@@ -45,6 +46,20 @@ std::map<std::string, std::vector<double>> fit_results::columns() const {
         error.push_back(s.error);
         for (std::size_t p = 0; p < parameter_names.size(); ++p) out[parameter_names[p]].push_back(s.params[p]);
         for (std::size_t o = 0; o < objective_names.size(); ++o) out["error_" + objective_names[o]].push_back(s.objectives[o]);
+    }
+    return out;
+}
+
+std::map<std::string, quantity> with_units(const fit_results& results, const std::map<std::string, double>& params) {
+    std::map<std::string, quantity> out;
+    for (const auto& [name, value] : params) {
+        const auto it = std::find(results.parameter_names.begin(), results.parameter_names.end(), name);
+        const dimension dim = it == results.parameter_names.end()
+                                  ? dimension{}
+                                  : evaluate_quantity(results.parameter_units[static_cast<std::size_t>(it - results.parameter_names.begin())],
+                                                      "unit of " + name)
+                                        .dim;
+        out[name] = quantity{value, dim};
     }
     return out;
 }

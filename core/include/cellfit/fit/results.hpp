@@ -5,6 +5,7 @@
 // their units, the error, and every sample).
 
 #include <cellfit/export.hpp>
+#include <cellfit/units/quantity.hpp>
 
 #include <cstddef>
 #include <map>
@@ -40,6 +41,11 @@ struct fit_results {
     // Column by column: "round", each parameter, "error", "error_<objective>".
     std::map<std::string, std::vector<double>> columns() const;
 };
+
+// Parameter values with their units (the fit's parameter_units), for
+// printing: format_quantity(with_units(r, params).at("gl")) gives "10 nS".
+CELLFIT_API std::map<std::string, quantity> with_units(const fit_results& results,
+                                                      const std::map<std::string, double>& params);
 
 // CSV: header `round,gl (siemens),...,error (volt**2),error_v (volt**2)`,
 // then one row per sample, values in SI. Throws input_error when the file
