@@ -148,6 +148,22 @@ TEST_CASE("cellfit fit: bad input exits 2 with a clear message", "[fit][cli]") {
     }
 }
 
+TEST_CASE("a fit that fails in a later round writes the samples of the rounds before", "[fit][cli]") {
+    test::temp_dir dir;
+    const std::string d = dir.path().string();
+    const auto r = test::run_cellfit("fit " + passive_fit_flags(dir) +
+                                     " --bound gl=1*nS,100*nS --bound C=20*pF,1*nF --samples 4 --rounds 10 --plugin-dir '" +
+                                     (test::fixtures / "late").string() + "' --optimizer fixture.late_failure --results '" + d +
+                                     "/r.json'");
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 1);  // a plugin broke its contract: not the user's input
+    CHECK(r.err.find("after 2 round(s); writing the samples evaluated so far") != std::string::npos);
+    CHECK(r.err.find("outside its bounds [1e-09, 1e-07]") != std::string::npos);
+    const auto j = nlohmann::json::parse(test::read_file(dir.path() / "r.json"));
+    CHECK(j["n_rounds"] == 2);
+    CHECK(j["samples"].size() == 8);
+}
+
 TEST_CASE("an interrupted fit writes the results of its finished rounds", "[fit][cli]") {
     test::temp_dir dir;
     const std::string d = dir.path().string();

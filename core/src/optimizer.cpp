@@ -3,9 +3,21 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <set>
 
 namespace cellfit {
+
+namespace {
+
+// Bounds in SI are often tiny (1e-9 siemens): print them in full, not as 0.000000.
+std::string shortest(double x) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.6g", x);
+    return text;
+}
+
+} // namespace
 
 namespace {
 
@@ -56,10 +68,9 @@ matrix optimizer::ask(std::size_t n) {
         for (std::size_t c = 0; c < params.size(); ++c) {
             const double x = samples(r, c);
             if (!(x >= params[c].lower && x <= params[c].upper))
-                throw plugin_contract_error("the optimizer proposed " + params[c].name + " = " +
-                                            std::to_string(x) + ", outside its bounds [" +
-                                            std::to_string(params[c].lower) + ", " +
-                                            std::to_string(params[c].upper) + "]");
+                throw plugin_contract_error("the optimizer proposed " + params[c].name + " = " + shortest(x) +
+                                            ", outside its bounds [" + shortest(params[c].lower) + ", " +
+                                            shortest(params[c].upper) + "] (SI units)");
         }
     return samples;
 }
