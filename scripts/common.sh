@@ -11,7 +11,7 @@ REFERENCE_DIR=${CELLFIT_REFERENCE_DIR:-$CELLFIT_ROOT/../shared/reference}
 PACKAGES=(
   cmake ninja-build g++
   libboost-dev libboost-program-options-dev
-  nlohmann-json3-dev
+  nlohmann-json3-dev libeigen3-dev
   catch2
   libpagmo-dev               # optimizer.pagmo.* (brings Eigen, TBB, Boost.Serialization)
   libnlopt-dev               # optimizer.nlopt.*
