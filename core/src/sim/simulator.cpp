@@ -4,6 +4,7 @@
 
 #include "compiled_kernel.hpp"
 #include "kernel.hpp"
+#include "sensitivity.hpp"
 #include "worker_pool.hpp"
 
 #include <cellfit/error.hpp>
@@ -19,6 +20,7 @@
 #include <chrono>
 #include <cmath>
 #include <optional>
+#include <set>
 
 namespace cellfit {
 
@@ -79,7 +81,13 @@ struct simulator::state {
 
     std::uint32_t slot_count = 0, slot_dt = 0, slot_N = 0, slot_i = 0;
     std::vector<std::pair<std::uint32_t, double>> constant_slots;       // numbers the programs read from slots
-    std::vector<std::pair<std::uint32_t, std::vector<ptr>>> initial;  // initial values: slot, one or per-neuron expressions
+    struct initial_value {
+        std::uint32_t slot;
+        std::vector<ptr> values;  // one, or one per neuron
+        std::vector<std::pair<std::uint32_t, std::vector<ptr>>> derivatives;  // sensitivity slot, d(value)/dp
+    };
+    std::vector<initial_value> initial;
+    std::vector<std::uint32_t> sensitivity_slots;  // S_x__p carried between steps
 
     state(const model& model, const simulation_setup& s) : m(model), setup(s) {}
 
@@ -187,6 +195,41 @@ simulator::simulator(const model& m, const simulation_setup& setup, const plugin
     for (const auto& sub : m.subexpressions)
         if (!sub.constant_over_dt) s.expanded.emplace_back(sub.name, expr::substitute(sub.rhs, s.expanded));
 
+    // Initial values, parsed once: restart() evaluates them again.
+    std::vector<std::pair<std::string, std::vector<ptr>>> initial_parsed;
+    for (const auto& initial : setup.initial_values) {
+        const std::string& name = initial.first;  // a plain name: lambdas below capture it
+        const auto& texts = initial.second;
+        const model_variable* target = m.find(name);
+        const bool is_state = std::any_of(m.states.begin(), m.states.end(), [&](const auto& x) { return x.name == name; });
+        if (!target || !is_state) {
+            std::vector<std::string> names;
+            for (const auto& st : m.states) names.push_back(st.name);
+            throw input_error("cannot set the initial value of '" + name + "': the state variables are " +
+                              join_alternatives(names, ", "));
+        }
+        if (texts.size() != 1 && texts.size() != setup.n_neurons)
+            throw input_error("the initial value of " + name + " has " + std::to_string(texts.size()) +
+                              " expressions; give one for all neurons or one per neuron");
+        std::vector<ptr> parsed;
+        for (std::size_t k = 0; k < texts.size(); ++k)
+            parsed.push_back(s.expand(parse_checked(m, texts[k], "--init " + name, *target)));
+        initial_parsed.emplace_back(name, std::move(parsed));
+    }
+    // Sensitivities live from the start: those of initial values that depend
+    // on a parameter (directly or through states set before).
+    std::set<std::string> state_names, live;
+    for (const auto& st : m.states) state_names.insert(st.name);
+    const bool discrete = setup.sensitivity == sensitivity_kind::discrete;
+    const bool continuous = setup.sensitivity == sensitivity_kind::continuous;
+    if (discrete || continuous)
+        for (const auto& [name, parsed] : initial_parsed)
+            for (const auto& p : setup.sensitivity_parameters)
+                for (const auto& e : parsed)
+                    if (!(total_derivative(e, p, state_names, live)->kind == expr::op::number &&
+                          total_derivative(e, p, state_names, live)->value == 0))
+                        live.insert(sensitivity_name(name, p));
+
     // The ODE system the integrator sees.
     ode_system system;
     for (const auto& st : m.states) {
@@ -195,8 +238,79 @@ simulator::simulator(const model& m, const simulation_setup& setup, const plugin
             rhs = expr::binary(expr::op::multiply, expr::call("int", {expr::name("not_refractory")}), rhs);
         system.odes.push_back({st.name, rhs});
     }
+    // Continuous sensitivities: equations integrated with the model. A reset
+    // that depends on a parameter makes more of them live; iterate.
+    std::vector<update_statement> reset_statements;
+    for (const auto& r : m.reset) {
+        const ptr target = expr::name(r.target);
+        ptr value = s.expand(r.rhs);
+        switch (r.how) {
+        case assignment::set: break;
+        case assignment::add: value = expr::binary(expr::op::add, target, value); break;
+        case assignment::subtract: value = expr::binary(expr::op::subtract, target, value); break;
+        case assignment::multiply: value = expr::binary(expr::op::multiply, target, value); break;
+        case assignment::divide: value = expr::binary(expr::op::divide, target, value); break;
+        }
+        reset_statements.push_back({r.target, expr::call("__where", {expr::name("_cond"), value, target})});
+    }
+    std::vector<std::string> sensitivity_states;  // S_x__p with a slot kept between steps
+    if (continuous) {
+        std::vector<ode> equations;
+        for (;;) {
+            std::set<std::string> after_odes, after_reset;
+            equations = sensitivity_equations(system, setup.sensitivity_parameters, live, after_odes);
+            with_discrete_sensitivities(reset_statements, setup.sensitivity_parameters, state_names, after_odes,
+                                        after_reset);
+            if (after_reset == live) break;
+            live = after_reset;
+        }
+        for (const auto& e : equations) sensitivity_states.push_back(e.variable);
+        system.odes.insert(system.odes.end(), equations.begin(), equations.end());
+    }
     const auto integ = choose_integrator(system, setup.method, registry, s.method);
     std::vector<update_statement> program = integ ? integ->integrate(system) : std::vector<update_statement>{};
+    // The step's statements by phase (constant over dt, update, reset), as
+    // names; discrete sensitivities are inserted before each statement.
+    std::vector<update_statement> constant_statements, update_statements;
+    for (const auto& sub : m.subexpressions)
+        if (sub.constant_over_dt) constant_statements.push_back({sub.name, s.expand(sub.rhs)});
+    for (const auto& st : program) {
+        ptr value = st.value;
+        const auto var = std::find_if(m.states.begin(), m.states.end(), [&](const auto& x) { return x.name == st.target; });
+        if (var != m.states.end() && var->unless_refractory && s.has_refractory)
+            value = expr::call("__where", {expr::name("not_refractory"), value, expr::name(st.target)});
+        update_statements.push_back({st.target, value});
+    }
+    std::set<std::string> carried = state_names;
+    if (discrete) {
+        for (const auto& st : constant_statements) carried.insert(st.target);
+        for (const auto& st : program) carried.insert(st.target);
+        std::vector<update_statement> all = constant_statements;
+        all.insert(all.end(), update_statements.begin(), update_statements.end());
+        all.insert(all.end(), reset_statements.begin(), reset_statements.end());
+        std::set<std::string> after;
+        const auto augmented = with_discrete_sensitivities(all, setup.sensitivity_parameters, carried, live, after);
+        live = after;
+        // Split back into phases: each original statement ends its group.
+        std::vector<update_statement>* phases[] = {&constant_statements, &update_statements, &reset_statements};
+        const std::size_t sizes[] = {constant_statements.size(), update_statements.size(), reset_statements.size()};
+        std::size_t phase = 0, seen = 0;
+        for (auto* list : phases) list->clear();
+        for (const auto& st : augmented) {
+            while (phase < 3 && seen == sizes[phase]) {
+                ++phase;
+                seen = 0;
+            }
+            phases[phase]->push_back(st);
+            if (!st.target.starts_with("S_") || carried.count(st.target)) ++seen;
+        }
+        for (const auto& name : state_names)
+            for (const auto& p : setup.sensitivity_parameters)
+                if (live.count(sensitivity_name(name, p))) sensitivity_states.push_back(sensitivity_name(name, p));
+    } else if (continuous) {
+        std::set<std::string> after;
+        reset_statements = with_discrete_sensitivities(reset_statements, setup.sensitivity_parameters, state_names, live, after);
+    }
 
     // Named slots: state, parameters, constant-over-dt values, refractory
     // variables, t, dt, i, N, and the integrator's temporaries.
@@ -226,8 +340,12 @@ simulator::simulator(const model& m, const simulation_setup& setup, const plugin
     s.slot_not_refractory = named("not_refractory");
     s.slot_lastspike = named("lastspike");
     s.slot_cond = named("_cond");
-    for (const auto& st : program)
-        if (!s.slots.count(st.target)) named(st.target);
+    for (const auto* list : {&constant_statements, &update_statements, &reset_statements})
+        for (const auto& st : *list)
+            if (!s.slots.count(st.target)) named(st.target);
+    for (const auto& name : sensitivity_states)
+        if (!s.slots.count(name)) named(name);
+    for (const auto& name : sensitivity_states) s.sensitivity_slots.push_back(s.slots.at(name));
     // The tables the kernels read are the simulator's own copy: the caller's
     // setup may be a temporary.
     for (const auto& [name, table] : s.setup.lookups) {
@@ -240,13 +358,28 @@ simulator::simulator(const model& m, const simulation_setup& setup, const plugin
     for (const auto& l : s.lookups) s.kernel_lookups.push_back({l.table->values.data(), l.table->steps, l.row_of_neuron.data()});
 
     // 1. Constant over dt subexpressions, in dependency order.
-    for (const auto& sub : m.subexpressions)
-        if (sub.constant_over_dt) s.phases.constant_over_dt.push_back({s.slots.at(sub.name), s.expand(sub.rhs)});
+    for (const auto& st : constant_statements) s.phases.constant_over_dt.push_back({s.slots.at(st.target), st.value});
     // 2. Recorded variables.
     for (const auto& name : setup.record) {
         if (s.slots.count(name) && !name.starts_with("_")) {
             s.record_slots.push_back(s.slots.at(name));
             continue;
+        }
+        // S_<var>__<param>: a derivative that is zero, or of a subexpression.
+        if (const auto split = name.rfind("__"); (discrete || continuous) && name.starts_with("S_") && split != std::string::npos) {
+            const std::string var = name.substr(2, split - 2), p = name.substr(split + 2);
+            const bool known = std::find(setup.sensitivity_parameters.begin(), setup.sensitivity_parameters.end(), p) !=
+                               setup.sensitivity_parameters.end();
+            auto of = std::find_if(m.subexpressions.begin(), m.subexpressions.end(), [&](const auto& x) { return x.name == var; });
+            if (known && (state_names.count(var) || of != m.subexpressions.end())) {
+                const ptr value = of != m.subexpressions.end()
+                                      ? total_derivative(s.expand(of->rhs), p, carried, live)
+                                      : expr::number(0);  // a state whose derivative is structurally zero
+                const auto slot = compiler.new_slot();
+                s.phases.record.push_back({slot, value});
+                s.record_slots.push_back(slot);
+                continue;
+            }
         }
         auto sub = std::find_if(m.subexpressions.begin(), m.subexpressions.end(), [&](const auto& x) { return x.name == name; });
         auto input = std::find_if(m.inputs.begin(), m.inputs.end(), [&](const auto& x) { return x.name == name; });
@@ -290,13 +423,7 @@ simulator::simulator(const model& m, const simulation_setup& setup, const plugin
         break;
     }
     // 4. The state update; (unless refractory) variables keep their value while refractory.
-    for (const auto& st : program) {
-        ptr value = st.value;
-        const auto var = std::find_if(m.states.begin(), m.states.end(), [&](const auto& x) { return x.name == st.target; });
-        if (var != m.states.end() && var->unless_refractory && s.has_refractory)
-            value = expr::call("__where", {expr::name("not_refractory"), value, expr::name(st.target)});
-        s.phases.update.push_back({s.slots.at(st.target), value});
-    }
+    for (const auto& st : update_statements) s.phases.update.push_back({s.slots.at(st.target), st.value});
     // 5. Threshold, on the updated state.
     if (m.threshold) {
         ptr cond = s.expand(*m.threshold);
@@ -304,18 +431,7 @@ simulator::simulator(const model& m, const simulation_setup& setup, const plugin
         s.phases.threshold.push_back({s.slot_cond, cond});
     }
     // 6. Reset statements, each written only where the neuron spiked.
-    for (const auto& r : m.reset) {
-        const ptr target = expr::name(r.target);
-        ptr value = s.expand(r.rhs);
-        switch (r.how) {
-        case assignment::set: break;
-        case assignment::add: value = expr::binary(expr::op::add, target, value); break;
-        case assignment::subtract: value = expr::binary(expr::op::subtract, target, value); break;
-        case assignment::multiply: value = expr::binary(expr::op::multiply, target, value); break;
-        case assignment::divide: value = expr::binary(expr::op::divide, target, value); break;
-        }
-        s.phases.reset.push_back({s.slots.at(r.target), expr::call("__where", {expr::name("_cond"), value, target})});
-    }
+    for (const auto& st : reset_statements) s.phases.reset.push_back({s.slots.at(st.target), st.value});
     // Constants and units become numbers, and constant parts fold: the
     // kernels compute only what varies.
     auto lower = [&](const ptr& e) {
@@ -370,6 +486,7 @@ simulator::simulator(const model& m, const simulation_setup& setup, const plugin
         for (std::size_t k = 0; k < s.lookups.size(); ++k)
             if (s.lookups[k].table->rows == 1) cg.single_row_lookups.insert(static_cast<int>(k));
         cg.persistent.insert(s.state_slots.begin(), s.state_slots.end());
+        cg.persistent.insert(s.sensitivity_slots.begin(), s.sensitivity_slots.end());
         cg.persistent.insert({s.slot_cond, s.slot_not_refractory, s.slot_lastspike});
         cg.record_slots = s.record_slots;
         cg.cond = s.slot_cond;
@@ -388,25 +505,17 @@ simulator::simulator(const model& m, const simulation_setup& setup, const plugin
     s.slot_dt = slot_dt;
     s.slot_N = slot_N;
     s.slot_i = slot_i;
-    // Initial values, parsed once: restart() evaluates them again.
-    for (const auto& initial : setup.initial_values) {
-        const std::string& name = initial.first;  // a plain name: lambdas below capture it
-        const auto& texts = initial.second;
-        const model_variable* target = m.find(name);
-        const bool is_state = std::any_of(m.states.begin(), m.states.end(), [&](const auto& x) { return x.name == name; });
-        if (!target || !is_state) {
-            std::vector<std::string> names;
-            for (const auto& st : m.states) names.push_back(st.name);
-            throw input_error("cannot set the initial value of '" + name + "': the state variables are " +
-                              join_alternatives(names, ", "));
+    // Initial values (parsed above) and their derivatives, by slot.
+    for (auto& [name, parsed] : initial_parsed) {
+        std::vector<std::pair<std::uint32_t, std::vector<ptr>>> derivatives;
+        for (const auto& p : setup.sensitivity_parameters) {
+            const std::string sname = sensitivity_name(name, p);
+            if (!live.count(sname)) continue;
+            std::vector<ptr> d;
+            for (const auto& e : parsed) d.push_back(total_derivative(e, p, state_names, live));
+            derivatives.emplace_back(s.slots.at(sname), std::move(d));
         }
-        if (texts.size() != 1 && texts.size() != setup.n_neurons)
-            throw input_error("the initial value of " + name + " has " + std::to_string(texts.size()) +
-                              " expressions; give one for all neurons or one per neuron");
-        std::vector<ptr> parsed;
-        for (std::size_t k = 0; k < texts.size(); ++k)
-            parsed.push_back(s.expand(parse_checked(m, texts[k], "--init " + name, *target)));
-        s.initial.emplace_back(s.slots.at(name), std::move(parsed));
+        s.initial.push_back({s.slots.at(name), std::move(parsed), std::move(derivatives)});
     }
     s.reset_memory();
 }
@@ -425,19 +534,25 @@ void simulator::state::reset_memory() {
         for (std::size_t n = 0; n < setup.n_neurons; ++n) p[n] = values.size() == 1 ? values[0] : values[n];
     }
     // Initial values, in order, each neuron on its own (t = 0).
-    for (const auto& [target, parsed] : initial) {
-        double* out = slot(target);
+    for (const auto& init : initial) {
         for (std::size_t n = 0; n < setup.n_neurons; ++n) {
-            const ptr& e = parsed.size() == 1 ? parsed[0] : parsed[n];
-            out[n] = expr::evaluate(e, [&](const std::string& id) -> double {
-                if (id == "t") return 0.0;
-                auto it = slots.find(id);
-                if (it != slots.end()) return slot(it->second)[n];
-                for (const auto& c : m.constants)
-                    if (c.name == id) return c.value.value;
-                if (const unit_definition* u = find_unit(id)) return u->value.value;
-                throw input_error("an initial value cannot use '" + id + "'");
-            });
+            auto value_of = [&](const ptr& e) {
+                return expr::evaluate(e, [&](const std::string& id) -> double {
+                    if (id == "t") return 0.0;
+                    auto it = slots.find(id);
+                    if (it != slots.end()) return slot(it->second)[n];
+                    for (const auto& c : m.constants)
+                        if (c.name == id) return c.value.value;
+                    if (const unit_definition* u = find_unit(id)) return u->value.value;
+                    double x = 0;
+                    bool is_boolean = false;
+                    if (expr::find_constant(id, x, is_boolean)) return x;
+                    throw input_error("an initial value cannot use '" + id + "'");
+                });
+            };
+            // Derivatives first: they read the values before this assignment.
+            for (const auto& [target, d] : init.derivatives) slot(target)[n] = value_of(d.size() == 1 ? d[0] : d[n]);
+            slot(init.slot)[n] = value_of(init.values.size() == 1 ? init.values[0] : init.values[n]);
         }
     }
 }

@@ -27,6 +27,11 @@ struct lookup_table {
 // works), or the interpreter, which needs no compiler.
 enum class simulation_backend { compiled, interpreter };
 
+// Derivatives of the simulation with respect to parameters (for gradients):
+// discrete carries the exact derivative of each step's statements;
+// continuous integrates the sensitivity equations with the model.
+enum class sensitivity_kind { none, discrete, continuous };
+
 struct simulation_setup {
     simulation_backend backend = simulation_backend::compiled;
     std::string method;          // integrator name; empty: exact, then euler, then heun, as Brian chooses
@@ -44,6 +49,11 @@ struct simulation_setup {
     std::vector<std::string> record;              // state variables and subexpressions
     unsigned threads = 1;
     std::size_t block_steps = 256;                // steps per streamed block
+    // With sensitivities, `record` may name S_<var>__<param>: the derivative of
+    // a state variable or subexpression with respect to the parameter
+    // (0 where it is structurally zero).
+    sensitivity_kind sensitivity = sensitivity_kind::none;
+    std::vector<std::string> sensitivity_parameters;
 };
 
 // Receives the simulation as it runs, block by block.
