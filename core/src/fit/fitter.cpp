@@ -1,8 +1,7 @@
 // The fitter: checks the model and data once, then runs rounds of
 // ask (optimizer) -> simulate and score (batch_evaluator) -> tell.
 
-#include "batch_evaluator.hpp"
-#include "fit_checks.hpp"
+#include "fitter_state.hpp"
 
 #include <cellfit/error.hpp>
 #include <cellfit/fit/fitter.hpp>
@@ -19,63 +18,6 @@
 
 namespace cellfit {
 
-using detail::batch_evaluator;
-using detail::bound_metric;
-
-struct fitter::state {
-    fit_target target;
-    model m;
-    fit_data data;
-    fitter_settings settings;
-    const plugin_registry& registry;
-    std::size_t n_traces = 0;
-    std::size_t n_steps = 0;
-
-    // The running fit, set up by the first fit() or a restart.
-    bool started = false;
-    std::string optimizer_name;
-    raw_options optimizer_options;
-    std::vector<metric_choice> metric_choices;
-    std::map<std::string, fit_bound> bounds;
-    std::string penalty;
-    std::vector<std::string> fitted;         // parameter names, in the model's order
-    std::vector<dimension> fitted_dims;
-    std::shared_ptr<optimizer> opt;
-    std::unique_ptr<batch_evaluator> evaluator;
-    std::size_t population = 0;
-    std::size_t iteration = 0;  // the value of `iteration` in the next round
-    std::size_t round = 0;      // rounds run since the start
-    dimension error_dim;
-    std::vector<std::string> start_warnings;  // found when the fit started, repeated by each fit()
-    fit_results results;
-    std::atomic<bool> stop_requested{false};
-
-    state(fit_target t, model model_, fit_data d, fitter_settings s, const plugin_registry& r)
-        : target(t), m(std::move(model_)), data(std::move(d)), settings(std::move(s)), registry(r) {}
-
-    void start(const fit_options& options);
-    void check_continuation(const fit_options& options) const;
-    std::vector<bound_metric> make_metrics(const fit_options& options, std::vector<dimension>& dims) const;
-    simulation_setup base_setup(std::size_t n_neurons) const;
-    std::string describe(const std::map<std::string, double>& params) const;
-};
-
-namespace {
-
-std::string plain_name(const std::string& name, const char* kind) {
-    const std::string prefix = std::string(kind) + ".";
-    return name.starts_with(prefix) ? name.substr(prefix.size()) : name;
-}
-
-const metric_choice* choice_for(const std::vector<metric_choice>& choices, const std::string& output) {
-    for (const auto& c : choices)
-        if (c.output == output) return &c;
-    for (const auto& c : choices)
-        if (c.output.empty()) return &c;
-    return nullptr;
-}
-
-} // namespace
 
 model build_fit_model(const model_spec& spec) { return build_model(detail::with_iteration(spec)); }
 
@@ -130,10 +72,10 @@ std::vector<bound_metric> fitter::state::make_metrics(const fit_options& options
                               join_alternatives(outputs, ", ") + ")");
     std::vector<bound_metric> metrics;
     for (std::size_t k = 0; k < outputs.size(); ++k) {
-        const metric_choice* c = choice_for(options.metrics, outputs[k]);
+        const metric_choice* c = detail::choice_for(options.metrics, outputs[k]);
         bound_metric bm;
         bm.output = outputs[k];
-        bm.name = c ? plain_name(c->name, "metric") : target == fit_target::spikes ? "gamma" : "mse";
+        bm.name = c ? detail::plain_name(c->name, "metric") : target == fit_target::spikes ? "gamma" : "mse";
         if (c) bm.options = c->options;
         if (target == fit_target::online_traces && bm.name != "mse")
             throw input_error("the online trace fitter accumulates the mean squared error as it simulates; metric." +
@@ -163,12 +105,12 @@ std::vector<bound_metric> fitter::state::make_metrics(const fit_options& options
 void fitter::state::check_continuation(const fit_options& options) const {
     const char* fix = "; pass restart = true (cellfit fit --restart) to start over with it";
     if (!options.optimizer.empty() &&
-        (plain_name(options.optimizer, "optimizer") != optimizer_name || options.optimizer_options != optimizer_options))
+        (detail::plain_name(options.optimizer, "optimizer") != optimizer_name || options.optimizer_options != optimizer_options))
         throw input_error("the optimizer differs from the one this fit started with (" + optimizer_name + ")" + fix);
     if (!options.metrics.empty()) {
         for (const auto& c : options.metrics) {
-            const metric_choice* old = choice_for(metric_choices, c.output);
-            if (!old || plain_name(old->name, "metric") != plain_name(c.name, "metric") || old->options != c.options)
+            const metric_choice* old = detail::choice_for(metric_choices, c.output);
+            if (!old || detail::plain_name(old->name, "metric") != detail::plain_name(c.name, "metric") || old->options != c.options)
                 throw input_error("the metric differs from the one this fit started with" + std::string(fix));
         }
     }
@@ -190,7 +132,7 @@ void fitter::state::start(const fit_options& options) {
     penalty = options.penalty.value_or(settings.penalty);
     if (!penalty.empty()) detail::check_penalty(m, penalty);
 
-    optimizer_name = plain_name(options.optimizer.empty() ? default_optimizer : options.optimizer, "optimizer");
+    optimizer_name = detail::plain_name(options.optimizer.empty() ? default_optimizer : options.optimizer, "optimizer");
     optimizer_options = options.optimizer_options;
     opt = registry.create<optimizer>(optimizer_name, optimizer_options);
     optimizer_setup os;

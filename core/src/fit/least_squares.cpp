@@ -38,6 +38,7 @@ const char* describe(least_squares_status s) {
     case least_squares_status::ftol: return "the relative reduction of the cost is below ftol";
     case least_squares_status::xtol: return "the step is below xtol";
     case least_squares_status::not_finite: return "the residuals are not finite near the current point";
+    case least_squares_status::stopped: return "stopped by the callback";
     }
     return "";
 }
@@ -158,6 +159,10 @@ least_squares_result solve_least_squares(const least_squares_problem& p, std::ve
             D = D.cwiseMax(J.colwise().norm().transpose());
             lambda *= std::max(1.0 / 3.0, 1.0 - std::pow(2 * rho - 1, 3));
             nu = 2;
+            if (p.on_accept && p.on_accept(res.x, res.cost)) {
+                res.status = least_squares_status::stopped;
+                break;
+            }
             // As MINPACK: both the actual and the predicted reduction are small.
             if (actual <= o.ftol * previous && predicted <= o.ftol * previous) {
                 res.status = least_squares_status::ftol;
@@ -169,7 +174,7 @@ least_squares_result solve_least_squares(const least_squares_problem& p, std::ve
         }
     }
     res.success = res.status == least_squares_status::gtol || res.status == least_squares_status::ftol ||
-                  res.status == least_squares_status::xtol;
+                  res.status == least_squares_status::xtol || res.status == least_squares_status::stopped;
     res.message = describe(res.status);
     estimate_uncertainties(res);
     return res;

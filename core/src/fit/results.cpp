@@ -24,8 +24,19 @@ std::size_t fit_results::best_index() const {
     return best;
 }
 
+bool fit_results::best_is_refined() const {
+    if (!refine || !std::isfinite(refine->error)) return false;
+    const std::size_t best = best_index();
+    if (best == samples.size()) return true;
+    return refine->comparable && refine->error < samples[best].error;
+}
+
 std::map<std::string, double> fit_results::best_params() const {
     std::map<std::string, double> out;
+    if (best_is_refined()) {
+        for (std::size_t p = 0; p < refine->parameter_names.size(); ++p) out[refine->parameter_names[p]] = refine->params[p];
+        return out;
+    }
     const std::size_t best = best_index();
     if (best == samples.size()) return out;
     for (std::size_t p = 0; p < parameter_names.size(); ++p) out[parameter_names[p]] = samples[best].params[p];
@@ -33,6 +44,7 @@ std::map<std::string, double> fit_results::best_params() const {
 }
 
 double fit_results::best_error() const {
+    if (best_is_refined()) return refine->error;
     const std::size_t best = best_index();
     return best == samples.size() ? std::numeric_limits<double>::infinity() : samples[best].error;
 }
@@ -203,6 +215,27 @@ fit_results read_results_json(const std::string& path) {
             r.objective_units.push_back(o.value("unit", "1"));
         }
         r.round_seconds = j.value("round_seconds", std::vector<double>{});
+        if (j.contains("refine")) {
+            const json& f = j.at("refine");
+            refine_record rec;
+            rec.parameter_names = f.at("parameters").get<std::vector<std::string>>();
+            rec.parameter_units = f.at("units").get<std::vector<std::string>>();
+            for (const auto& name : rec.parameter_names) {
+                rec.params.push_back(number_or_inf(f.at("params").at(name), path, "refine.params"));
+                const json& e = f.at("stderr").at(name);
+                rec.standard_errors.push_back(e.is_null() ? std::numeric_limits<double>::quiet_NaN() : e.get<double>());
+            }
+            rec.cost = f.value("cost", 0.0);
+            rec.error = number_or_inf(f.at("error"), path, "refine.error");
+            rec.error_unit = f.value("error_unit", "1");
+            rec.nfev = f.value("nfev", std::size_t{0});
+            rec.njev = f.value("njev", std::size_t{0});
+            rec.status = f.value("status", "");
+            rec.message = f.value("message", "");
+            rec.gradient = f.value("gradient", "");
+            rec.comparable = j.value("best_from", "fit") == "refine";
+            r.refine = rec;
+        }
         for (const auto& s : j.value("samples", json::array())) {
             sample_record rec;
             rec.round = s.value("round", std::size_t{0});
@@ -252,22 +285,49 @@ void write_results_csv(const fit_results& r, const std::string& path) {
 
 std::string results_json(const fit_results& r, int indent) {
     json j;
-    const std::size_t best = r.best_index();
+    const auto best_params = r.best_params();
+    const bool refined = r.best_is_refined();
+    const auto& names = refined ? r.refine->parameter_names : r.parameter_names;
+    const auto& unit_names = refined ? r.refine->parameter_units : r.parameter_units;
     json params = json::object(), units = json::object();
-    for (std::size_t p = 0; p < r.parameter_names.size(); ++p) {
-        params[r.parameter_names[p]] = best < r.samples.size() ? finite_or_null(r.samples[best].params[p]) : json(nullptr);
-        units[r.parameter_names[p]] = r.parameter_units[p];
+    for (std::size_t p = 0; p < names.size(); ++p) {
+        auto it = best_params.find(names[p]);
+        params[names[p]] = it == best_params.end() ? json(nullptr) : finite_or_null(it->second);
+        units[names[p]] = unit_names[p];
     }
     j["best_params"] = params;
     j["best_params_units"] = units;
-    j["best_error"] = best < r.samples.size() ? finite_or_null(r.samples[best].error) : json(nullptr);
-    j["best_error_unit"] = r.error_unit;
+    j["best_error"] = finite_or_null(r.best_error());
+    j["best_error_unit"] = refined && r.samples.empty() ? r.refine->error_unit : r.error_unit;
+    j["best_from"] = refined ? "refine" : "fit";
     j["n_rounds"] = r.n_rounds;
     j["n_samples"] = r.n_samples;
     j["objectives"] = json::array();
     for (std::size_t o = 0; o < r.objective_names.size(); ++o)
         j["objectives"].push_back({{"name", r.objective_names[o]}, {"unit", r.objective_units[o]}});
     j["round_seconds"] = r.round_seconds;
+    if (r.refine) {
+        const refine_record& f = *r.refine;
+        json rp = json::object(), se = json::object(), start = json::object();
+        for (std::size_t p = 0; p < f.parameter_names.size(); ++p) {
+            rp[f.parameter_names[p]] = finite_or_null(f.params[p]);
+            se[f.parameter_names[p]] = finite_or_null(f.standard_errors[p]);
+            if (p < f.start.size()) start[f.parameter_names[p]] = f.start[p];
+        }
+        json corr = json::array();
+        for (const auto& row : f.correlation) {
+            json jr = json::array();
+            for (double x : row) jr.push_back(finite_or_null(x));
+            corr.push_back(jr);
+        }
+        j["refine"] = {{"params", rp},          {"stderr", se},          {"correlation", corr},
+                       {"parameters", f.parameter_names},              {"units", f.parameter_units},
+                       {"cost", f.cost},        {"error", finite_or_null(f.error)}, {"error_unit", f.error_unit},
+                       {"nfev", f.nfev},        {"njev", f.njev},        {"simulations", f.simulations},
+                       {"status", f.status},    {"message", f.message},  {"gradient", f.gradient},
+                       {"start", start},        {"starts", f.starts},    {"seconds", f.seconds},
+                       {"warnings", f.warnings}};
+    }
     j["samples"] = json::array();
     for (const auto& s : r.samples) {
         json sample = {{"round", s.round}};

@@ -119,6 +119,30 @@ struct fit_outcome {
     std::vector<std::string> warnings;  // e.g. a population the optimizer changed
 };
 
+// How refine() gets the Jacobian of the residuals: finite differences (every
+// parameter perturbed in one batch simulation), the exact derivative of the
+// discrete simulation, or brian2modelfitting's continuous sensitivity
+// equations integrated with the model.
+enum class refine_gradient { finite_differences, discrete, sensitivity };
+
+struct refine_options {
+    // Where to start: these parameters (SI), or else the best `top` distinct
+    // samples of the fit (each refined, on its own thread; the best kept).
+    std::optional<std::map<std::string, double>> params;
+    std::size_t top = 1;
+    // The MSE of each output (t_start, t_weights, normalization, as
+    // metric.mse): by output variable; default: the fit's mse options.
+    std::map<std::string, raw_options> metric_options;
+    refine_gradient gradient = refine_gradient::finite_differences;
+    std::map<std::string, fit_bound> bounds;  // default: the fit's (else unbounded)
+    std::optional<std::size_t> iteration;     // the value of `iteration`; default 1e9
+    std::size_t max_nfev = 0;                 // residual evaluations per start; 0: 100 * (parameters + 1)
+    double ftol = 1e-10, xtol = 1e-10, gtol = 1e-10;
+    // Called at each accepted point: parameters (SI), error, evaluations so
+    // far; true stops the refinement there.
+    std::function<bool(const std::map<std::string, double>&, double, std::size_t)> callback;
+};
+
 // Which recording the fitter compares against.
 enum class fit_target { traces, spikes, online_traces };
 
@@ -137,6 +161,15 @@ public:
     // score +inf. Errors thrown mid-fit leave the results of the finished
     // rounds in results().
     fit_outcome fit(const fit_options& options);
+
+    // Polishes parameters by bounded least squares on the traces' residuals
+    // (model - data) * sqrt(weights) / normalization, stacked over traces and
+    // outputs; standard errors and correlations from the Jacobian at the
+    // solution. The outcome is also results().refine, and the best
+    // parameters become the refined ones when their error is lower. Throws
+    // input_error for a spike fit (no traces) or a start without every
+    // parameter.
+    refine_record refine(const refine_options& options = {});
 
     // Asks a running fit() to stop after the current round (thread-safe,
     // async-signal-safe).

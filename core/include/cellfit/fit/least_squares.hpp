@@ -27,6 +27,8 @@ struct least_squares_problem {
     std::function<void(const std::vector<double>& x, std::vector<double>& r)> residuals;
     // J(x): n_residuals x n_parameters, dr_i/dx_j; r is r(x), already computed.
     std::function<void(const std::vector<double>& x, const std::vector<double>& r, matrix& J)> jacobian;
+    // Optional: called at each accepted point with its cost; true stops the solver.
+    std::function<bool(const std::vector<double>& x, double cost)> on_accept;
 };
 
 struct least_squares_options {
@@ -36,7 +38,7 @@ struct least_squares_options {
     double gtol = 1e-10;       // stop when the scaled projected gradient is below gtol
 };
 
-enum class least_squares_status { max_nfev, gtol, ftol, xtol, not_finite };
+enum class least_squares_status { max_nfev, gtol, ftol, xtol, not_finite, stopped };
 
 struct least_squares_result {
     std::vector<double> x;
@@ -46,7 +48,7 @@ struct least_squares_result {
     std::size_t nfev = 0, njev = 0;
     least_squares_status status = least_squares_status::max_nfev;
     std::string message;
-    bool success = false;               // converged by one of the tolerances
+    bool success = false;               // converged by one of the tolerances (or stopped on request)               // converged by one of the tolerances
     std::vector<double> standard_errors;  // sqrt(diag(covariance)); NaN where undetermined
     matrix correlation;                 // n x n
     std::vector<std::string> warnings;  // e.g. a singular J^T J

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,25 @@ struct sample_record {
     std::vector<double> objectives;  // one per fit_results::objective_names
 };
 
+// The outcome of a local refinement (least squares from the best samples).
+struct refine_record {
+    std::vector<std::string> parameter_names;
+    std::vector<std::string> parameter_units;
+    std::vector<double> params;              // SI
+    std::vector<double> standard_errors;     // SI; NaN where the data do not determine them
+    std::vector<std::vector<double>> correlation;
+    double cost = 0;                         // 0.5 * sum of squared residuals
+    double error = 0;                        // the MSE error (2 * cost): outputs' mean squared errors summed
+    std::string error_unit;
+    bool comparable = false;                 // error is the fit's own error (mse metrics, no penalty)
+    std::size_t nfev = 0, njev = 0, simulations = 0;
+    std::string status, message, gradient;
+    std::vector<std::string> warnings;
+    std::vector<double> start;               // where the kept refinement started
+    std::size_t starts = 1;                  // refinements run (--refine-top)
+    double seconds = 0;
+};
+
 struct fit_results {
     std::vector<std::string> parameter_names;
     std::vector<std::string> parameter_units;  // SI unit of each, Brian syntax ("siemens", "1")
@@ -31,12 +51,16 @@ struct fit_results {
     std::size_t n_rounds = 0;                  // rounds evaluated
     std::vector<sample_record> samples;
     std::vector<double> round_seconds;         // wall time of each round (ask, simulate, score, tell)
+    std::optional<refine_record> refine;       // the last refinement, if any
 
     // The sample with the lowest total error; samples.size() when none is finite.
     std::size_t best_index() const;
-    // Its parameters by name (SI); empty when there is no finite sample.
+    // The best parameters by name (SI) and their error: the best sample's, or
+    // the refinement's when it is comparable and lower (or there is no sample).
+    // Empty / +inf when there is neither.
     std::map<std::string, double> best_params() const;
     double best_error() const;
+    bool best_is_refined() const;
 
     // Column by column: "round", each parameter, "error", "error_<objective>".
     std::map<std::string, std::vector<double>> columns() const;

@@ -1,0 +1,76 @@
+#pragma once
+
+// The fitter's state, shared by fitter.cpp (the rounds) and refine.cpp.
+
+#include "batch_evaluator.hpp"
+#include "fit_checks.hpp"
+
+#include <cellfit/fit/fitter.hpp>
+#include <cellfit/optimizer.hpp>
+
+#include <atomic>
+#include <memory>
+
+namespace cellfit {
+
+using detail::batch_evaluator;
+using detail::bound_metric;
+
+struct fitter::state {
+    fit_target target;
+    model m;
+    fit_data data;
+    fitter_settings settings;
+    const plugin_registry& registry;
+    std::size_t n_traces = 0;
+    std::size_t n_steps = 0;
+
+    // The running fit, set up by the first fit() or a restart.
+    bool started = false;
+    std::string optimizer_name;
+    raw_options optimizer_options;
+    std::vector<metric_choice> metric_choices;
+    std::map<std::string, fit_bound> bounds;
+    std::string penalty;
+    std::vector<std::string> fitted;         // parameter names, in the model's order
+    std::vector<dimension> fitted_dims;
+    std::shared_ptr<optimizer> opt;
+    std::unique_ptr<batch_evaluator> evaluator;
+    std::size_t population = 0;
+    std::size_t iteration = 0;  // the value of `iteration` in the next round
+    std::size_t round = 0;      // rounds run since the start
+    dimension error_dim;
+    std::vector<std::string> start_warnings;  // found when the fit started, repeated by each fit()
+    fit_results results;
+    std::atomic<bool> stop_requested{false};
+
+    state(fit_target t, model model_, fit_data d, fitter_settings s, const plugin_registry& r)
+        : target(t), m(std::move(model_)), data(std::move(d)), settings(std::move(s)), registry(r) {}
+
+    void start(const fit_options& options);
+    void check_continuation(const fit_options& options) const;
+    std::vector<bound_metric> make_metrics(const fit_options& options, std::vector<dimension>& dims) const;
+    simulation_setup base_setup(std::size_t n_neurons) const;
+    std::string describe(const std::map<std::string, double>& params) const;
+};
+
+
+namespace detail {
+
+inline std::string plain_name(const std::string& name, const char* kind) {
+    const std::string prefix = std::string(kind) + ".";
+    return name.starts_with(prefix) ? name.substr(prefix.size()) : name;
+}
+
+// The metric chosen for an output: its own, else the one for every output.
+inline const metric_choice* choice_for(const std::vector<metric_choice>& choices, const std::string& output) {
+    for (const auto& c : choices)
+        if (c.output == output) return &c;
+    for (const auto& c : choices)
+        if (c.output.empty()) return &c;
+    return nullptr;
+}
+
+} // namespace detail
+
+} // namespace cellfit

@@ -1,0 +1,233 @@
+// fitter::refine: least squares from the best samples of a fit (or given
+// parameters), with finite-difference or sensitivity Jacobians.
+
+#include "fitter_state.hpp"
+#include "trace_residuals.hpp"
+
+#include <cellfit/error.hpp>
+#include <cellfit/fit/least_squares.hpp>
+#include <cellfit/io/csv.hpp>
+#include <cellfit/registry.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <thread>
+
+namespace cellfit {
+
+namespace {
+
+const char* gradient_name(refine_gradient g) {
+    switch (g) {
+    case refine_gradient::finite_differences: return "fd";
+    case refine_gradient::discrete: return "discrete";
+    case refine_gradient::sensitivity: return "sensitivity";
+    }
+    return "";
+}
+
+const char* status_name(least_squares_status s) {
+    switch (s) {
+    case least_squares_status::max_nfev: return "max_nfev";
+    case least_squares_status::gtol: return "gtol";
+    case least_squares_status::ftol: return "ftol";
+    case least_squares_status::xtol: return "xtol";
+    case least_squares_status::not_finite: return "not_finite";
+    case least_squares_status::stopped: return "stopped";
+    }
+    return "";
+}
+
+// An output's MSE settings, read as metric.mse reads them.
+detail::residual_output output_settings(const trace_output& out, const raw_options& raw, const plugin_registry& registry,
+                                        double dt, std::size_t n_steps) {
+    const plugin_options o = validate_options(registry.get(plugin_kind::metric, "mse").info, raw);
+    detail::residual_output r;
+    r.variable = out.variable;
+    r.traces = &out.traces;
+    r.normalization = o.real("normalization");
+    if (!(r.normalization > 0)) throw input_error("refine: the normalization of " + out.variable + " must be positive");
+    const std::string& weights = o.string("t_weights");
+    if (!weights.empty()) {
+        for (const auto& row : read_csv(weights, true).rows) r.weights.insert(r.weights.end(), row.begin(), row.end());
+        if (r.weights.size() != n_steps)
+            throw input_error("refine: t_weights " + weights + " has " + std::to_string(r.weights.size()) + " values for " +
+                              std::to_string(n_steps) + " steps");
+        double sum = 0;
+        for (double w : r.weights) sum += w;
+        if (!(sum > 0)) throw input_error("refine: t_weights " + weights + " are all zero");
+        for (double& w : r.weights) w *= static_cast<double>(n_steps) / sum;
+    } else {
+        r.first_counted = static_cast<std::size_t>(std::ceil(o.real("t_start") / dt - 1e-9));
+        if (r.first_counted >= n_steps) throw input_error("refine: t_start leaves no step of " + out.variable + " to compare");
+    }
+    return r;
+}
+
+} // namespace
+
+refine_record fitter::refine(const refine_options& options) {
+    state& s = *state_;
+    if (s.target == fit_target::spikes)
+        throw input_error("refine fits traces by least squares; a spike fit has no recorded traces to compare");
+    const auto started_at = std::chrono::steady_clock::now();
+
+    // The parameters to refine and their box.
+    std::map<std::string, fit_bound> bounds = options.bounds.empty() && s.started ? s.bounds : options.bounds;
+    std::vector<std::string> fitted;
+    if (!bounds.empty()) {
+        fitted = detail::check_bounds(s.m, bounds, s.settings.fixed_parameters);
+    } else if (options.params) {
+        for (const auto& p : s.m.parameters)
+            if (p.name != detail::iteration_name && !s.settings.fixed_parameters.count(p.name)) fitted.push_back(p.name);
+    }
+    if (fitted.empty()) throw input_error("refine: nothing to refine; give bounds or the parameters to start from");
+
+    // Where to start.
+    std::vector<std::vector<double>> starts;
+    if (options.params) {
+        std::vector<double> x;
+        for (const auto& name : fitted) {
+            auto it = options.params->find(name);
+            if (it == options.params->end())
+                throw input_error("refine: the start has no value for " + name + " (give every fitted parameter)");
+            x.push_back(it->second);
+        }
+        starts.push_back(std::move(x));
+    } else {
+        const auto& r = s.results;
+        if (r.parameter_names != fitted)
+            throw input_error("refine: no fit to start from; run fit() first or give the parameters to start from");
+        std::vector<std::size_t> order;
+        for (std::size_t k = 0; k < r.samples.size(); ++k)
+            if (std::isfinite(r.samples[k].error)) order.push_back(k);
+        std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return r.samples[a].error < r.samples[b].error; });
+        for (std::size_t k : order) {
+            if (starts.size() >= std::max<std::size_t>(1, options.top)) break;
+            if (std::find(starts.begin(), starts.end(), r.samples[k].params) == starts.end()) starts.push_back(r.samples[k].params);
+        }
+        if (starts.empty()) throw input_error("refine: the fit has no sample with a finite error to start from");
+    }
+
+    // Outputs and their MSE settings.
+    std::vector<detail::residual_output> outputs;
+    bool comparable = s.started && s.penalty.empty();
+    for (const auto& out : s.data.outputs) {
+        raw_options raw;
+        if (auto it = options.metric_options.find(out.variable); it != options.metric_options.end()) {
+            raw = it->second;
+        } else if (const metric_choice* c = detail::choice_for(s.metric_choices, out.variable);
+                   c && detail::plain_name(c->name, "metric") == "mse") {
+            raw = c->options;
+        }
+        const metric_choice* c = detail::choice_for(s.metric_choices, out.variable);
+        comparable = comparable && c && detail::plain_name(c->name, "metric") == "mse" && options.metric_options.empty();
+        outputs.push_back(output_settings(out, raw, s.registry, s.data.dt, s.n_steps));
+    }
+
+    least_squares_problem problem_template;
+    for (const auto& name : fitted) {
+        auto it = bounds.find(name);
+        problem_template.lower.push_back(it == bounds.end() ? -std::numeric_limits<double>::infinity() : it->second.lower);
+        problem_template.upper.push_back(it == bounds.end() ? std::numeric_limits<double>::infinity() : it->second.upper);
+    }
+    least_squares_options solver;
+    solver.max_nfev = options.max_nfev;
+    solver.ftol = options.ftol;
+    solver.xtol = options.xtol;
+    solver.gtol = options.gtol;
+    const auto kind = options.gradient == refine_gradient::finite_differences ? detail::jacobian_kind::finite_differences
+                      : options.gradient == refine_gradient::discrete         ? detail::jacobian_kind::discrete
+                                                                              : detail::jacobian_kind::sensitivity;
+
+    // One refinement per start, each on its own thread with its own simulators.
+    struct run {
+        least_squares_result result;
+        std::size_t simulations = 0;
+        std::vector<std::string> warnings;
+        std::exception_ptr failure;
+    };
+    std::vector<run> runs(starts.size());
+    const unsigned per_start = std::max(1u, s.settings.threads / static_cast<unsigned>(starts.size()));
+    auto refine_one = [&](std::size_t k) {
+        try {
+            simulation_setup base = s.base_setup(s.n_traces);
+            base.threads = per_start;
+            base.parameters[detail::iteration_name] = {static_cast<double>(options.iteration.value_or(1000000000))};
+            for (std::size_t j = 0; j < fitted.size(); ++j) base.parameters[fitted[j]] = {starts[k][j]};
+            detail::trace_residuals residuals(s.m, base, outputs, fitted, kind, s.registry);
+            residuals.lower = problem_template.lower;
+            residuals.upper = problem_template.upper;
+            least_squares_problem problem = problem_template;
+            problem.n_residuals = residuals.size();
+            problem.residuals = [&](const std::vector<double>& x, std::vector<double>& r) { residuals.residuals(x, r); };
+            problem.jacobian = [&](const std::vector<double>& x, const std::vector<double>& r, matrix& J) {
+                residuals.jacobian(x, r, J);
+            };
+            std::size_t accepted = 0;
+            if (options.callback && starts.size() == 1)
+                problem.on_accept = [&](const std::vector<double>& x, double cost) {
+                    std::map<std::string, double> p;
+                    for (std::size_t j = 0; j < fitted.size(); ++j) p[fitted[j]] = x[j];
+                    return options.callback(p, 2 * cost, ++accepted);
+                };
+            runs[k].result = solve_least_squares(problem, starts[k], solver);
+            runs[k].simulations = residuals.simulations();
+            runs[k].warnings = residuals.warnings();
+        } catch (...) {
+            runs[k].failure = std::current_exception();
+        }
+    };
+    if (starts.size() == 1) {
+        refine_one(0);
+    } else {
+        std::vector<std::thread> threads;
+        for (std::size_t k = 0; k < starts.size(); ++k) threads.emplace_back(refine_one, k);
+        for (auto& t : threads) t.join();
+    }
+    std::size_t best = runs.size();
+    for (std::size_t k = 0; k < runs.size(); ++k)
+        if (!runs[k].failure && (best == runs.size() || runs[k].result.cost < runs[best].result.cost)) best = k;
+    if (best == runs.size()) std::rethrow_exception(runs.front().failure);
+
+    const least_squares_result& r = runs[best].result;
+    refine_record rec;
+    rec.parameter_names = fitted;
+    for (const auto& name : fitted) rec.parameter_units.push_back(unit_name(s.m.find(name)->dim));
+    rec.params = r.x;
+    rec.standard_errors = r.standard_errors;
+    for (std::size_t i = 0; i < fitted.size(); ++i) {
+        rec.correlation.emplace_back();
+        for (std::size_t j = 0; j < fitted.size(); ++j) rec.correlation.back().push_back(r.correlation(i, j));
+    }
+    rec.cost = r.cost;
+    rec.error = 2 * r.cost;
+    // Normalised outputs are pure numbers; otherwise the unit of the first output squared.
+    const bool normalised = std::any_of(outputs.begin(), outputs.end(), [](const auto& o) { return o.normalization != 1; });
+    rec.error_unit = normalised ? "1" : unit_name(s.m.find(outputs.front().variable)->dim.pow(rational(2)));
+    rec.comparable = comparable;
+    for (const auto& run : runs) {
+        rec.nfev += run.result.nfev;
+        rec.njev += run.result.njev;
+        rec.simulations += run.simulations;
+    }
+    rec.status = status_name(r.status);
+    rec.message = r.message;
+    rec.gradient = gradient_name(options.gradient);
+    rec.warnings = r.warnings;
+    rec.warnings.insert(rec.warnings.end(), runs[best].warnings.begin(), runs[best].warnings.end());
+    rec.start = starts[best];
+    rec.starts = starts.size();
+    rec.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_at).count();
+    if (s.results.parameter_names.empty()) {
+        s.results.parameter_names = fitted;
+        s.results.parameter_units = rec.parameter_units;
+        s.results.error_unit = rec.error_unit;
+    }
+    s.results.refine = rec;
+    return rec;
+}
+
+} // namespace cellfit

@@ -1,0 +1,74 @@
+#pragma once
+
+// The residuals a refinement minimises, and their Jacobian. For output o,
+// trace t and counted step k:
+//   r = (model - data) * sqrt(w_k) / (normalization_o * sqrt(n_traces * n_counted_o))
+// so that sum r^2 is the fit's MSE error (summed over outputs). The Jacobian
+// comes from finite differences (all parameters perturbed in one batch
+// simulation), or from sensitivities carried by the simulator (discrete or
+// continuous) in one simulation.
+
+#include <cellfit/fit/fitter.hpp>
+#include <cellfit/matrix.hpp>
+#include <cellfit/sim/simulation.hpp>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace cellfit::detail {
+
+enum class jacobian_kind { finite_differences, discrete, sensitivity };
+
+struct residual_output {
+    std::string variable;
+    const std::vector<std::vector<double>>* traces = nullptr;  // n_traces x n_steps, SI
+    std::size_t first_counted = 0;
+    std::vector<double> weights;  // per step (mean 1); empty: 1 from first_counted
+    double normalization = 1;
+};
+
+class trace_residuals {
+public:
+    // base: the simulation of one sample (n_neurons = n_traces), every
+    // parameter set except the fitted ones.
+    trace_residuals(const model& m, simulation_setup base, std::vector<residual_output> outputs,
+                    std::vector<std::string> fitted, jacobian_kind kind, const plugin_registry& registry);
+    ~trace_residuals();
+
+    std::size_t size() const noexcept { return n_residuals_; }
+    void residuals(const std::vector<double>& x, std::vector<double>& r);
+    void jacobian(const std::vector<double>& x, const std::vector<double>& r, matrix& J);
+    std::size_t simulations() const noexcept { return simulations_; }
+    const std::vector<std::string>& warnings() const noexcept { return warnings_; }
+
+    // Finite-difference steps respect these (a step that would leave the box goes the other way).
+    std::vector<double> lower, upper;
+
+private:
+    struct recorder;
+    void fill_residuals(const std::vector<std::vector<double>>& values, std::size_t sample, std::vector<double>& r) const;
+    simulator& plain();
+    simulator& batch();
+    simulator& with_sensitivities();
+    std::map<std::string, std::vector<double>> parameters_for(const std::vector<std::vector<double>>& samples) const;
+    std::vector<std::vector<double>> run(simulator& sim, std::size_t n_neurons, std::size_t n_record,
+                                         const std::vector<std::vector<double>>& samples);
+    void finite_difference_columns(const std::vector<double>& x, const std::vector<double>& r, matrix& J,
+                                   const std::vector<std::size_t>& columns);
+
+    const model& m_;
+    simulation_setup base_;
+    std::vector<residual_output> outputs_;
+    std::vector<std::string> fitted_;
+    jacobian_kind kind_;
+    const plugin_registry& registry_;
+    std::size_t n_traces_, n_steps_, n_residuals_ = 0;
+    std::vector<std::size_t> offsets_;
+    std::unique_ptr<simulator> plain_, batch_, sensitive_;
+    std::size_t simulations_ = 0;
+    std::vector<std::string> warnings_;
+};
+
+} // namespace cellfit::detail

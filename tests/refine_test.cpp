@@ -1,0 +1,112 @@
+// refine(): least squares after a short global search on the HH data of
+// ../shared/data/hh (v = El: the truth is known), with each Jacobian.
+
+#include "test_support.hpp"
+
+#include <cellfit/fit/fitter.hpp>
+#include <cellfit/io/csv.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+using namespace cellfit;
+
+namespace {
+
+const std::filesystem::path hh_data = test::source_root.parent_path() / "shared" / "data" / "hh";
+
+model_spec hh_spec() {
+    std::ifstream in(test::source_root / "examples" / "models" / "hh_traub.eqs");
+    std::stringstream text;
+    text << in.rdbuf();
+    model_spec spec;
+    spec.equations = text.str();
+    spec.constants = {{"El", "-65*mV"}, {"EK", "-90*mV"}, {"ENa", "50*mV"}, {"VT", "-63*mV"}};
+    spec.inputs = {{"I", "amp"}};
+    return spec;
+}
+
+fit_data hh_data_set() {
+    fit_data data;
+    data.dt = 1e-5;
+    const auto input = read_csv(hh_data / "input_amp.csv").rows;
+    lookup_table I{input.size(), input[0].size(), {}};
+    for (const auto& row : input) I.values.insert(I.values.end(), row.begin(), row.end());
+    data.inputs["I"] = I;
+    auto output = read_csv(hh_data / "output_mV.csv").rows;
+    for (auto& row : output)
+        for (double& v : row) v *= 1e-3;
+    data.outputs = {{"v", output}};
+    return data;
+}
+
+fitter_settings hh_settings() {
+    fitter_settings s;
+    s.n_samples = 30;
+    s.method = "exponential_euler";
+    s.param_init = {{"v", "El"}};
+    return s;
+}
+
+fit_options short_search() {
+    fit_options o;
+    o.optimizer = "pagmo.cmaes";
+    o.n_rounds = 12;
+    o.seed = 2;
+    o.metrics = {{"", "mse", {{"t_start", "0.005"}}}};
+    o.bounds = {{"gl", {1e-9, 100e-9, false}}, {"g_na", {2e-6, 200e-6, false}}, {"g_kd", {0.6e-6, 60e-6, false}},
+                {"Cm", {20e-12, 400e-12, false}}};
+    return o;
+}
+
+const std::map<std::string, double> truth = {{"gl", 10e-9}, {"g_na", 20e-6}, {"g_kd", 6e-6}, {"Cm", 200e-12}};
+
+} // namespace
+
+TEST_CASE("fit then refine reaches the least-squares optimum of the HH data, with each Jacobian", "[refine][data]") {
+    REQUIRE(std::filesystem::exists(hh_data / "output_mV.csv"));
+    for (auto gradient : {refine_gradient::finite_differences, refine_gradient::discrete, refine_gradient::sensitivity}) {
+        trace_fitter f(hh_spec(), hh_data_set(), hh_settings(), test::builtin_registry());
+        const auto fitted = f.fit(short_search());
+        refine_options o;
+        o.gradient = gradient;
+        const refine_record r = f.refine(o);
+        INFO("gradient " << r.gradient << ": " << r.message << ", nfev " << r.nfev << ", njev " << r.njev
+                         << ", fit error " << fitted.best_error * 1e6 << " mV^2, refined " << r.error * 1e6 << " mV^2");
+        CHECK(r.error == Approx(1.005e-6).epsilon(0.01));
+        CHECK(r.error < fitted.best_error);
+        CHECK(r.comparable);
+        CHECK(f.results().best_is_refined());
+        CHECK(f.results().best_error() == r.error);
+        for (std::size_t j = 0; j < r.parameter_names.size(); ++j) {
+            const double t = truth.at(r.parameter_names[j]);
+            INFO(r.parameter_names[j] << " = " << r.params[j] << " +- " << r.standard_errors[j]);
+            CHECK(r.params[j] == Approx(t).epsilon(0.005));
+            CHECK(std::abs(r.params[j] - t) <= 2 * r.standard_errors[j]);  // the reported uncertainty covers the truth
+            CHECK(r.correlation[j][j] == Approx(1.0));
+        }
+    }
+}
+
+TEST_CASE("refine from given parameters, and the K best samples on threads", "[refine][data]") {
+    trace_fitter f(hh_spec(), hh_data_set(), hh_settings(), test::builtin_registry());
+    f.fit(short_search());
+    refine_options top;
+    top.top = 3;
+    top.gradient = refine_gradient::discrete;
+    const auto r = f.refine(top);
+    CHECK(r.starts == 3);
+    CHECK(r.error == Approx(1.005e-6).epsilon(0.01));
+    // From given parameters, a budget of 4 evaluations stops early and says so.
+    refine_options given;
+    given.params = std::map<std::string, double>{{"gl", 12e-9}, {"g_na", 22e-6}, {"g_kd", 5.5e-6}, {"Cm", 190e-12}};
+    given.max_nfev = 4;
+    given.gradient = refine_gradient::discrete;
+    const auto limited = f.refine(given);
+    CHECK(limited.status == "max_nfev");
+    CHECK(limited.nfev <= 4);
+    CHECK(limited.start == std::vector<double>{22e-6, 5.5e-6, 12e-9, 190e-12});  // the model's parameter order
+}
