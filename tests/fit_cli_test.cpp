@@ -211,3 +211,37 @@ TEST_CASE("the other examples reach their documented results", "[fit][cli][data]
         CHECK(j["best_params"]["Cm"].get<double>() == Approx(200e-12).epsilon(0.05));
     }
 }
+
+TEST_CASE("cellfit fit --refine and cellfit refine write the refinement with uncertainties", "[fit][cli][data][refine]") {
+    test::temp_dir dir;
+    const std::string d = dir.path().string();
+    const auto r = test::run_cellfit("fit --config examples/hh-traces/fit.ini --rounds 10 --callback none --refine "
+                                     "--gradient discrete --results '" + d + "/r.json'",
+                                     "", test::source_root);
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out.find("refined parameters (standard errors from the Jacobian):") != std::string::npos);
+    const auto j = nlohmann::json::parse(test::read_file(dir.path() / "r.json"));
+    CHECK(j["best_from"] == "refine");
+    CHECK(j["best_error"].get<double>() == Approx(1.005e-6).epsilon(0.01));
+    for (const char* key : {"params", "stderr", "correlation", "cost", "nfev", "njev", "status", "message"})
+        CHECK(j["refine"].contains(key));
+    // The data README: gl's standard error is about 1.3 %.
+    CHECK(j["refine"]["stderr"]["gl"].get<double>() / j["refine"]["params"]["gl"].get<double>() == Approx(0.013).epsilon(0.1));
+    CHECK(j["refine"]["correlation"].size() == 4);
+
+    const auto again = test::run_cellfit("refine --config examples/hh-traces/fit.ini --from '" + d +
+                                             "/r.json' --gradient sensitivity --refine-top 2 --results '" + d + "/r2.json'",
+                                         "", test::source_root);
+    INFO(again.out << again.err);
+    REQUIRE(again.exit_code == 0);
+    const auto j2 = nlohmann::json::parse(test::read_file(dir.path() / "r2.json"));
+    CHECK(j2["refine"]["gradient"] == "sensitivity");
+    CHECK(j2["refine"]["starts"] == 2);
+    CHECK(j2["best_error"].get<double>() == Approx(1.005e-6).epsilon(0.01));
+
+    const auto bad = test::run_cellfit("refine --config examples/hh-traces/fit.ini --from '" + d + "/r.json' --gradient exact",
+                                       "", test::source_root);
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.err.find("--gradient exact: use fd, discrete or sensitivity") != std::string::npos);
+}

@@ -2,6 +2,7 @@
 #include "fit_description.hpp"
 #include "model_options.hpp"
 #include "plugins_command.hpp"
+#include "refine_options.hpp"
 
 #include <cellfit/io/csv.hpp>
 #include <cellfit/registry.hpp>
@@ -129,6 +130,15 @@ int run_fit(const po::variables_map& vm, io& io) {
     io.out << "best parameters:\n";
     for (const auto& name : results.parameter_names)
         io.out << "  " << name << " = " << format_quantity({outcome.best_params.at(name), m.find(name)->dim}, 6) << "\n";
+    if (vm["refine"].as<bool>()) {
+        try {
+            const refine_record r = f.refine(read_refine_options(vm, options));
+            print_refine(io.out, r, outcome.best_error, results.error_unit);
+        } catch (const std::exception&) {
+            write_results(results, paths, io.out);  // the fit's samples are not lost
+            throw;
+        }
+    }
     write_results(results, paths, io.out);
 
     if (vm.count("generate")) {
@@ -185,7 +195,10 @@ command fit_command() {
                  "write every evaluated sample: FILE.csv (units in the header) or FILE.json (best parameters, units, "
                  "samples); repeatable. Written also when the fit stops early")
                 ("generate", po::value<std::string>()->value_name("PREFIX"),
-                 "simulate the best parameters and write PREFIX_<var>.csv (SI) or PREFIX_spikes.csv (seconds)");
+                 "simulate the best parameters and write PREFIX_<var>.csv (SI) or PREFIX_spikes.csv (seconds)")
+                ("refine", po::bool_switch(),
+                 "after the fit, refine the best sample by least squares on the traces (with standard errors)");
+            add_refine_options(options);
         },
         run_fit,
     };

@@ -10,4 +10,7 @@ command fit_command();
 // `cellfit generate`: simulate given or fitted parameters for a fit description.
 command generate_command();
 
+// `cellfit refine`: least squares from a results file or given parameters.
+command refine_command();
+
 } // namespace cellfit::cli

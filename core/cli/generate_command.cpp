@@ -90,7 +90,11 @@ command generate_command() {
                 // fit's own flags, accepted so that one INI file serves both commands
                 ("callback", po::value<std::string>(), "(fit only)")
                 ("results", po::value<std::vector<std::string>>(), "(fit only)")
-                ("generate", po::value<std::string>(), "(fit only)");
+                ("generate", po::value<std::string>(), "(fit only)")
+                ("refine", po::bool_switch(), "(fit only)")
+                ("gradient", po::value<std::string>(), "(fit and refine only)")
+                ("max-nfev", po::value<std::size_t>(), "(fit and refine only)")
+                ("refine-top", po::value<std::size_t>(), "(fit and refine only)");
         },
         run_generate,
     };

@@ -26,6 +26,7 @@ std::vector<cli::command> make_commands() {
     commands.push_back(cli::check_command());
     commands.push_back(cli::fit_command());
     commands.push_back(cli::generate_command());
+    commands.push_back(cli::refine_command());
     commands.push_back(cli::plugins_command());
     commands.push_back(cli::simulate_command());
     return commands;

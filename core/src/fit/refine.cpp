@@ -79,7 +79,7 @@ refine_record fitter::refine(const refine_options& options) {
     std::vector<std::string> fitted;
     if (!bounds.empty()) {
         fitted = detail::check_bounds(s.m, bounds, s.settings.fixed_parameters);
-    } else if (options.params) {
+    } else if (options.params || !options.starts.empty()) {
         for (const auto& p : s.m.parameters)
             if (p.name != detail::iteration_name && !s.settings.fixed_parameters.count(p.name)) fitted.push_back(p.name);
     }
@@ -87,15 +87,19 @@ refine_record fitter::refine(const refine_options& options) {
 
     // Where to start.
     std::vector<std::vector<double>> starts;
-    if (options.params) {
-        std::vector<double> x;
-        for (const auto& name : fitted) {
-            auto it = options.params->find(name);
-            if (it == options.params->end())
-                throw input_error("refine: the start has no value for " + name + " (give every fitted parameter)");
-            x.push_back(it->second);
+    std::vector<std::map<std::string, double>> given = options.starts;
+    if (options.params) given.insert(given.begin(), *options.params);
+    if (!given.empty()) {
+        for (const auto& start : given) {
+            std::vector<double> x;
+            for (const auto& name : fitted) {
+                auto it = start.find(name);
+                if (it == start.end())
+                    throw input_error("refine: the start has no value for " + name + " (give every fitted parameter)");
+                x.push_back(it->second);
+            }
+            starts.push_back(std::move(x));
         }
-        starts.push_back(std::move(x));
     } else {
         const auto& r = s.results;
         if (r.parameter_names != fitted)
@@ -122,8 +126,10 @@ refine_record fitter::refine(const refine_options& options) {
                    c && detail::plain_name(c->name, "metric") == "mse") {
             raw = c->options;
         }
+        // The refined error is the fit's own when the fit scored this output
+        // by mse with the same settings.
         const metric_choice* c = detail::choice_for(s.metric_choices, out.variable);
-        comparable = comparable && c && detail::plain_name(c->name, "metric") == "mse" && options.metric_options.empty();
+        comparable = comparable && c && detail::plain_name(c->name, "metric") == "mse" && raw == c->options;
         outputs.push_back(output_settings(out, raw, s.registry, s.data.dt, s.n_steps));
     }
 

@@ -130,6 +130,8 @@ struct refine_options {
     // samples of the fit (each refined, on its own thread; the best kept).
     std::optional<std::map<std::string, double>> params;
     std::size_t top = 1;
+    // Or several starts given (each refined, the best kept).
+    std::vector<std::map<std::string, double>> starts;
     // The MSE of each output (t_start, t_weights, normalization, as
     // metric.mse): by output variable; default: the fit's mse options.
     std::map<std::string, raw_options> metric_options;
