@@ -110,3 +110,29 @@ TEST_CASE("refine from given parameters, and the K best samples on threads", "[r
     CHECK(limited.nfev <= 4);
     CHECK(limited.start == std::vector<double>{22e-6, 5.5e-6, 12e-9, 190e-12});  // the model's parameter order
 }
+
+TEST_CASE("a singular derivative (a square root at exactly zero) falls back to finite differences with a warning",
+          "[refine]") {
+    model_spec spec;
+    spec.equations = "dm/dt = k*(1 - m)/ms : 1\nw = sqrt(m)*volt : volt\nk : 1 (constant)\n";
+    fit_data data;
+    data.dt = 1e-4;
+    data.n_steps = 200;
+    data.outputs = {{"w", {std::vector<double>(200, 0.0)}}};
+    fitter_settings settings;
+    settings.method = "euler";  // m starts at 0, where d sqrt(m)/dm is infinite
+    {
+        const trace_fitter gen(spec, data, settings, test::builtin_registry());
+        data.outputs[0].traces = gen.generate({"w"}, std::map<std::string, double>{{"k", 0.3}}).traces.at("w");
+    }
+    trace_fitter f(spec, data, settings, test::builtin_registry());
+    refine_options o;
+    o.params = std::map<std::string, double>{{"k", 0.2}};
+    o.bounds = {{"k", {0.01, 1, false}}};
+    o.gradient = refine_gradient::discrete;
+    const auto r = f.refine(o);
+    REQUIRE(!r.warnings.empty());
+    CHECK_THAT(r.warnings.front(), Catch::Contains("derivatives with respect to k were not finite") &&
+                                       Catch::Contains("finite differences"));
+    CHECK(r.params[0] == Approx(0.3).epsilon(1e-6));
+}
