@@ -425,6 +425,19 @@ TEST_CASE("several outputs: one metric each, the total their sum, each objective
         if (std::isfinite(s.error)) CHECK(s.error == Approx(s.objectives[0] + s.objectives[1]).epsilon(1e-14));
     CHECK(out.best_params.at("gl") == Approx(10e-9).epsilon(1e-3));
     CHECK(format_quantity(with_units(r, out.best_params).at("C"), 3) == "200 pF");
+    // nsga2 is told both objectives (a Pareto front), and still finds the truth.
+    trace_fitter pareto(spec, data, passive_settings(), test::builtin_registry());
+    fit_options mo = o;
+    mo.optimizer = "pagmo.nsga2";
+    mo.multi_objective = true;
+    mo.n_rounds = 60;
+    const auto front = pareto.fit(mo);
+    CHECK(front.best_params.at("gl") == Approx(10e-9).epsilon(0.02));
+    fit_options single = passive_options(1);
+    single.multi_objective = true;
+    single.restart = true;
+    trace_fitter one_output(passive_spec(), passive_data(), passive_settings(), test::builtin_registry());
+    CHECK_THROWS_WITH(one_output.fit(single), Catch::Contains("needs two objectives"));
     // Without normalization the units differ: a warning says how to weigh them.
     trace_fitter g(spec, data, passive_settings(), test::builtin_registry());
     const auto mixed = g.fit(passive_options(1));

@@ -42,6 +42,8 @@ void add_fit_options(po::options_description& options) {
         ("samples", po::value<std::size_t>()->default_value(30)->value_name("N"), "parameter samples per round")
         ("rounds", po::value<std::size_t>()->default_value(10)->value_name("N"), "optimization rounds")
         ("seed", po::value<std::uint64_t>()->default_value(1)->value_name("N"), "random seed of the optimizer")
+        ("multi-objective", po::bool_switch(),
+         "tell the optimizer each output's error (and the penalty) instead of their sum: for pagmo.nsga2")
         ("penalty", po::value<std::string>()->value_name("VAR"),
          "a variable or subexpression whose final value is added to the error (in the error's unit)")
         ("start-iteration", po::value<std::size_t>()->value_name("N"), "the value of `iteration` in the first round (default 0)");
@@ -191,6 +193,7 @@ fit_options read_fit_options(const po::variables_map& vm, const fit_description&
         o.bounds[name] = b;
     }
     o.n_rounds = vm["rounds"].as<std::size_t>();
+    o.multi_objective = vm["multi-objective"].as<bool>();
     o.seed = vm["seed"].as<std::uint64_t>();
     if (vm.count("start-iteration")) o.start_iteration = vm["start-iteration"].as<std::size_t>();
     return o;

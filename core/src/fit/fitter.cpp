@@ -143,6 +143,13 @@ void fitter::state::start(const fit_options& options) {
     os.population_size = settings.n_samples;
     os.budget = settings.n_samples * options.n_rounds;
     os.seed = options.seed;
+    if (options.multi_objective) {
+        os.n_objectives = (target == fit_target::spikes ? 1 : data.outputs.size()) + (penalty.empty() ? 0 : 1);
+        if (os.n_objectives < 2)
+            throw input_error("a multi-objective fit needs two objectives or more (outputs, or an output and a penalty); "
+                              "this fit has one");
+    }
+    multi_objective = options.multi_objective;
     population = opt->initialize(os);
 
     std::vector<dimension> dims;
@@ -231,7 +238,7 @@ fit_outcome fitter::fit(const fit_options& options) {
         values[detail::iteration_name] = {static_cast<double>(s.iteration)};
         const matrix objectives = s.evaluator->evaluate(values);
 
-        matrix errors(asked.rows(), 1);
+        matrix errors(asked.rows(), s.multi_objective ? objectives.cols() : 1);
         std::vector<double> totals(asked.rows());
         for (std::size_t i = 0; i < asked.rows(); ++i) {
             sample_record rec;
@@ -241,7 +248,11 @@ fit_outcome fitter::fit(const fit_options& options) {
             double total = 0;
             for (double e : rec.objectives) total += e;
             rec.error = std::isnan(total) ? std::numeric_limits<double>::infinity() : total;
-            totals[i] = errors(i, 0) = rec.error;
+            totals[i] = rec.error;
+            if (s.multi_objective)
+                for (std::size_t k = 0; k < objectives.cols(); ++k) errors(i, k) = rec.objectives[k];
+            else
+                errors(i, 0) = rec.error;
             s.results.samples.push_back(std::move(rec));
         }
         s.results.n_rounds = s.round + 1;

@@ -32,6 +32,7 @@ struct fitter::state {
     std::vector<metric_choice> metric_choices;
     std::map<std::string, fit_bound> bounds;
     std::string penalty;
+    bool multi_objective = false;     // the optimizer is told every objective
     std::vector<std::string> fitted;         // parameter names, in the model's order
     std::vector<dimension> fitted_dims;
     std::shared_ptr<optimizer> opt;

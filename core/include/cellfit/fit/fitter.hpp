@@ -108,6 +108,9 @@ struct fit_options {
     std::optional<std::string> penalty;  // overrides the fitter's penalty
     std::map<std::string, fit_bound> bounds;  // by parameter name: these are fitted
     std::uint64_t seed = 1;
+    // Tell the optimizer each objective (one per output, and the penalty)
+    // instead of their sum: for multi-objective optimizers (pagmo.nsga2).
+    bool multi_objective = false;
 };
 
 struct fit_outcome {
