@@ -136,3 +136,26 @@ TEST_CASE("a singular derivative (a square root at exactly zero) falls back to f
                                        Catch::Contains("finite differences"));
     CHECK(r.params[0] == Approx(0.3).epsilon(1e-6));
 }
+
+TEST_CASE("finite differences move a parameter that starts at exactly zero", "[refine]") {
+    model_spec spec;
+    spec.equations = "dv/dt = (El - v)/(10*ms) : volt\nEl : volt (constant)\n";
+    fit_data data;
+    data.dt = 1e-4;
+    data.n_steps = 300;
+    data.outputs = {{"v", {std::vector<double>(300, 0.0)}}};
+    fitter_settings settings;
+    settings.method = "euler";
+    {
+        const trace_fitter gen(spec, data, settings, test::builtin_registry());
+        data.outputs[0].traces = gen.generate({"v"}, std::map<std::string, double>{{"El", -5e-3}}).traces.at("v");
+    }
+    trace_fitter f(spec, data, settings, test::builtin_registry());
+    refine_options o;
+    o.params = std::map<std::string, double>{{"El", 0.0}};
+    o.bounds = {{"El", {-0.1, 0.01, false}}};
+    const auto r = f.refine(o);  // finite differences
+    CHECK(r.params[0] == Approx(-5e-3).epsilon(1e-6));
+    // Exact data: the residual variance is ~0, so is the standard error, and it is finite.
+    CHECK(std::isfinite(r.standard_errors[0]));
+}

@@ -148,3 +148,26 @@ TEST_CASE("sensitivities that stay zero are dropped and read as zero", "[sensiti
     const double expected = -0.07 * (-k * std::pow(a, k - 1) * (1e-4 / (0.01 * 0.01)));
     CHECK(r.values[1][50] == Approx(expected).epsilon(1e-9));
 }
+
+TEST_CASE("sensitivities pass through constant-over-dt subexpressions", "[sensitivity]") {
+    model_spec spec;
+    spec.equations = "dv/dt = (El - v)/tau : volt\ntau = C/g : second (constant over dt)\nC : farad (constant)\n"
+                     "g : siemens (constant)\n";
+    spec.constants = {{"El", "-70*mV"}};
+    const model m = build_model(spec);
+    simulation_setup s;
+    s.dt = 1e-4;
+    s.n_steps = 200;
+    s.method = "euler";
+    s.parameters = {{"C", {200e-12}}, {"g", {10e-9}}};
+    s.record = {"v", "S_v__g", "S_tau__g"};
+    s.sensitivity_parameters = {"g"};
+    s.sensitivity = sensitivity_kind::discrete;
+    const auto discrete = simulate(m, s, test::builtin_registry());
+    s.sensitivity = sensitivity_kind::continuous;
+    const auto continuous = simulate(m, s, test::builtin_registry());
+    CHECK(discrete.values[1][100] != 0);
+    CHECK(relative_difference(continuous.values[1], discrete.values[1]) < 1e-12);
+    CHECK(discrete.values[2][0] == Approx(-200e-12 / (10e-9 * 10e-9)));  // d(C/g)/dg
+    CHECK(continuous.values[2][0] == Approx(-200e-12 / (10e-9 * 10e-9)));
+}

@@ -13,6 +13,7 @@
 #include <csignal>
 #include <filesystem>
 #include <ostream>
+#include <sstream>
 #include <unistd.h>
 
 namespace cellfit::cli {
@@ -87,6 +88,8 @@ int run_fit(const po::variables_map& vm, io& io) {
     fit_options options = read_fit_options(vm, d);
     options.callback = choose_callback(vm, io.err);
     const auto paths = results_paths(vm);
+    if (vm["refine"].as<bool>() && d.target == fit_target::spikes)
+        throw usage_error("--refine fits traces by least squares; a spike fit (--spikes) has none");
     const plugin_registry registry = load_plugins(vm, io.err);
     fitter f(d.target, d.spec, d.data, d.settings, registry);
 
@@ -130,7 +133,9 @@ int run_fit(const po::variables_map& vm, io& io) {
     io.out << "best parameters:\n";
     for (const auto& name : results.parameter_names)
         io.out << "  " << name << " = " << format_quantity({outcome.best_params.at(name), m.find(name)->dim}, 6) << "\n";
-    if (vm["refine"].as<bool>()) {
+    if (vm["refine"].as<bool>() && !outcome.stopped) {
+        std::ostringstream quiet;
+        write_results(results, paths, quiet);  // the fit's samples first: a refinement may be interrupted
         try {
             const refine_record r = f.refine(read_refine_options(vm, options));
             print_refine(io.out, r, outcome.best_error, results.error_unit);

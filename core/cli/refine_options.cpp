@@ -53,9 +53,13 @@ void print_refine(std::ostream& out, const refine_record& r, double error_before
     for (std::size_t j = 0; j < r.parameter_names.size(); ++j) {
         const dimension dim = evaluate_quantity(r.parameter_units[j], "unit").dim;
         out << "  " << r.parameter_names[j] << " = " << format_quantity({r.params[j], dim}, 6);
-        if (std::isfinite(r.standard_errors[j]))
-            out << " +- " << format_quantity({r.standard_errors[j], dim}, 3) << " ("
-                << format_quantity({100 * r.standard_errors[j] / std::abs(r.params[j]), dimension{}}, 2) << " %)";
+        if (std::isfinite(r.standard_errors[j])) {
+            out << " +- " << format_quantity({r.standard_errors[j], dim}, 3);
+            if (r.params[j] != 0)
+                out << " (" << format_quantity({100 * r.standard_errors[j] / std::abs(r.params[j]), dimension{}}, 2) << " %)";
+        } else {
+            out << " (standard error undetermined)";
+        }
         out << "\n";
     }
     out << "correlation:\n";

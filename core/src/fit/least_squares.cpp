@@ -73,6 +73,15 @@ least_squares_result solve_least_squares(const least_squares_problem& p, std::ve
     p.jacobian(res.x, res.residuals, res.jacobian);
     res.njev = 1;
 
+    auto finite_jacobian = [&](const matrix& J) {
+        for (std::size_t i = 0; i < J.rows(); ++i)
+            for (std::size_t j = 0; j < J.cols(); ++j)
+                if (!std::isfinite(J(i, j))) return false;
+        return true;
+    };
+    if (!finite_jacobian(res.jacobian))
+        throw input_error("least squares: the Jacobian is not finite at the start (a derivative diverged there); start "
+                          "elsewhere or use another gradient");
     mat J = to_eigen(res.jacobian);
     vec r = Eigen::Map<const vec>(res.residuals.data(), m);
     vec D = J.colwise().norm().transpose();  // Marquardt/More scaling: grows, never shrinks
@@ -155,6 +164,11 @@ least_squares_result solve_least_squares(const least_squares_problem& p, std::ve
             r = Eigen::Map<const vec>(res.residuals.data(), m);
             p.jacobian(res.x, res.residuals, res.jacobian);
             ++res.njev;
+            if (!finite_jacobian(res.jacobian)) {
+                res.status = least_squares_status::not_finite;
+                res.message = "the Jacobian is not finite at the current point";
+                break;
+            }
             J = to_eigen(res.jacobian);
             D = D.cwiseMax(J.colwise().norm().transpose());
             lambda *= std::max(1.0 / 3.0, 1.0 - std::pow(2 * rho - 1, 3));
@@ -175,7 +189,7 @@ least_squares_result solve_least_squares(const least_squares_problem& p, std::ve
     }
     res.success = res.status == least_squares_status::gtol || res.status == least_squares_status::ftol ||
                   res.status == least_squares_status::xtol || res.status == least_squares_status::stopped;
-    res.message = describe(res.status);
+    if (res.message.empty()) res.message = describe(res.status);
     estimate_uncertainties(res);
     return res;
 }
@@ -209,7 +223,13 @@ void estimate_uncertainties(least_squares_result& res) {
     if (singular)
         res.warnings.push_back("the Jacobian is singular at the solution: some parameter combinations are not determined by "
                                "the data; their standard errors are not meaningful");
-    for (std::size_t i = 0; i < n; ++i) res.standard_errors[i] = std::sqrt(cov(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(i)));
+    for (std::size_t i = 0; i < n; ++i) {
+        res.standard_errors[i] = std::sqrt(cov(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(i)));
+        // A parameter along a direction the data do not determine has no standard error.
+        for (Eigen::Index k = 0; k < sv.size(); ++k)
+            if (inverse_squares(k) == 0 && std::abs(svd.matrixV()(static_cast<Eigen::Index>(i), k)) > 1e-6)
+                res.standard_errors[i] = std::numeric_limits<double>::quiet_NaN();
+    }
     for (std::size_t i = 0; i < n; ++i)
         for (std::size_t j = 0; j < n; ++j) {
             const double denom = res.standard_errors[i] * res.standard_errors[j];

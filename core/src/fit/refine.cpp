@@ -48,13 +48,20 @@ detail::residual_output output_settings(const trace_output& out, const raw_optio
     r.variable = out.variable;
     r.traces = &out.traces;
     r.normalization = o.real("normalization");
-    if (!(r.normalization > 0)) throw input_error("refine: the normalization of " + out.variable + " must be positive");
+    r.normalized = o.given("normalization");
+    const std::string where = "refine, output " + out.variable + ": ";
+    if (!(r.normalization > 0) || !std::isfinite(r.normalization))
+        throw input_error(where + "normalization must be a positive number");
+    if (!(o.real("t_start") >= 0) || !std::isfinite(o.real("t_start"))) throw input_error(where + "t_start must be >= 0 seconds");
     const std::string& weights = o.string("t_weights");
     if (!weights.empty()) {
+        if (o.given("t_start")) throw input_error(where + "give t_start or t_weights, not both");
         for (const auto& row : read_csv(weights, true).rows) r.weights.insert(r.weights.end(), row.begin(), row.end());
         if (r.weights.size() != n_steps)
-            throw input_error("refine: t_weights " + weights + " has " + std::to_string(r.weights.size()) + " values for " +
+            throw input_error(where + "t_weights " + weights + " has " + std::to_string(r.weights.size()) + " values for " +
                               std::to_string(n_steps) + " steps");
+        for (double w : r.weights)
+            if (!(w >= 0) || !std::isfinite(w)) throw input_error(where + "t_weights must be finite and >= 0");
         double sum = 0;
         for (double w : r.weights) sum += w;
         if (!(sum > 0)) throw input_error("refine: t_weights " + weights + " are all zero");
@@ -197,6 +204,13 @@ refine_record fitter::refine(const refine_options& options) {
     for (std::size_t k = 0; k < runs.size(); ++k)
         if (!runs[k].failure && (best == runs.size() || runs[k].result.cost < runs[best].result.cost)) best = k;
     if (best == runs.size()) std::rethrow_exception(runs.front().failure);
+    std::vector<std::string> failed;  // starts that could not be refined are named, not hidden
+    for (std::size_t k = 0; k < runs.size(); ++k)
+        if (runs[k].failure) try {
+                std::rethrow_exception(runs[k].failure);
+            } catch (const std::exception& e) {
+                failed.push_back("start " + std::to_string(k + 1) + " of " + std::to_string(runs.size()) + " failed: " + e.what());
+            }
 
     const least_squares_result& r = runs[best].result;
     refine_record rec;
@@ -210,9 +224,12 @@ refine_record fitter::refine(const refine_options& options) {
     }
     rec.cost = r.cost;
     rec.error = 2 * r.cost;
-    // Normalised outputs are pure numbers; otherwise the unit of the first output squared.
-    const bool normalised = std::any_of(outputs.begin(), outputs.end(), [](const auto& o) { return o.normalization != 1; });
-    rec.error_unit = normalised ? "1" : unit_name(s.m.find(outputs.front().variable)->dim.pow(rational(2)));
+    // As the fit's mse: a normalised output is a pure number, else its unit
+    // squared; outputs in different units sum as plain numbers.
+    std::vector<dimension> dims;
+    for (const auto& o : outputs) dims.push_back(o.normalized ? dimension{} : s.m.find(o.variable)->dim.pow(rational(2)));
+    const bool same = std::all_of(dims.begin(), dims.end(), [&](const dimension& d) { return d == dims.front(); });
+    rec.error_unit = unit_name(same ? dims.front() : dimension{});
     rec.comparable = comparable;
     for (const auto& run : runs) {
         rec.nfev += run.result.nfev;
@@ -224,6 +241,7 @@ refine_record fitter::refine(const refine_options& options) {
     rec.gradient = gradient_name(options.gradient);
     rec.warnings = r.warnings;
     rec.warnings.insert(rec.warnings.end(), runs[best].warnings.begin(), runs[best].warnings.end());
+    rec.warnings.insert(rec.warnings.end(), failed.begin(), failed.end());
     rec.start = starts[best];
     rec.starts = starts.size();
     rec.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_at).count();

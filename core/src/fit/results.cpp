@@ -298,7 +298,7 @@ std::string results_json(const fit_results& r, int indent) {
     j["best_params"] = params;
     j["best_params_units"] = units;
     j["best_error"] = finite_or_null(r.best_error());
-    j["best_error_unit"] = refined && r.samples.empty() ? r.refine->error_unit : r.error_unit;
+    j["best_error_unit"] = refined ? r.refine->error_unit : r.error_unit;
     j["best_from"] = refined ? "refine" : "fit";
     j["n_rounds"] = r.n_rounds;
     j["n_samples"] = r.n_samples;

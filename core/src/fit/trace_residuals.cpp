@@ -113,7 +113,11 @@ void trace_residuals::finite_difference_columns(const std::vector<double>& x, co
     std::vector<std::vector<double>> samples(fitted_.size(), x);
     std::vector<double> steps(fitted_.size());
     for (std::size_t j = 0; j < fitted_.size(); ++j) {
-        double h = 1.4901161193847656e-08 * std::max(std::abs(x[j]), 1e-300);  // sqrt(eps) * |x|
+        // sqrt(eps) times the parameter's scale: |x|, but at least a hundredth
+        // of its interval (a parameter at 0 must still move), else 1.
+        const double width = upper[j] - lower[j];
+        const double scale = std::max(std::abs(x[j]), std::isfinite(width) ? 1e-2 * width : (x[j] == 0 ? 1.0 : 0.0));
+        double h = 1.4901161193847656e-08 * scale;
         if (x[j] + h > upper[j]) h = -h;
         samples[j][j] = x[j] + h;
         steps[j] = samples[j][j] - x[j];  // the step as represented

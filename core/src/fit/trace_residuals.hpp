@@ -27,6 +27,7 @@ struct residual_output {
     std::size_t first_counted = 0;
     std::vector<double> weights;  // per step (mean 1); empty: 1 from first_counted
     double normalization = 1;
+    bool normalized = false;  // normalization given: the error is a pure number
 };
 
 class trace_residuals {

@@ -106,22 +106,32 @@ std::optional<compiled_kernel> compiled_kernel::build(const std::string& source,
     }
     const fs::path library = dir / (key.str() + ".so");
     const fs::path source_file = dir / (key.str() + ".cpp");
+    // One build at a time in this process (threads of a refinement ask for
+    // the same kernel); other processes are kept apart by private file names.
+    static std::mutex build_mutex;
+    std::unique_lock build_lock(build_mutex);
     if (!fs::exists(library)) {
-        std::ofstream(source_file) << source;
-        const fs::path log = dir / (key.str() + ".log");
-        // Build under a private name, then rename: concurrent runs never load half a file.
-        const fs::path partial = dir / (key.str() + ".so." + std::to_string(::getpid()));
+        // Build from private names, then rename: concurrent runs never read or
+        // load half a file.
+        const std::string mine = "." + std::to_string(::getpid());
+        const fs::path partial_source = dir / (key.str() + mine + ".cpp");
+        const fs::path partial = dir / (key.str() + ".so" + mine);
+        const fs::path log = dir / (key.str() + mine + ".log");
+        std::ofstream(partial_source) << source;
         const std::string command = compiler() + " " + flags + " -o " + shell_quote(partial.string()) + " " +
-                                    shell_quote(source_file.string()) + " " + libraries + " > " +
+                                    shell_quote(partial_source.string()) + " " + libraries + " > " +
                                     shell_quote(log.string()) + " 2>&1";
         if (std::system(command.c_str()) != 0) {
             fs::remove(partial, ec);
-            throw error("compiling the simulation kernel failed; generated source: " + source_file.string() +
+            throw error("compiling the simulation kernel failed; generated source: " + partial_source.string() +
                         ", compiler output: " + log.string() + head(log, 8));
         }
+        fs::rename(partial_source, source_file, ec);
+        fs::rename(log, dir / (key.str() + ".log"), ec);
         fs::rename(partial, library, ec);
         if (ec) throw error("cannot store the compiled kernel in " + library.string() + ": " + ec.message());
     }
+    build_lock.unlock();
     compiled_kernel kernel;
     try {
         auto lib = std::make_shared<boost::dll::shared_library>(library, boost::dll::load_mode::rtld_now);

@@ -61,8 +61,9 @@ std::vector<update_statement> with_discrete_sensitivities(const std::vector<upda
 }
 
 std::vector<ode> sensitivity_equations(const ode_system& system, const std::vector<std::string>& parameters,
+                                       const std::set<std::string>& extra_carried,
                                        const std::set<std::string>& live_at_start, std::set<std::string>& live) {
-    std::set<std::string> carried;
+    std::set<std::string> carried = extra_carried;
     for (const auto& o : system.odes) carried.insert(o.variable);
     live = live_at_start;
     for (bool changed = true; changed;) {

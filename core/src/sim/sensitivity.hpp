@@ -32,8 +32,11 @@ std::vector<update_statement> with_discrete_sensitivities(const std::vector<upda
                                                           const std::set<std::string>& live_at_start,
                                                           std::set<std::string>& live);
 
-// The sensitivity equations of the system's ODEs, live ones only.
+// The sensitivity equations of the system's ODEs, live ones only. Besides
+// the state variables, `extra_carried` names values whose derivatives exist
+// (constant-over-dt subexpressions, differentiated in their own phase).
 std::vector<ode> sensitivity_equations(const ode_system& system, const std::vector<std::string>& parameters,
+                                       const std::set<std::string>& extra_carried,
                                        const std::set<std::string>& live_at_start, std::set<std::string>& live);
 
 // d(e)/d(p) through the carried names: de/dp + sum_u de/du * S_u__p (dead S as 0).

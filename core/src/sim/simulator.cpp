@@ -82,6 +82,7 @@ struct simulator::state {
     std::uint32_t slot_count = 0, slot_dt = 0, slot_N = 0, slot_i = 0;
     std::vector<std::pair<std::uint32_t, double>> constant_slots;       // numbers the programs read from slots
     struct initial_value {
+        std::string name;
         std::uint32_t slot;
         std::vector<ptr> values;  // one, or one per neuron
         std::vector<std::pair<std::uint32_t, std::vector<ptr>>> derivatives;  // sensitivity slot, d(value)/dp
@@ -253,14 +254,26 @@ simulator::simulator(const model& m, const simulation_setup& setup, const plugin
         }
         reset_statements.push_back({r.target, expr::call("__where", {expr::name("_cond"), value, target})});
     }
+    std::vector<update_statement> constant_statements;  // constant over dt, in dependency order
+    std::set<std::string> constant_names;
+    for (const auto& sub : m.subexpressions)
+        if (sub.constant_over_dt) {
+            constant_statements.push_back({sub.name, s.expand(sub.rhs)});
+            constant_names.insert(sub.name);
+        }
+    // Derivatives exist for the states and the constant-over-dt values (and,
+    // in discrete mode, the integrator's temporaries: added below).
+    std::set<std::string> carried = state_names;
+    carried.insert(constant_names.begin(), constant_names.end());
     std::vector<std::string> sensitivity_states;  // S_x__p with a slot kept between steps
     if (continuous) {
         std::vector<ode> equations;
         for (;;) {
-            std::set<std::string> after_odes, after_reset;
-            equations = sensitivity_equations(system, setup.sensitivity_parameters, live, after_odes);
-            with_discrete_sensitivities(reset_statements, setup.sensitivity_parameters, state_names, after_odes,
-                                        after_reset);
+            std::set<std::string> after_constants, after_odes, after_reset;
+            with_discrete_sensitivities(constant_statements, setup.sensitivity_parameters, carried, live, after_constants);
+            equations = sensitivity_equations(system, setup.sensitivity_parameters, constant_names, after_constants,
+                                              after_odes);
+            with_discrete_sensitivities(reset_statements, setup.sensitivity_parameters, carried, after_odes, after_reset);
             if (after_reset == live) break;
             live = after_reset;
         }
@@ -271,9 +284,7 @@ simulator::simulator(const model& m, const simulation_setup& setup, const plugin
     std::vector<update_statement> program = integ ? integ->integrate(system) : std::vector<update_statement>{};
     // The step's statements by phase (constant over dt, update, reset), as
     // names; discrete sensitivities are inserted before each statement.
-    std::vector<update_statement> constant_statements, update_statements;
-    for (const auto& sub : m.subexpressions)
-        if (sub.constant_over_dt) constant_statements.push_back({sub.name, s.expand(sub.rhs)});
+    std::vector<update_statement> update_statements;
     for (const auto& st : program) {
         ptr value = st.value;
         const auto var = std::find_if(m.states.begin(), m.states.end(), [&](const auto& x) { return x.name == st.target; });
@@ -281,9 +292,7 @@ simulator::simulator(const model& m, const simulation_setup& setup, const plugin
             value = expr::call("__where", {expr::name("not_refractory"), value, expr::name(st.target)});
         update_statements.push_back({st.target, value});
     }
-    std::set<std::string> carried = state_names;
     if (discrete) {
-        for (const auto& st : constant_statements) carried.insert(st.target);
         for (const auto& st : program) carried.insert(st.target);
         std::vector<update_statement> all = constant_statements;
         all.insert(all.end(), update_statements.begin(), update_statements.end());
@@ -309,7 +318,8 @@ simulator::simulator(const model& m, const simulation_setup& setup, const plugin
                 if (live.count(sensitivity_name(name, p))) sensitivity_states.push_back(sensitivity_name(name, p));
     } else if (continuous) {
         std::set<std::string> after;
-        reset_statements = with_discrete_sensitivities(reset_statements, setup.sensitivity_parameters, state_names, live, after);
+        constant_statements = with_discrete_sensitivities(constant_statements, setup.sensitivity_parameters, carried, live, after);
+        reset_statements = with_discrete_sensitivities(reset_statements, setup.sensitivity_parameters, carried, live, after);
     }
 
     // Named slots: state, parameters, constant-over-dt values, refractory
@@ -515,7 +525,7 @@ simulator::simulator(const model& m, const simulation_setup& setup, const plugin
             for (const auto& e : parsed) d.push_back(total_derivative(e, p, state_names, live));
             derivatives.emplace_back(s.slots.at(sname), std::move(d));
         }
-        s.initial.push_back({s.slots.at(name), std::move(parsed), std::move(derivatives)});
+        s.initial.push_back({name, s.slots.at(name), std::move(parsed), std::move(derivatives)});
     }
     s.reset_memory();
 }
@@ -547,7 +557,7 @@ void simulator::state::reset_memory() {
                     double x = 0;
                     bool is_boolean = false;
                     if (expr::find_constant(id, x, is_boolean)) return x;
-                    throw input_error("an initial value cannot use '" + id + "'");
+                    throw input_error("the initial value of " + init.name + " cannot use '" + id + "'");
                 });
             };
             // Derivatives first: they read the values before this assignment.

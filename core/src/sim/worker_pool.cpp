@@ -19,10 +19,17 @@ inline void relax() {
 } // namespace
 
 worker_pool::worker_pool(unsigned participants) {
-    for (unsigned k = 1; k < participants; ++k) workers_.emplace_back([this, k] { work(k); });
+    try {
+        for (unsigned k = 1; k < participants; ++k) workers_.emplace_back([this, k] { work(k); });
+    } catch (...) {
+        stop_workers();  // the threads already started must be joined before they are destroyed
+        throw;
+    }
 }
 
-worker_pool::~worker_pool() {
+worker_pool::~worker_pool() { stop_workers(); }
+
+void worker_pool::stop_workers() {
     {
         std::lock_guard<std::mutex> lock(mutex_);
         stopping_ = true;

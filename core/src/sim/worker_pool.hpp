@@ -32,6 +32,7 @@ public:
 
 private:
     void work(unsigned index);
+    void stop_workers();
 
     std::vector<std::thread> workers_;
     std::atomic<std::uint64_t> generation_{0};

@@ -144,7 +144,7 @@ struct refine_options {
     std::size_t max_nfev = 0;                 // residual evaluations per start; 0: 100 * (parameters + 1)
     double ftol = 1e-10, xtol = 1e-10, gtol = 1e-10;
     // Called at each accepted point: parameters (SI), error, evaluations so
-    // far; true stops the refinement there.
+    // far; true stops the refinement there. (Only with a single start.)
     std::function<bool(const std::map<std::string, double>&, double, std::size_t)> callback;
 };
 
@@ -185,7 +185,7 @@ public:
 
     // Simulates the given parameters (default: the best so far) against every
     // input trace and records the variables; "spikes" gives spike times.
-    // iteration: the value of `iteration` (default: the last round's).
+    // iteration: the value of `iteration` (default 1e9, as brian2modelfitting).
     struct generated {
         std::map<std::string, std::vector<std::vector<double>>> traces;  // variable -> rows = traces, SI
         std::vector<std::vector<double>> spikes;                          // seconds, per trace
