@@ -8,6 +8,7 @@
 #include <cellfit/plugin.hpp>
 #include <cellfit/version.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -76,14 +77,24 @@ public:
     void block(std::size_t first_step, std::size_t n, const double* values) override {
         const std::size_t neurons = sums_.size();
         const double scale = 1.0 / (normalization_ * normalization_);
+        // Steps before first_counted_ are skipped as a range, so the inner
+        // loops carry no branch and vectorise.
+        const std::size_t s0 = first_counted_ > first_step ? std::min(n, first_counted_ - first_step) : 0;
         for (std::size_t i = 0; i < neurons; ++i) {
-            const std::vector<double>& data = setup_->target_traces[i % setup_->n_traces];
+            const double* model = values + i * n;
+            const double* data = setup_->target_traces[i % setup_->n_traces].data() + first_step;
             double sum = 0;
-            for (std::size_t s = 0; s < n; ++s) {
-                const std::size_t k = first_step + s;
-                if (k < first_counted_) continue;
-                const double d = values[i * n + s] - data[k];
-                sum += (weights_.empty() ? 1.0 : weights_[k]) * d * d;
+            if (weights_.empty()) {
+                for (std::size_t s = s0; s < n; ++s) {
+                    const double d = model[s] - data[s];
+                    sum += d * d;
+                }
+            } else {
+                const double* w = weights_.data() + first_step;
+                for (std::size_t s = s0; s < n; ++s) {
+                    const double d = model[s] - data[s];
+                    sum += w[s] * d * d;
+                }
             }
             sums_[i] += sum * scale;
         }
