@@ -3,6 +3,7 @@
 #include "model_options.hpp"
 #include "plugins_command.hpp"
 #include "refine_options.hpp"
+#include "table_options.hpp"
 
 #include <cellfit/io/csv.hpp>
 #include <cellfit/registry.hpp>
@@ -155,23 +156,11 @@ int run_fit(const po::variables_map& vm, io& io) {
             for (const auto& o : d.data.outputs) variables.push_back(o.variable);
         const auto generated = f.generate(variables);
         for (const auto& [var, rows] : generated.traces) {
-            std::vector<const double*> data;
-            std::vector<std::size_t> lengths;
-            for (const auto& r : rows) {
-                data.push_back(r.data());
-                lengths.push_back(r.size());
-            }
-            write_csv(prefix + "_" + var + ".csv", data, lengths);
+            write_rows(prefix + "_" + var + ".csv", rows);
             io.out << "wrote " << prefix << "_" << var << ".csv (SI units)\n";
         }
         if (!generated.spikes.empty()) {
-            std::vector<const double*> data;
-            std::vector<std::size_t> lengths;
-            for (const auto& r : generated.spikes) {
-                data.push_back(r.data());
-                lengths.push_back(r.size());
-            }
-            write_csv(prefix + "_spikes.csv", data, lengths);
+            write_rows(prefix + "_spikes.csv", generated.spikes);
             io.out << "wrote " << prefix << "_spikes.csv (seconds)\n";
         }
     }

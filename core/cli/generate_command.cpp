@@ -13,16 +13,6 @@ namespace cellfit::cli {
 
 namespace {
 
-void write_rows(const std::string& file, const std::vector<std::vector<double>>& rows) {
-    std::vector<const double*> data;
-    std::vector<std::size_t> lengths;
-    for (const auto& r : rows) {
-        data.push_back(r.data());
-        lengths.push_back(r.size());
-    }
-    write_csv(file, data, lengths);
-}
-
 int run_generate(const po::variables_map& vm, io& io) {
     const fit_description d = read_fit_description(vm, false);
     if (!vm.count("out")) throw usage_error("--out PREFIX is required: where to write the generated traces");

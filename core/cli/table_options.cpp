@@ -69,6 +69,16 @@ double read_quantity(const std::string& text, const std::string& flag, const mod
     return q.value;
 }
 
+void write_rows(const std::string& file, const std::vector<std::vector<double>>& rows) {
+    std::vector<const double*> data;
+    std::vector<std::size_t> lengths;
+    for (const auto& r : rows) {
+        data.push_back(r.data());
+        lengths.push_back(r.size());
+    }
+    write_csv(file, data, lengths);
+}
+
 void add_backend_options(po::options_description& options) {
     options.add_options()
         ("backend", po::value<std::string>()->default_value("compiled")->value_name("NAME"),

@@ -31,6 +31,9 @@ double read_duration(const po::variables_map& vm, const char* flag, const model&
 // A quantity in the unit of `dim`: "10*nS" for a conductance; usage_error naming the flag otherwise.
 double read_quantity(const std::string& text, const std::string& flag, const model& m, const dimension& dim);
 
+// Rows of any lengths (traces, spike times) to a CSV file.
+void write_rows(const std::string& file, const std::vector<std::vector<double>>& rows);
+
 // --backend and --threads.
 void add_backend_options(po::options_description& options);
 simulation_backend read_backend(const po::variables_map& vm);

@@ -1,7 +1,6 @@
 #include "batch_evaluator.hpp"
 
 #include <cellfit/error.hpp>
-#include <cellfit/expr/functions.hpp>
 #include <cellfit/expr/transform.hpp>
 #include <cellfit/units/quantity.hpp>
 
@@ -116,12 +115,7 @@ std::vector<double> final_values(const model& m, const std::string& variable, co
             if (id == "t") return t_end;
             if (auto s = summary.final_state.find(id); s != summary.final_state.end()) return s->second[n];
             if (auto p = parameters.find(id); p != parameters.end()) return p->second.size() == 1 ? p->second[0] : p->second[n];
-            for (const auto& c : m.constants)
-                if (c.name == id) return c.value.value;
-            if (const unit_definition* u = find_unit(id)) return u->value.value;
-            double x = 0;
-            bool is_boolean = false;
-            if (expr::find_constant(id, x, is_boolean)) return x;
+            if (double x = 0; constant_value(m, id, x)) return x;
             throw input_error("the penalty '" + variable + "' uses '" + id +
                               "', which has no value at the end of the simulation (inputs and timed arrays do not)");
         });

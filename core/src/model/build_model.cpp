@@ -492,4 +492,12 @@ const std::vector<std::string>& known_methods() {
     return methods;
 }
 
+bool constant_value(const model& m, const std::string& name, double& value) {
+    for (const auto& c : m.constants)
+        if (c.name == name) return value = c.value.value, true;
+    if (const unit_definition* u = find_unit(name)) return value = u->value.value, true;
+    bool is_boolean = false;
+    return expr::find_constant(name, value, is_boolean);
+}
+
 } // namespace cellfit

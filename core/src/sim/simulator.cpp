@@ -448,15 +448,7 @@ simulator::simulator(const model& m, const simulation_setup& setup, const plugin
         std::vector<std::pair<std::string, ptr>> numbers;
         for (const auto& id : expr::identifiers(e)) {
             if (s.slots.count(id)) continue;
-            double value = 0;
-            bool is_boolean = false;
-            if (auto c = std::find_if(m.constants.begin(), m.constants.end(), [&](const auto& x) { return x.name == id; });
-                c != m.constants.end())
-                numbers.emplace_back(id, expr::number(c->value.value));
-            else if (const unit_definition* u = find_unit(id))
-                numbers.emplace_back(id, expr::number(u->value.value));
-            else if (expr::find_constant(id, value, is_boolean))
-                numbers.emplace_back(id, expr::number(value));
+            if (double value = 0; constant_value(m, id, value)) numbers.emplace_back(id, expr::number(value));
         }
         return multiply_by_reciprocals(expr::simplify(expr::substitute(e, numbers)));
     };
@@ -482,13 +474,7 @@ simulator::simulator(const model& m, const simulation_setup& setup, const plugin
             auto it = std::find(s.lookup_names.begin(), s.lookup_names.end(), name);
             return it == s.lookup_names.end() ? -1 : static_cast<int>(it - s.lookup_names.begin());
         };
-        cg.constant = [&m](const std::string& name, double& value) {
-            for (const auto& c : m.constants)
-                if (c.name == name) return value = c.value.value, true;
-            if (const unit_definition* u = find_unit(name)) return value = u->value.value, true;
-            bool is_boolean = false;
-            return expr::find_constant(name, value, is_boolean);
-        };
+        cg.constant = [&m](const std::string& name, double& value) { return constant_value(m, name, value); };
         cg.special = {{s.slot_t, "t"}, {slot_dt, "dt"}, {slot_i, "double(n)"},
                       {slot_N, "(" + std::to_string(setup.n_neurons) + ".0)"}};
         cg.uniform = {s.slot_t, slot_dt};
@@ -551,12 +537,7 @@ void simulator::state::reset_memory() {
                     if (id == "t") return 0.0;
                     auto it = slots.find(id);
                     if (it != slots.end()) return slot(it->second)[n];
-                    for (const auto& c : m.constants)
-                        if (c.name == id) return c.value.value;
-                    if (const unit_definition* u = find_unit(id)) return u->value.value;
-                    double x = 0;
-                    bool is_boolean = false;
-                    if (expr::find_constant(id, x, is_boolean)) return x;
+                    if (double x = 0; constant_value(m, id, x)) return x;
                     throw input_error("the initial value of " + init.name + " cannot use '" + id + "'");
                 });
             };

@@ -106,6 +106,10 @@ CELLFIT_API expr::ptr parse_checked(const model& m, const std::string& text, con
 CELLFIT_API quantity evaluate_quantity(const std::string& text, const std::string& origin,
                                        const std::vector<named_constant>& known = {});
 
+// The value of a name that is not a variable: one of the model's constants,
+// a unit (mV), or a built-in constant (pi, e, True). False for anything else.
+CELLFIT_API bool constant_value(const model& m, const std::string& name, double& value);
+
 // Brian's integration methods; whether one applies to a model is decided by
 // the integrator plugins.
 CELLFIT_API const std::vector<std::string>& known_methods();
