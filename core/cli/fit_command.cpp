@@ -5,7 +5,6 @@
 #include "refine_options.hpp"
 #include "table_options.hpp"
 
-#include <cellfit/io/csv.hpp>
 #include <cellfit/registry.hpp>
 #include <cellfit/units/quantity.hpp>
 
@@ -154,15 +153,7 @@ int run_fit(const po::variables_map& vm, io& io) {
             variables.push_back("spikes");
         else
             for (const auto& o : d.data.outputs) variables.push_back(o.variable);
-        const auto generated = f.generate(variables);
-        for (const auto& [var, rows] : generated.traces) {
-            write_rows(prefix + "_" + var + ".csv", rows);
-            io.out << "wrote " << prefix << "_" << var << ".csv (SI units)\n";
-        }
-        if (!generated.spikes.empty()) {
-            write_rows(prefix + "_spikes.csv", generated.spikes);
-            io.out << "wrote " << prefix << "_spikes.csv (seconds)\n";
-        }
+        write_generated(prefix, f.generate(variables), io.out);
     }
     if (outcome.stopped) {
         io.err << "cellfit fit: interrupted; the results above are those of the finished rounds\n";

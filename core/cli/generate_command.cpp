@@ -4,7 +4,6 @@
 #include "plugins_command.hpp"
 #include "table_options.hpp"
 
-#include <cellfit/io/csv.hpp>
 #include <cellfit/units/quantity.hpp>
 
 #include <ostream>
@@ -44,19 +43,7 @@ int run_generate(const po::variables_map& vm, io& io) {
     fitter f(d.target, d.spec, d.data, d.settings, registry);
     std::optional<std::size_t> iteration;
     if (vm.count("iteration")) iteration = vm["iteration"].as<std::size_t>();
-    const auto generated = f.generate(variables, params, {}, iteration);
-
-    const std::string prefix = vm["out"].as<std::string>();
-    for (const auto& [var, rows] : generated.traces) {
-        write_rows(prefix + "_" + var + ".csv", rows);
-        io.out << "wrote " << prefix << "_" << var << ".csv (" << rows.size() << " traces, SI units)\n";
-    }
-    if (!generated.spikes.empty()) {
-        std::size_t n = 0;
-        for (const auto& r : generated.spikes) n += r.size();
-        write_rows(prefix + "_spikes.csv", generated.spikes);
-        io.out << "wrote " << prefix << "_spikes.csv (" << n << " spikes, seconds)\n";
-    }
+    write_generated(vm["out"].as<std::string>(), f.generate(variables, params, {}, iteration), io.out);
     return 0;
 }
 

@@ -17,16 +17,10 @@ namespace {
 // The K best distinct samples of a results file (or its best parameters).
 std::vector<std::map<std::string, double>> starts_from(const fit_results& r, std::size_t k) {
     std::vector<std::map<std::string, double>> starts;
-    std::vector<std::size_t> order;
-    for (std::size_t i = 0; i < r.samples.size(); ++i)
-        if (std::isfinite(r.samples[i].error)) order.push_back(i);
-    std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return r.samples[a].error < r.samples[b].error; });
-    std::vector<std::vector<double>> seen;
-    if (r.best_is_refined() || order.empty()) starts.push_back(r.best_params());
-    for (std::size_t i : order) {
+    const auto best = r.best_distinct(k);
+    if (r.best_is_refined() || best.empty()) starts.push_back(r.best_params());
+    for (std::size_t i : best) {
         if (starts.size() >= k) break;
-        if (std::find(seen.begin(), seen.end(), r.samples[i].params) != seen.end()) continue;
-        seen.push_back(r.samples[i].params);
         std::map<std::string, double> p;
         for (std::size_t j = 0; j < r.parameter_names.size(); ++j) p[r.parameter_names[j]] = r.samples[i].params[j];
         starts.push_back(std::move(p));

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <ostream>
 #include <thread>
 
 namespace cellfit::cli {
@@ -77,6 +78,19 @@ void write_rows(const std::string& file, const std::vector<std::vector<double>>&
         lengths.push_back(r.size());
     }
     write_csv(file, data, lengths);
+}
+
+void write_generated(const std::string& prefix, const fitter::generated& generated, std::ostream& out) {
+    for (const auto& [var, rows] : generated.traces) {
+        write_rows(prefix + "_" + var + ".csv", rows);
+        out << "wrote " << prefix << "_" << var << ".csv (" << rows.size() << " traces, SI units)\n";
+    }
+    if (!generated.spikes.empty()) {
+        std::size_t n = 0;
+        for (const auto& r : generated.spikes) n += r.size();
+        write_rows(prefix + "_spikes.csv", generated.spikes);
+        out << "wrote " << prefix << "_spikes.csv (" << n << " spikes, seconds)\n";
+    }
 }
 
 void add_backend_options(po::options_description& options) {

@@ -5,9 +5,11 @@
 
 #include "command_line.hpp"
 
+#include <cellfit/fit/fitter.hpp>
 #include <cellfit/model/model.hpp>
 #include <cellfit/sim/simulation.hpp>
 
+#include <iosfwd>
 #include <string>
 #include <vector>
 
@@ -33,6 +35,10 @@ double read_quantity(const std::string& text, const std::string& flag, const mod
 
 // Rows of any lengths (traces, spike times) to a CSV file.
 void write_rows(const std::string& file, const std::vector<std::vector<double>>& rows);
+
+// What fitter::generate produced: PREFIX_<var>.csv (one row per trace, SI)
+// and PREFIX_spikes.csv (seconds), each announced on `out`.
+void write_generated(const std::string& prefix, const fitter::generated& generated, std::ostream& out);
 
 // --backend and --threads.
 void add_backend_options(po::options_description& options);

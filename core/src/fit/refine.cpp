@@ -56,16 +56,10 @@ detail::residual_output output_settings(const trace_output& out, const raw_optio
     const std::string& weights = o.string("t_weights");
     if (!weights.empty()) {
         if (o.given("t_start")) throw input_error(where + "give t_start or t_weights, not both");
-        for (const auto& row : read_csv(weights, true).rows) r.weights.insert(r.weights.end(), row.begin(), row.end());
+        r.weights = read_step_weights(weights);
         if (r.weights.size() != n_steps)
             throw input_error(where + "t_weights " + weights + " has " + std::to_string(r.weights.size()) + " values for " +
                               std::to_string(n_steps) + " steps");
-        for (double w : r.weights)
-            if (!(w >= 0) || !std::isfinite(w)) throw input_error(where + "t_weights must be finite and >= 0");
-        double sum = 0;
-        for (double w : r.weights) sum += w;
-        if (!(sum > 0)) throw input_error("refine: t_weights " + weights + " are all zero");
-        for (double& w : r.weights) w *= static_cast<double>(n_steps) / sum;
     } else {
         r.first_counted = static_cast<std::size_t>(std::ceil(o.real("t_start") / dt - 1e-9));
         if (r.first_counted >= n_steps) throw input_error("refine: t_start leaves no step of " + out.variable + " to compare");
@@ -111,14 +105,7 @@ refine_record fitter::refine(const refine_options& options) {
         const auto& r = s.results;
         if (r.parameter_names != fitted)
             throw input_error("refine: no fit to start from; run fit() first or give the parameters to start from");
-        std::vector<std::size_t> order;
-        for (std::size_t k = 0; k < r.samples.size(); ++k)
-            if (std::isfinite(r.samples[k].error)) order.push_back(k);
-        std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return r.samples[a].error < r.samples[b].error; });
-        for (std::size_t k : order) {
-            if (starts.size() >= std::max<std::size_t>(1, options.top)) break;
-            if (std::find(starts.begin(), starts.end(), r.samples[k].params) == starts.end()) starts.push_back(r.samples[k].params);
-        }
+        for (std::size_t k : r.best_distinct(std::max<std::size_t>(1, options.top))) starts.push_back(r.samples[k].params);
         if (starts.empty()) throw input_error("refine: the fit has no sample with a finite error to start from");
     }
 

@@ -24,6 +24,20 @@ std::size_t fit_results::best_index() const {
     return best;
 }
 
+std::vector<std::size_t> fit_results::best_distinct(std::size_t k) const {
+    std::vector<std::size_t> order;
+    for (std::size_t i = 0; i < samples.size(); ++i)
+        if (std::isfinite(samples[i].error)) order.push_back(i);
+    std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return samples[a].error < samples[b].error; });
+    std::vector<std::size_t> chosen;
+    for (std::size_t i : order) {
+        if (chosen.size() >= k) break;
+        const bool seen = std::any_of(chosen.begin(), chosen.end(), [&](auto c) { return samples[c].params == samples[i].params; });
+        if (!seen) chosen.push_back(i);
+    }
+    return chosen;
+}
+
 bool fit_results::best_is_refined() const {
     if (!refine || !std::isfinite(refine->error)) return false;
     const std::size_t best = best_index();

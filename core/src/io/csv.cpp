@@ -1,6 +1,8 @@
 #include <cellfit/error.hpp>
 #include <cellfit/io/csv.hpp>
 
+#include <cmath>
+
 #include <charconv>
 #include <cstdio>
 #include <fstream>
@@ -51,6 +53,20 @@ void write_csv(const std::filesystem::path& file, const std::vector<const double
         std::fputc('\n', out);
     }
     if (std::fclose(out) != 0) throw error("cannot finish writing " + file.string());
+}
+
+std::vector<double> read_step_weights(const std::filesystem::path& file) {
+    std::vector<double> weights;
+    for (const auto& row : read_csv(file, true).rows) weights.insert(weights.end(), row.begin(), row.end());
+    double sum = 0;
+    for (double w : weights) {
+        if (!(w >= 0) || !std::isfinite(w)) throw input_error(file.string() + ": t_weights must be finite and >= 0");
+        sum += w;
+    }
+    if (!(sum > 0)) throw input_error(file.string() + ": t_weights are all zero (or the file is empty)");
+    const double mean = sum / static_cast<double>(weights.size());
+    for (double& w : weights) w /= mean;
+    return weights;
 }
 
 } // namespace cellfit

@@ -5,31 +5,16 @@
 // of t_weights (normalised by their mean).
 
 #include <cellfit/error.hpp>
+#include <cellfit/io/csv.hpp>
 #include <cellfit/plugin.hpp>
 #include <cellfit/version.hpp>
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
-#include <sstream>
 
 namespace {
 
 using namespace cellfit;
-
-std::vector<double> read_weights(const std::string& file) {
-    std::ifstream in(file);
-    if (!in) throw option_error("metric.mse: cannot read t_weights file " + file);
-    std::vector<double> weights;
-    std::string cell;
-    while (std::getline(in, cell, ',')) {
-        std::istringstream number(cell);
-        double w = 0;
-        if (!(number >> w)) throw option_error("metric.mse: t_weights file " + file + " holds a non-number: '" + cell + "'");
-        weights.push_back(w);
-    }
-    return weights;
-}
 
 class mse final : public metric {
 public:
@@ -41,15 +26,7 @@ public:
         const std::string& file = o.string("t_weights");
         if (!file.empty()) {
             if (o.given("t_start")) throw option_error("metric.mse: give t_start or t_weights, not both");
-            weights_ = read_weights(file);
-            double sum = 0;
-            for (double w : weights_) {
-                if (!(w >= 0) || !std::isfinite(w)) throw option_error("metric.mse: t_weights must be finite and >= 0");
-                sum += w;
-            }
-            if (sum == 0) throw option_error("metric.mse: t_weights are all zero");
-            const double mean = sum / static_cast<double>(weights_.size());
-            for (double& w : weights_) w /= mean;
+            weights_ = read_step_weights(file);
         }
     }
 

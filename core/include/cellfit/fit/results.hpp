@@ -62,6 +62,10 @@ struct fit_results {
     double best_error() const;
     bool best_is_refined() const;
 
+    // Up to k samples with finite errors, best first, no two with the same
+    // parameters (the starts of a refinement).
+    std::vector<std::size_t> best_distinct(std::size_t k) const;
+
     // Column by column: "round", each parameter, "error", "error_<objective>".
     std::map<std::string, std::vector<double>> columns() const;
 };

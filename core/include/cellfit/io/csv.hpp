@@ -19,6 +19,11 @@ struct csv_table {
 
 CELLFIT_API csv_table read_csv(const std::filesystem::path& file, bool ragged = false);
 
+// Per-step weights (t_weights of the MSE): every number of the file in
+// order, finite and >= 0, not all zero, divided by their mean. Throws
+// input_error naming the file.
+CELLFIT_API std::vector<double> read_step_weights(const std::filesystem::path& file);
+
 // Writes rows with %.17g (exact round trip). Throws error if the file
 // cannot be written.
 CELLFIT_API void write_csv(const std::filesystem::path& file, const std::vector<const double*>& rows,
