@@ -102,7 +102,7 @@ TEST_CASE("cellfit plugins filters by kind and prints text", "[cli]") {
     CHECK_THAT(r.out, !Contains("optimizer.random"));
 }
 
-TEST_CASE("CELLFIT_PLUGIN_PATH is searched before --plugin-dir; the first plugin wins", "[cli]") {
+TEST_CASE("CELLFIT_PLUGIN_PATH is searched before --plugin-dir, and the first plugin wins", "[cli]") {
     const auto r = test::run_cellfit("plugins --json --plugin-dir " + quoted(test::fixtures / "dup_first"),
                                      "CELLFIT_PLUGIN_PATH=" + quoted(test::fixtures / "dup_second"));
     REQUIRE(r.exit_code == 0);
@@ -121,7 +121,7 @@ TEST_CASE("broken libraries are reported and the others still listed", "[cli]") 
     CHECK_THAT(r.err, Contains("libgarbage.so") && Contains("lacks the entry point") && Contains("plugin ABI"));
 }
 
-TEST_CASE("options come from an INI file; the command line wins", "[cli]") {
+TEST_CASE("options come from an INI file, and the command line wins", "[cli]") {
     test::temp_dir dir;
     auto config = write_config(dir, "# listing settings\nkind = metric\n\n[plugins]\njson = true\n");
     auto r = test::run_cellfit("plugins --config " + quoted(config));

@@ -199,7 +199,7 @@ TEST_CASE("a feature fit recovers the leak conductance from the steady-state def
     CHECK(out.best_params.at("gl") == Approx(10e-9).epsilon(0.02));
 }
 
-TEST_CASE("a second fit continues; restart starts over; changes need restart", "[fit]") {
+TEST_CASE("a second fit continues, restart starts over, and changes need restart", "[fit]") {
     trace_fitter f(passive_spec(), passive_data(), passive_settings(), test::builtin_registry());
     f.fit(passive_options(3));
     const std::size_t per_round = f.results().n_samples;
@@ -225,7 +225,7 @@ TEST_CASE("a second fit continues; restart starts over; changes need restart", "
     CHECK(f.results().samples.back().round == 0);
 }
 
-TEST_CASE("iteration counts rounds from start_iteration; the penalty adds its final value", "[fit]") {
+TEST_CASE("iteration counts rounds from start_iteration, and the penalty adds its final value", "[fit]") {
     model_spec spec = passive_spec();
     spec.equations += "cost = iteration * mV**2 : volt**2\n";
     fitter_settings settings = passive_settings();

@@ -109,7 +109,7 @@ TEST_CASE("pagmo optimizers find the minimum of standard functions within their 
     }
 }
 
-TEST_CASE("pagmo.nsga2 handles several objectives; the others refuse them", "[pagmo]") {
+TEST_CASE("pagmo.nsga2 handles several objectives, and the others refuse them", "[pagmo]") {
     optimizer_setup setup = box(2, -1, 3, 16, 4);
     setup.n_objectives = 2;
     auto opt = test::builtin_registry().create<optimizer>("pagmo.nsga2");
