@@ -246,16 +246,19 @@ TEST_CASE("cellfit check gives a located error for every line Brian rejects", "[
 }
 
 TEST_CASE("cellfit simulate reproduces every reference case from its model.json, on both backends",
-          "[cli][simulate][reference]") {
+          "[cli][simulate][reference][cases]") {
     test::temp_dir dir;
+    std::size_t runs = 0, spike_cases = 0;
     for (const char* backend : {"compiled", "interp"})
     for (const auto& cs : test::reference_cases()) {
         const auto m = test::read_json(cs / "model.json");
         INFO("case " << cs.filename().string() << ", backend " << backend);
         const auto model_file = dir.path() / "model.eqs";
         std::ofstream(model_file) << m.at("equations").get<std::string>();
+        // A prefix of its own per run: a file an earlier run left cannot pass for this one's.
+        const auto out = dir.path() / (cs.filename().string() + "-" + backend);
         std::string args = "simulate --backend " + std::string(backend) + " --model " + quoted(model_file) + " --out " +
-                           quoted(dir.path() / "out");
+                           quoted(out);
         for (const auto& [name, value] : m.at("namespace").items())
             args += " --const " + shell_quote(name + "=" + value.get<std::string>());
         for (const char* flag : {"threshold", "reset", "refractory", "method"})
@@ -281,7 +284,7 @@ TEST_CASE("cellfit simulate reproduces every reference case from its model.json,
         CHECK_THAT(r.out, Contains("with " + m.at("method_chosen_by_brian2").get<std::string>() + " (" +
                                    (std::string(backend) == "interp" ? "interpreter" : "compiled") + ")"));
         for (const auto& var : m.at("record")) {
-            const auto ours = cellfit::read_csv(dir.path() / ("out_" + var.get<std::string>() + ".csv")).rows;
+            const auto ours = cellfit::read_csv(out.string() + "_" + var.get<std::string>() + ".csv").rows;
             const auto brian = cellfit::read_csv(cs / ("out_" + var.get<std::string>() + ".csv")).rows;
             REQUIRE(ours.size() == brian.size());
             double lo = INFINITY, hi = -INFINITY, worst = 0;
@@ -295,9 +298,16 @@ TEST_CASE("cellfit simulate reproduces every reference case from its model.json,
             INFO(var << ": worst deviation " << worst << " of the range");
             CHECK(worst <= 1e-7);
         }
-        if (!m.at("threshold").is_null())
-            CHECK(test::read_file(dir.path() / "out_spike_steps.csv") == test::read_file(cs / "spike_steps.csv"));
+        if (!m.at("threshold").is_null()) {
+            REQUIRE(std::filesystem::exists(cs / "spike_steps.csv"));
+            REQUIRE(std::filesystem::exists(out.string() + "_spike_steps.csv"));
+            CHECK(test::read_file(out.string() + "_spike_steps.csv") == test::read_file(cs / "spike_steps.csv"));
+            ++spike_cases;
+        }
+        ++runs;
     }
+    CHECK(runs == 2 * test::expected_reference_cases.size());
+    CHECK(spike_cases == 2 * 6);
 }
 
 TEST_CASE("cellfit simulate rejects bad setups with exit code 2", "[cli][simulate]") {

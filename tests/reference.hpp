@@ -9,6 +9,8 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -16,8 +18,11 @@
 
 namespace test {
 
+// CELLFIT_TEST_REFERENCE_DIR overrides the configured folder, so that a test
+// can show that a damaged corpus fails the suite.
 inline std::filesystem::path reference_dir() {
-    const std::filesystem::path dir{CELLFIT_REFERENCE_DIR};
+    const char* override_dir = std::getenv("CELLFIT_TEST_REFERENCE_DIR");
+    const std::filesystem::path dir{override_dir && *override_dir ? override_dir : CELLFIT_REFERENCE_DIR};
     if (!std::filesystem::exists(dir / "syntax" / "accept.txt"))
         FAIL("the Brian 2 reference corpus is missing at " << dir.string()
                                                            << "; configure with -DCELLFIT_REFERENCE_DIR=.../shared/reference");
@@ -40,11 +45,26 @@ inline std::vector<nlohmann::json> read_json_lines(const std::filesystem::path& 
     return lines;
 }
 
+// The cases of the corpus, as its README lists them (section 4). Every loop
+// over the cases checks that it saw exactly these: an emptied or damaged
+// corpus fails the tests instead of passing them with nothing checked.
+inline const std::vector<std::string> expected_reference_cases = {
+    "adex_naud",        "constant_over_dt_rk4", "expif_bmf",          "fhn_euler",    "fhn_heun",
+    "fhn_rk2",          "fhn_rk4",              "functions_mix",      "hh_classic_subexpr",
+    "hh_traub_bmf",     "lif_refractory_input", "lif_sine_current_t", "linear_exact_2var"};
+
 inline std::vector<std::filesystem::path> reference_cases() {
     std::vector<std::filesystem::path> cases;
-    for (const auto& entry : std::filesystem::directory_iterator(reference_dir() / "cases"))
-        if (std::filesystem::exists(entry.path() / "model.json")) cases.push_back(entry.path());
+    std::vector<std::string> names;
+    for (const auto& entry : std::filesystem::directory_iterator(reference_dir() / "cases")) {
+        if (!std::filesystem::exists(entry.path() / "model.json"))
+            FAIL("the reference case " << entry.path().string() << " has no model.json: the corpus is damaged");
+        cases.push_back(entry.path());
+    }
     std::sort(cases.begin(), cases.end());
+    for (const auto& c : cases) names.push_back(c.filename().string());
+    INFO("the reference corpus at " << reference_dir().string());
+    REQUIRE(names == expected_reference_cases);
     return cases;
 }
 

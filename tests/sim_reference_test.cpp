@@ -8,13 +8,48 @@
 #include <cellfit/registry.hpp>
 #include <cellfit/sim/simulation.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
 using namespace cellfit;
 
+namespace {
+
+const subexpression* find_subexpression(const model& m, const std::string& name) {
+    for (const auto& s : m.subexpressions)
+        if (s.name == name) return &s;
+    return nullptr;
+}
+
+// The last recorded column of `var`, one value per neuron: what a (constant
+// over dt) subexpression holds after the run, stored at the last step.
+std::vector<double> last_recorded(const recorded_simulation& result, const simulation_setup& setup,
+                                  const std::string& var) {
+    const auto it = std::find(setup.record.begin(), setup.record.end(), var);
+    REQUIRE(it != setup.record.end());
+    const auto& values = result.values[static_cast<std::size_t>(it - setup.record.begin())];
+    std::vector<double> last;
+    for (std::size_t n = 0; n < setup.n_neurons; ++n) last.push_back(values[n * setup.n_steps + setup.n_steps - 1]);
+    return last;
+}
+
+// A subexpression evaluated on the final state, per neuron: recorded at the
+// start of one more step.
+std::vector<double> on_final_state(const model& m, simulation_setup setup, const std::string& var) {
+    setup.n_steps += 1;
+    setup.record = {var};
+    const auto result = simulate(m, setup, test::builtin_registry());
+    std::vector<double> values;
+    for (std::size_t n = 0; n < setup.n_neurons; ++n) values.push_back(result.values[0][n * setup.n_steps + setup.n_steps - 1]);
+    return values;
+}
+
+} // namespace
+
 TEST_CASE("every reference case matches Brian 2 on both backends: traces, spikes, final state",
-          "[reference][simulation]") {
+          "[reference][simulation][cases]") {
+    std::size_t runs = 0, traces = 0, spike_cases = 0, final_values = 0;
     for (const auto backend : {simulation_backend::interpreter, simulation_backend::compiled})
     for (const auto& dir : test::reference_cases()) {
         const std::string name = dir.filename().string();
@@ -49,24 +84,53 @@ TEST_CASE("every reference case matches Brian 2 on both backends: traces, spikes
             }
             INFO("worst deviation " << worst << " of the range");
             CHECK(worst <= tolerance);
+            ++traces;
         }
-        if (std::filesystem::exists(dir / "spike_steps.csv") && !m_json.at("threshold").is_null()) {
+        if (!m_json.at("threshold").is_null()) {
+            REQUIRE(std::filesystem::exists(dir / "spike_steps.csv"));
             const auto brian = cellfit::read_csv(dir / "spike_steps.csv", true).rows;
+            REQUIRE(brian.size() == setup.n_neurons);
             for (std::size_t n = 0; n < setup.n_neurons; ++n) {
                 INFO("spikes of neuron " << n);
                 std::vector<std::size_t> expected;
-                for (double s : brian.at(n)) expected.push_back(static_cast<std::size_t>(s));
+                for (double s : brian[n]) expected.push_back(static_cast<std::size_t>(s));
                 CHECK(result.spike_steps[n] == expected);
             }
+            ++spike_cases;
         }
+        // Brian's final state, item by item: state variables, lastspike and
+        // not_refractory, and recorded subexpressions.
         const auto final_state = test::read_json(dir / "final_state.json").at("values");
-        for (const auto& [var, values] : result.summary.final_state) {
-            if (!final_state.contains(var) || var == "not_refractory") continue;
+        REQUIRE(final_state.size() >= 1);
+        for (const auto& [var, brian_values] : final_state.items()) {
             INFO("final " << var);
-            const auto expected = final_state.at(var).get<std::vector<double>>();
-            for (std::size_t n = 0; n < setup.n_neurons; ++n)
-                CHECK(values[n] == Approx(expected[n]).epsilon(1e-6).margin(1e-9 * (std::abs(expected[n]) + 1e-3)));
+            const auto expected = brian_values.is_array() ? brian_values : nlohmann::json::array({brian_values});
+            std::vector<double> ours;
+            if (const auto* sub = find_subexpression(m, var)) {
+                ours = sub->constant_over_dt ? last_recorded(result, setup, var) : on_final_state(m, setup, var);
+            } else {
+                REQUIRE(result.summary.final_state.count(var) == 1);
+                ours = result.summary.final_state.at(var);
+            }
+            // A subexpression that depends on shared values only has one value in Brian.
+            REQUIRE((expected.size() == ours.size() || (expected.size() == 1 && find_subexpression(m, var))));
+            for (std::size_t n = 0; n < ours.size(); ++n) {
+                const auto& brian = expected[expected.size() == 1 ? 0 : n];
+                if (brian.is_boolean()) {
+                    CHECK((ours[n] != 0) == brian.get<bool>());
+                    continue;
+                }
+                const double x = brian.get<double>();
+                CHECK(ours[n] == Approx(x).epsilon(1e-6).margin(1e-9 * (std::abs(x) + 1e-3)));
+            }
+            ++final_values;
         }
         for (std::size_t n = 0; n < setup.n_neurons; ++n) CHECK_FALSE(result.summary.diverged[n]);
+        ++runs;
     }
+    // Per backend: 13 cases, 31 recorded traces, 6 cases with a threshold, 35 final-state entries.
+    CHECK(traces == 2 * 31);
+    CHECK(runs == 2 * test::expected_reference_cases.size());
+    CHECK(spike_cases == 2 * 6);
+    CHECK(final_values == 2 * 35);
 }
