@@ -1,6 +1,7 @@
 #include "test_support.hpp"
 
 #include <cellfit/error.hpp>
+#include <cellfit/io/csv.hpp>
 #include <cellfit/optimizer.hpp>
 #include <cellfit/registry.hpp>
 
@@ -85,17 +86,42 @@ TEST_CASE("each lhs batch has one point in every slice of every parameter", "[ra
     }
 }
 
-TEST_CASE("sobol samples fill the box more evenly than chance", "[random]") {
-    // 1024 points of a shifted Sobol sequence are stratified in each
-    // parameter, so their mean is within 1/1024 of the middle; independent
-    // uniform points miss by ~0.009 (one standard deviation).
-    auto opt = make_random("sobol", 1, 1024);
-    const matrix samples = opt->ask(1024);
-    for (std::size_t c = 0; c < samples.cols(); ++c) {
-        double sum = 0;
-        for (std::size_t r = 0; r < samples.rows(); ++r) sum += to_unit(opt->setup().parameters[c], samples(r, c));
-        CHECK(std::abs(sum / 1024 - 0.5) < 2.0 / 1024);
+TEST_CASE("sobol samples are the Joe-Kuo Sobol sequence, shifted by the seed", "[random]") {
+    // The published sequence (tests/data/sobol: SciPy's unscrambled Sobol
+    // points with Joe and Kuo's direction numbers, 64 points in 6 dimensions).
+    // The plugin draws it from point 1 on (Boost skips the origin) and adds a
+    // random shift per dimension modulo 1, so the differences to its first
+    // point, modulo 1, are the published points' differences to point 1.
+    const auto published = read_csv(std::string(CELLFIT_TEST_SOURCE_DIR) + "/data/sobol/joe_kuo_first_points.csv").rows;
+    REQUIRE(published.size() == 64);
+    optimizer_setup setup;
+    for (int d = 0; d < 6; ++d) setup.parameters.push_back({"x" + std::to_string(d), -3.0, 5.0, false});
+    setup.population_size = 21;
+    auto wrap = [](double x) { return x - std::floor(x); };
+    std::vector<double> shifts;
+    for (std::uint64_t seed : {1u, 2u}) {
+        setup.seed = seed;
+        auto opt = test::builtin_registry().create<optimizer>("random", {{"sampling", "sobol"}});
+        opt->initialize(setup);
+        // Three batches of 21: the sequence continues across rounds.
+        matrix unit(63, 6);
+        for (std::size_t batch = 0; batch < 3; ++batch) {
+            const matrix samples = opt->ask(21);
+            for (std::size_t r = 0; r < 21; ++r)
+                for (std::size_t c = 0; c < 6; ++c) unit(batch * 21 + r, c) = to_unit(setup.parameters[c], samples(r, c));
+        }
+        for (std::size_t k = 0; k < 63; ++k)
+            for (std::size_t c = 0; c < 6; ++c) {
+                INFO("seed " << seed << ", point " << k << ", dimension " << c);
+                const double ours = wrap(unit(k, c) - unit(0, c));
+                const double theirs = wrap(published[k + 1][c] - published[1][c]);
+                // Equal modulo 1 (a difference near 0 may wrap to near 1).
+                const double gap = std::abs(ours - theirs);
+                CHECK(std::min(gap, 1 - gap) < 1e-9);
+            }
+        shifts.push_back(wrap(unit(0, 0) - published[1][0]));
     }
+    CHECK(shifts[0] != shifts[1]);  // the seed moves the design
 }
 
 TEST_CASE("random search recommends the best sample it was told", "[random]") {

@@ -1,7 +1,7 @@
 // Derivatives of simulations with respect to parameters: discrete (the
 // exact derivative of the update program) against central finite
 // differences on the reference HH models; continuous sensitivity equations
-// equal to it under euler and converging to it as dt shrinks under
+// equal to it under euler and converging to it at first order in dt under
 // exponential Euler.
 
 #include "reference.hpp"
@@ -102,11 +102,16 @@ TEST_CASE("continuous sensitivities equal discrete ones under euler", "[sensitiv
     }
 }
 
-TEST_CASE("continuous sensitivities converge to discrete ones as dt shrinks under exponential Euler", "[sensitivity]") {
-    // The HH data's model and inputs at dt, dt/2, dt/4 (inputs repeated per step).
-    hh_case c = reference_hh("exponential_euler");
-    std::vector<double> gaps;
-    for (int refine = 1; refine <= 4; refine *= 2) {
+TEST_CASE("continuous sensitivities converge to discrete ones at first order in dt under exponential Euler",
+          "[sensitivity]") {
+    // Exponential Euler is a first-order method, and so is its integration of
+    // the sensitivity equations: the gap to the exact derivative of the
+    // discrete map shrinks as dt. Measured: halving ratios 0.50-0.51 for gl,
+    // g_na and Cm from the first halving; g_kd comes to 0.53 at dt/8.
+    // The HH data's model and inputs at dt, dt/2, dt/4, dt/8 (inputs repeated per step).
+    const hh_case c = reference_hh("exponential_euler");
+    std::map<std::string, std::vector<double>> gaps;
+    for (int refine = 1; refine <= 8; refine *= 2) {
         hh_case r = c;
         r.setup.dt = c.setup.dt / refine;
         r.setup.n_steps = c.setup.n_steps * static_cast<std::size_t>(refine);
@@ -117,14 +122,19 @@ TEST_CASE("continuous sensitivities converge to discrete ones as dt shrinks unde
                     finer.values.push_back(table.values[row * table.steps + k / static_cast<std::size_t>(refine)]);
             table = finer;
         }
-        const auto discrete = sensitivities(r, sensitivity_kind::discrete, {"g_na"});
-        const auto continuous = sensitivities(r, sensitivity_kind::continuous, {"g_na"});
-        gaps.push_back(relative_difference(continuous.at("g_na"), discrete.at("g_na")));
+        const auto discrete = sensitivities(r, sensitivity_kind::discrete, hh_parameters);
+        const auto continuous = sensitivities(r, sensitivity_kind::continuous, hh_parameters);
+        for (const auto& p : hh_parameters) gaps[p].push_back(relative_difference(continuous.at(p), discrete.at(p)));
     }
-    INFO("relative gaps at dt, dt/2, dt/4: " << gaps[0] << ", " << gaps[1] << ", " << gaps[2]);
-    CHECK(gaps[0] > 1e-4);         // exponential Euler's sensitivities are not the discrete derivative
-    CHECK(gaps[1] < 0.7 * gaps[0]);  // but converge to it
-    CHECK(gaps[2] < 0.7 * gaps[1]);
+    for (const auto& p : hh_parameters) {
+        const auto& g = gaps.at(p);
+        INFO(p << ": relative gaps at dt, dt/2, dt/4, dt/8: " << g[0] << ", " << g[1] << ", " << g[2] << ", " << g[3]);
+        CHECK(g[0] > 1e-2);  // exponential Euler's sensitivities are not the discrete derivative
+        for (std::size_t k = 1; k < g.size(); ++k) CHECK(g[k] < 0.7 * g[k - 1]);  // but converge to it...
+        const double order = std::log2(g[2] / g[3]);
+        INFO("observed order " << order);
+        CHECK(std::abs(order - 1) < 0.1);  // ...at first order
+    }
 }
 
 TEST_CASE("sensitivities that stay zero are dropped and read as zero", "[sensitivity]") {
