@@ -63,6 +63,7 @@ TEST_CASE("bad usage exits 2 with a message that points to the help", "[cli]") {
 
     r = test::run_cellfit("plugins --kind");
     CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("'--kind' is missing") && Contains("Run 'cellfit help plugins'"));
 
     r = test::run_cellfit("plugins --plugin-dir /no/such/folder");
     CHECK(r.exit_code == 2);
@@ -70,6 +71,7 @@ TEST_CASE("bad usage exits 2 with a message that points to the help", "[cli]") {
 
     r = test::run_cellfit("help nothing");
     CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("unknown command 'nothing'") && Contains("run 'cellfit help' for the list"));
 }
 
 TEST_CASE("cellfit plugins --json lists optimizer.random with its options", "[cli]") {
@@ -326,6 +328,7 @@ TEST_CASE("cellfit simulate rejects bad setups with exit code 2", "[cli][simulat
     CHECK_THAT(r.err, Contains("one for all neurons or one per neuron"));
     r = test::run_cellfit(base + " --param tau=10*ms --duration 1*ms --method exponential_eulr");
     CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("--method exponential_eulr") && Contains("did you mean 'exponential_euler'"));
     r = test::run_cellfit(base + " --param tau=10*ms --duration 1*ms --record w");
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.err, Contains("cannot record 'w'"));

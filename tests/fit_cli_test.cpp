@@ -2,6 +2,7 @@
 // truth of ../shared/data/hh, results files, and bad input (exit code 2,
 // a clear message, results kept where a fit had started).
 
+#include "reference.hpp"
 #include "test_support.hpp"
 
 #include <cellfit/io/csv.hpp>
@@ -10,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <sstream>
 
 namespace {
 
@@ -21,7 +23,7 @@ void write_text(const std::filesystem::path& file, const std::string& text) {
 }
 
 // A small passive fit: 2 traces x 200 steps written to dir.
-std::string passive_fit_flags(const test::temp_dir& dir) {
+std::string passive_fit_flags(const test::temp_dir& dir, const std::string& callback = "none") {
     write_text(dir.path() / "model.eqs", "dv/dt = (gl*(El - v) + I)/C : volt\ngl : siemens (constant)\nC : farad (constant)\n");
     std::string input, output;
     for (int r = 0; r < 2; ++r) {
@@ -36,7 +38,19 @@ std::string passive_fit_flags(const test::temp_dir& dir) {
     write_text(dir.path() / "out.csv", output);
     const std::string d = dir.path().string();
     return "--model '" + d + "/model.eqs' --const El=-70*mV --dt 0.1*ms --init v=El --input I='" + d +
-           "/in.csv':nA --output v='" + d + "/out.csv':mV --callback none";
+           "/in.csv':nA --output v='" + d + "/out.csv':mV --callback " + callback;
+}
+
+// The exact solution of passive_fit_flags' model at step k of a trace: v = El
+// until step 20, charged by 0.1 nA (trace 0) or 0.3 nA (trace 1) up to step
+// 150 with time constant C/gl, then relaxing. Brian picks the exact method
+// for this linear equation, so the simulation must match it to round-off.
+double passive_exact(double gl, double C, std::size_t trace, std::size_t k) {
+    const double El = -70e-3, dt = 1e-4, I = trace == 0 ? 0.1e-9 : 0.3e-9, tau = C / gl;
+    auto charged = [&](double steps) { return El + I / gl * (1 - std::exp(-steps * dt / tau)); };
+    if (k <= 20) return El;
+    if (k <= 150) return charged(static_cast<double>(k - 20));
+    return El + (charged(130) - El) * std::exp(-static_cast<double>(k - 150) * dt / tau);
 }
 
 } // namespace
@@ -91,12 +105,43 @@ TEST_CASE("cellfit fit writes CSV and JSON results and best-fit traces", "[fit][
     REQUIRE(r.exit_code == 0);
     CHECK(r.out.find("wrote " + d + "/r.csv (16 samples)") != std::string::npos);
     CHECK(test::read_file(dir.path() / "r.csv").starts_with("round,gl (siemens),C (farad),error (volt**2),error_v (volt**2)\n"));
-    CHECK(cellfit::read_csv(dir.path() / "best_v.csv").rows.size() == 2);
-    // generate accepts the CSV too, and --param overrides it.
+    // The best sample, read from the CSV text here (not by cellfit's reader).
+    double best_gl = 0, best_C = 0, best_error = INFINITY;
+    {
+        std::istringstream csv(test::read_file(dir.path() / "r.csv"));
+        std::string line;
+        std::getline(csv, line);  // the header
+        std::size_t rows = 0;
+        while (std::getline(csv, line)) {
+            std::istringstream cells(line);
+            std::string round, gl, C, error;
+            std::getline(cells, round, ',');
+            std::getline(cells, gl, ',');
+            std::getline(cells, C, ',');
+            std::getline(cells, error, ',');
+            ++rows;
+            if (std::stod(error) < best_error) best_error = std::stod(error), best_gl = std::stod(gl), best_C = std::stod(C);
+        }
+        CHECK(rows == 16);
+    }
+    const auto j = nlohmann::json::parse(test::read_file(dir.path() / "r.json"));
+    CHECK(j["best_params"]["gl"].get<double>() == best_gl);
+    CHECK(j["best_params"]["C"].get<double>() == best_C);
+    CHECK(j["best_error"].get<double>() == best_error);
+    // --generate wrote the best sample's traces: the passive membrane's exact solution.
+    const auto best_v = cellfit::read_csv(dir.path() / "best_v.csv").rows;
+    REQUIRE(best_v.size() == 2);
+    for (std::size_t trace = 0; trace < 2; ++trace)
+        for (std::size_t k = 0; k < 200; ++k) CHECK(best_v[trace][k] == Approx(passive_exact(best_gl, best_C, trace, k)).margin(1e-12));
+    // generate reads the CSV too, takes its best sample, and --param overrides C.
     const auto g = test::run_cellfit("generate " + passive_fit_flags(dir) + " --from '" + d + "/r.csv' --param C=1*nF --out '" + d +
                                      "/g' --record v");
     INFO(g.err);
-    CHECK(g.exit_code == 0);
+    REQUIRE(g.exit_code == 0);
+    const auto g_v = cellfit::read_csv(dir.path() / "g_v.csv").rows;
+    REQUIRE(g_v.size() == 2);
+    for (std::size_t trace = 0; trace < 2; ++trace)
+        for (std::size_t k = 0; k < 200; ++k) CHECK(g_v[trace][k] == Approx(passive_exact(best_gl, 1e-9, trace, k)).margin(1e-12));
 }
 
 TEST_CASE("cellfit fit: bad input exits 2 with a clear message", "[fit][cli]") {
@@ -167,19 +212,60 @@ TEST_CASE("a fit that fails in a later round writes the samples of the rounds be
 TEST_CASE("an interrupted fit writes the results of its finished rounds", "[fit][cli]") {
     test::temp_dir dir;
     const std::string d = dir.path().string();
-    const std::string flags = passive_fit_flags(dir) + " --bound gl=1*nS,100*nS --bound C=20*pF,1*nF --samples 8";
-    // Once to build (or load) the compiled kernel, so that the interrupt
-    // below meets a running fit.
-    REQUIRE(test::run_cellfit("fit " + flags + " --rounds 1").exit_code == 0);
-    const auto r = test::run_cellfit("fit " + flags + " --rounds 100000000 --results '" + d + "/r.json'",
-                                     "timeout --preserve-status -s INT 2");
+    const std::string flags = passive_fit_flags(dir, "text") + " --bound gl=1*nS,100*nS --bound C=20*pF,1*nF --samples 8";
+    // Interrupted once its first round is reported: whatever the machine's
+    // load, at least one round is finished.
+    test::background_cellfit fit("fit " + flags + " --rounds 100000000 --results '" + d + "/r.json'");
+    REQUIRE(fit.started());
+    const bool reported = fit.wait_for_output("round 0: best error");
+    fit.signal(SIGINT);
+    const auto r = fit.wait();
     INFO(r.out << r.err);
+    REQUIRE(reported);
     CHECK(r.exit_code == 130);
     CHECK(r.err.find("interrupted") != std::string::npos);
     const auto j = nlohmann::json::parse(test::read_file(dir.path() / "r.json"));
     CHECK(j["n_rounds"].get<std::size_t>() > 0);
     CHECK(j["samples"].size() <= j["n_rounds"].get<std::size_t>() * 8);  // CMA-ES may repeat a point
     CHECK(j["samples"].size() >= j["n_rounds"].get<std::size_t>());
+}
+
+TEST_CASE("cellfit fit --online: the error is the MSE between Brian's own recordings", "[fit][cli][reference]") {
+    // As in the C++ API's test: Brian's HH neurons that share conductances,
+    // each input against another neuron's recorded voltage.
+    const std::size_t t_start_steps = 500;
+    const auto c = test::brian_hh_rotation_case(t_start_steps);
+    test::temp_dir dir;
+    const std::string d = dir.path().string();
+    write_text(dir.path() / "model.eqs", c.equations);
+    auto write_rows = [&](const std::string& name, const std::vector<std::vector<double>>& rows) {
+        std::vector<const double*> data;
+        std::vector<std::size_t> lengths;
+        for (const auto& row : rows) data.push_back(row.data()), lengths.push_back(row.size());
+        cellfit::write_csv(dir.path() / name, data, lengths);
+    };
+    write_rows("in.csv", c.input_amp);
+    write_rows("out.csv", c.recorded_v);
+    auto si = [](double x, const char* unit) {
+        char text[64];
+        std::snprintf(text, sizeof text, "%.17g*%s", x, unit);
+        return std::string(text);
+    };
+    std::string args = "fit --online --model '" + d + "/model.eqs' --method exponential_euler --dt " + si(c.dt, "second") +
+                       " --input I='" + d + "/in.csv':amp --output v='" + d + "/out.csv':volt --init v=VT" +
+                       " --param g_na=" + si(c.truth.at("g_na"), "siemens") + " --param g_kd=" +
+                       si(c.truth.at("g_kd"), "siemens") + " --param Cm=" + si(c.truth.at("Cm"), "farad") +
+                       " --bound gl=" + si(c.truth.at("gl") * (1 - 1e-9), "siemens") + "," +
+                       si(c.truth.at("gl") * (1 + 1e-9), "siemens") + " --metric-opt t_start=" +
+                       std::to_string(static_cast<double>(t_start_steps) * c.dt) +  // seconds
+                       " --optimizer random --samples 4 --rounds 1 --callback none --results '" + d + "/r.json'";
+    for (const auto& [name, value] : c.constants) args += " --const '" + name + "=" + value + "'";
+    const auto r = test::run_cellfit(args);
+    INFO(args << "\n" << r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    const auto j = nlohmann::json::parse(test::read_file(dir.path() / "r.json"));
+    CHECK(j["best_error_unit"] == "volt**2");
+    CHECK(j["best_error"].get<double>() == Approx(c.mse_from_brian).epsilon(1e-8));
 }
 
 TEST_CASE("the other examples reach their documented results", "[fit][cli][data]") {

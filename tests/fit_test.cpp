@@ -3,6 +3,7 @@
 // continue, restart, start_iteration, penalty, callbacks, divergence,
 // results and generate.
 
+#include "reference.hpp"
 #include "test_support.hpp"
 
 #include <cellfit/error.hpp>
@@ -133,17 +134,50 @@ TEST_CASE("a trace fit recovers the parameters that generated the traces", "[fit
     CHECK(r.objective_names == std::vector<std::string>{"v"});
 }
 
-TEST_CASE("the online trace fitter gives the trace fitter's results and accepts only mse", "[fit]") {
-    trace_fitter traces(passive_spec(), passive_data(), passive_settings(), test::builtin_registry());
+TEST_CASE("the online trace fitter's error is the MSE between Brian's own recordings", "[fit][reference]") {
+    // Three of Brian's HH neurons share the conductances; each input is fitted
+    // against another neuron's recorded voltage (test::brian_hh_rotation_case),
+    // so the error at the true conductances is known from Brian alone.
+    for (const std::size_t t_start_steps : {std::size_t{0}, std::size_t{500}}) {
+        const auto c = test::brian_hh_rotation_case(t_start_steps);
+        INFO("t_start " << t_start_steps << " steps; Brian's MSE " << c.mse_from_brian << " V^2");
+        REQUIRE(c.mse_from_brian > 1e-5);  // (3 mV)^2 at least: the rotation changes the traces
+        model_spec spec;
+        spec.equations = c.equations;
+        spec.constants = c.constants;
+        spec.inputs = {{"I", "amp"}};
+        fit_data data;
+        data.dt = c.dt;
+        lookup_table input{3, c.input_amp[0].size(), {}};
+        for (const auto& row : c.input_amp) input.values.insert(input.values.end(), row.begin(), row.end());
+        data.inputs["I"] = input;
+        data.outputs = {{"v", c.recorded_v}};
+        fitter_settings settings;
+        settings.n_samples = 4;
+        settings.method = "exponential_euler";
+        settings.param_init = {{"v", "VT"}};
+        settings.fixed_parameters = {{"g_na", c.truth.at("g_na")}, {"g_kd", c.truth.at("g_kd")}, {"Cm", c.truth.at("Cm")}};
+        online_trace_fitter online(spec, data, settings, test::builtin_registry());
+        fit_options o;
+        o.optimizer = "random";
+        o.n_rounds = 1;
+        // gl within 1e-9 of the truth: every sample is the truth to the eye.
+        o.bounds = {{"gl", {c.truth.at("gl") * (1 - 1e-9), c.truth.at("gl") * (1 + 1e-9), false}}};
+        o.metrics = {{"", "mse", {{"t_start", std::to_string(static_cast<double>(t_start_steps) * c.dt)}}}};
+        const auto out = online.fit(o);
+        CHECK(out.error_unit == "volt**2");
+        // cellfit's HH traces match Brian's to 3e-12 of their range.
+        CHECK(out.best_error == Approx(c.mse_from_brian).epsilon(1e-8));
+        for (const auto& s : online.results().samples) CHECK(s.error == Approx(c.mse_from_brian).epsilon(1e-8));
+        // The trace fitter, which keeps the traces, gives the same numbers.
+        trace_fitter traces(spec, data, settings, test::builtin_registry());
+        CHECK(traces.fit(o).best_error == out.best_error);
+    }
+    // Only MSE can be summed while the simulation runs.
     online_trace_fitter online(passive_spec(), passive_data(), passive_settings(), test::builtin_registry());
-    const auto a = traces.fit(passive_options(5));
-    const auto b = online.fit(passive_options(5));
-    CHECK(a.best_error == b.best_error);
-    CHECK(a.best_params == b.best_params);
-    fit_options gamma = passive_options(1);
-    gamma.restart = true;
-    gamma.metrics = {{"", "features", {}}};
-    CHECK_THROWS_WITH(online.fit(gamma), Catch::Contains("online trace fitter"));
+    fit_options features = passive_options(1);
+    features.metrics = {{"", "features", {}}};
+    CHECK_THROWS_WITH(online.fit(features), Catch::Contains("online trace fitter"));
 }
 
 TEST_CASE("a spike fit with the gamma factor recovers R and tau", "[fit]") {
@@ -353,9 +387,31 @@ TEST_CASE("generate simulates the given or best parameters for every trace", "[f
     const fit_data data = passive_data();
     trace_fitter f(passive_spec(), data, passive_settings(), test::builtin_registry());
     CHECK_THROWS_WITH(f.generate({"v"}), Catch::Contains("no fit"));
-    const auto g = f.generate({"v"}, std::map<std::string, double>{{"gl", 10e-9}, {"C", 200e-12}});
+    const double gl = 10e-9, C = 200e-12, El = -70e-3, dt = data.dt;
+    const auto g = f.generate({"v"}, std::map<std::string, double>{{"gl", gl}, {"C", C}});
     REQUIRE(g.traces.at("v").size() == 2);
-    CHECK(g.traces.at("v")[1] == data.outputs[0].traces[1]);
+    // The passive membrane's exact solution (Brian picks the exact method for
+    // a linear equation): at rest until step 100, a step of I from 100 to 600
+    // charges it towards El + I/gl with time constant C/gl, then it relaxes.
+    for (std::size_t trace = 0; trace < 2; ++trace) {
+        const double I = trace == 0 ? 0.1e-9 : 0.3e-9, tau = C / gl;
+        const auto& v = g.traces.at("v")[trace];
+        REQUIRE(v.size() == 1000);
+        const double v600 = El + I / gl * (1 - std::exp(-500 * dt / tau));
+        double worst = 0;
+        for (std::size_t k = 0; k < 1000; ++k) {
+            const double t = static_cast<double>(k) * dt;
+            const double exact = k <= 100 ? El
+                                 : k <= 600 ? El + I / gl * (1 - std::exp(-(t - 100 * dt) / tau))
+                                            : El + (v600 - El) * std::exp(-(t - 600 * dt) / tau);
+            worst = std::max(worst, std::abs(v[k] - exact));
+        }
+        INFO("trace " << trace << ": worst deviation " << worst << " V");
+        CHECK(worst < 1e-12);  // of a 10-30 mV deflection
+    }
+    // Other parameters give other traces; a missing one is named.
+    const auto other = f.generate({"v"}, std::map<std::string, double>{{"gl", 2 * gl}, {"C", C}});
+    CHECK(other.traces.at("v")[1][600] == Approx(El + 0.3e-9 / (2 * gl) * (1 - std::exp(-500 * dt * 2 * gl / C))).epsilon(1e-12));
     CHECK_THROWS_WITH(f.generate({"v"}, std::map<std::string, double>{{"gl", 10e-9}}), Catch::Contains("C has no value"));
 }
 

@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -117,6 +118,61 @@ inline cellfit::simulation_setup setup_of_case(const std::filesystem::path& dir,
     }
     setup.record = m.at("record").get<std::vector<std::string>>();
     return setup;
+}
+
+} // namespace test
+
+namespace test {
+
+// Three neurons of the reference case hh_traub_bmf (0, 1 and 4) share the
+// ground-truth conductances and differ only in their input current. Fitting
+// the model at those conductances to the recordings of the others, rotated
+// (neuron 0's input against neuron 1's voltage, 1's against 4's, 4's against
+// 0's), gives an error that Brian's recordings alone determine: the mean over
+// traces and steps of (v_j - v_rotated(j))^2. An outside value for the
+// error of a trace fit.
+struct brian_hh_rotation {
+    std::string equations;                                  // the input as a variable I, not I_in(t, i)
+    std::vector<std::pair<std::string, std::string>> constants;
+    double dt = 0;
+    std::vector<std::vector<double>> input_amp;              // neurons 0, 1, 4
+    std::vector<std::vector<double>> recorded_v;             // neurons 1, 4, 0 (volt)
+    std::map<std::string, double> truth;                     // gl, g_na, g_kd, Cm (SI)
+    double mse_from_brian = 0;                               // volt^2, from the step t_start_steps on
+};
+
+inline brian_hh_rotation brian_hh_rotation_case(std::size_t t_start_steps = 0) {
+    const auto dir = reference_dir() / "cases" / "hh_traub_bmf";
+    const auto m = read_json(dir / "model.json");
+    brian_hh_rotation c;
+    c.equations = m.at("equations").get<std::string>();
+    const std::string input_line = "I = I_in(t, i) : amp";
+    const auto at = c.equations.find(input_line);
+    REQUIRE(at != std::string::npos);
+    c.equations.erase(at, input_line.size());
+    for (const auto& [name, value] : m.at("namespace").items()) c.constants.emplace_back(name, value.get<std::string>());
+    c.dt = m.at("dt_seconds").get<double>();
+    const auto inputs = cellfit::read_csv(dir / "input.csv").rows;
+    const auto v = cellfit::read_csv(dir / "out_v.csv").rows;
+    const std::size_t neurons[] = {0, 1, 4}, rotated[] = {1, 4, 0};
+    const auto params = m.at("params_si");
+    for (const char* p : {"gl", "g_na", "g_kd", "Cm"}) {
+        const auto values = params.at(p).at("value").get<std::vector<double>>();
+        for (std::size_t n : neurons) REQUIRE(values.at(n) == values.at(0));  // the three share them
+        c.truth[p] = values.at(0);
+    }
+    REQUIRE(m.at("init").at("v") == "VT");
+    double sum = 0;
+    std::size_t count = 0;
+    for (std::size_t j = 0; j < 3; ++j) {
+        c.input_amp.push_back(inputs.at(neurons[j]));
+        c.recorded_v.push_back(v.at(rotated[j]));
+        const auto& own = v.at(neurons[j]);
+        for (std::size_t k = t_start_steps; k < own.size(); ++k, ++count)
+            sum += (own[k] - v.at(rotated[j])[k]) * (own[k] - v.at(rotated[j])[k]);
+    }
+    c.mse_from_brian = sum / static_cast<double>(count);
+    return c;
 }
 
 } // namespace test

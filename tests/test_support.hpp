@@ -3,12 +3,15 @@
 #include <cellfit/optimizer.hpp>
 #include <cellfit/registry.hpp>
 
+#include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <optional>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -80,6 +83,67 @@ inline cli_result run_cellfit(const std::string& args, const std::string& env = 
     result.err = read_file(err);
     return result;
 }
+
+// The cellfit command running in the background, for tests that act on it
+// while it runs (an interrupt). The test waits for what it printed, never
+// for a wall-clock time.
+class background_cellfit {
+public:
+    explicit background_cellfit(const std::string& args) {
+        const std::string command = "exec '" + cellfit_exe.string() + "' " + args + " >'" + (dir_.path() / "out").string() +
+                                    "' 2>'" + (dir_.path() / "err").string() + "'";
+        pid_ = ::fork();
+        if (pid_ == 0) {
+            ::unsetenv("CELLFIT_PLUGIN_PATH");
+            ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
+            ::_exit(127);
+        }
+    }
+    ~background_cellfit() {
+        if (pid_ > 0 && !finished_) {
+            ::kill(pid_, SIGKILL);
+            ::waitpid(pid_, nullptr, 0);
+        }
+    }
+    background_cellfit(const background_cellfit&) = delete;
+    background_cellfit& operator=(const background_cellfit&) = delete;
+
+    bool started() const { return pid_ > 0; }
+    // Waits until standard output or error holds `text`, the process ends,
+    // or the deadline (a generous bound against a hang, not a timing) passes.
+    bool wait_for_output(const std::string& text, std::chrono::seconds deadline = std::chrono::seconds(120)) {
+        auto printed = [&] {
+            return read_file(dir_.path() / "out").find(text) != std::string::npos ||
+                   read_file(dir_.path() / "err").find(text) != std::string::npos;
+        };
+        const auto until = std::chrono::steady_clock::now() + deadline;
+        while (std::chrono::steady_clock::now() < until) {
+            if (printed()) return true;
+            if (::waitpid(pid_, &status_, WNOHANG) == pid_) {
+                finished_ = true;
+                return printed();
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        return false;
+    }
+    void signal(int number) { ::kill(pid_, number); }
+    cli_result wait() {
+        if (!finished_) ::waitpid(pid_, &status_, 0);
+        finished_ = true;
+        cli_result r;
+        r.exit_code = WIFEXITED(status_) ? WEXITSTATUS(status_) : -1;
+        r.out = read_file(dir_.path() / "out");
+        r.err = read_file(dir_.path() / "err");
+        return r;
+    }
+
+private:
+    temp_dir dir_;
+    pid_t pid_ = -1;
+    int status_ = 0;
+    bool finished_ = false;
+};
 
 inline cellfit::optimizer_setup box_setup(std::size_t population, std::uint64_t seed) {
     cellfit::optimizer_setup setup;
