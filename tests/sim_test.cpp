@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <set>
 
 using namespace cellfit;
 using Catch::Matchers::Contains;
@@ -201,4 +202,48 @@ TEST_CASE("without a working compiler the interpreter takes over, with a warning
     REQUIRE(r.summary.warnings.size() == 1);
     CHECK_THAT(r.summary.warnings[0], Contains("compiled backend is unavailable") && Contains("/no/such/compiler"));
     CHECK(r.summary.final_state.at("v")[0] == Approx(1e-3 * std::exp(-0.1)).epsilon(1e-12));
+}
+
+TEST_CASE("the kernel cache never loads another model's kernel under the same name", "[simulation][cache]") {
+    // Two models whose kernels differ only in a constant. Model B's kernel is
+    // planted under model A's name, as a hash collision would place it: A
+    // must be compiled anew beside it, never run with B's code.
+    test::temp_dir cache;
+    const char* previous = std::getenv("CELLFIT_CACHE_DIR");
+    const std::string saved = previous ? previous : "";
+    ::setenv("CELLFIT_CACHE_DIR", cache.path().c_str(), 1);
+    const auto kernels = cache.path() / "kernels";
+    auto libraries = [&] {
+        std::set<std::filesystem::path> found;
+        for (const auto& entry : std::filesystem::directory_iterator(kernels))
+            if (entry.path().extension() == ".so") found.insert(entry.path());
+        return found;
+    };
+    simulation_setup s;
+    s.n_steps = 100;
+    s.method = "euler";
+    s.initial_values = {{"v", {"1*mV"}}};
+    auto final_v = [&](const model& m) {
+        const auto r = simulate(m, s, test::builtin_registry());
+        CHECK(r.summary.backend == "compiled");
+        return r.summary.final_state.at("v")[0];
+    };
+    const model a = make_model("dv/dt = -v/(10*ms) : volt"), b = make_model("dv/dt = -v/(20*ms) : volt");
+    const double a_first = final_v(a);
+    const auto a_library = *libraries().begin();
+    const double b_value = final_v(b);
+    auto b_libraries = libraries();
+    b_libraries.erase(a_library);
+    REQUIRE(b_libraries.size() == 1);
+    const auto b_library = *b_libraries.begin();
+    auto record = [](std::filesystem::path library) { return library.replace_extension(".cpp"); };
+    std::filesystem::copy_file(b_library, a_library, std::filesystem::copy_options::overwrite_existing);
+    std::filesystem::copy_file(record(b_library), record(a_library), std::filesystem::copy_options::overwrite_existing);
+    const double a_again = final_v(a);
+    const auto all = libraries();
+    if (previous) ::setenv("CELLFIT_CACHE_DIR", saved.c_str(), 1); else ::unsetenv("CELLFIT_CACHE_DIR");
+    CHECK(a_first == Approx(1e-3 * std::pow(1 - 0.1 / 10, 100)).epsilon(1e-12));  // euler, dt 0.1 ms
+    CHECK(b_value == Approx(1e-3 * std::pow(1 - 0.1 / 20, 100)).epsilon(1e-12));
+    CHECK(a_again == a_first);
+    CHECK(all.size() == 3);  // A's kernel built again under the next name
 }

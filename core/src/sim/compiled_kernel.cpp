@@ -61,6 +61,24 @@ std::string build_identity() {
     return known[cxx] = id;
 }
 
+// The text that decides what a kernel is: its source, then, as comments,
+// what it is built with. It is the file compiled and kept beside the library,
+// and it is compared in full before a cached library is loaded: a 64-bit name
+// can collide, the record cannot.
+std::string cache_record(const std::string& source, const std::string& identity) {
+    std::string record = source + "\n// cellfit kernel cache record: built with\n";
+    std::istringstream lines(identity + "\n" + flags + " " + libraries + "\ncellfit " + CELLFIT_VERSION_STRING);
+    for (std::string line; std::getline(lines, line);) record += "// " + line + "\n";
+    return record;
+}
+
+std::string read_whole(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return in ? text.str() : std::string();
+}
+
 std::uint64_t fnv1a(const std::string& text) {
     std::uint64_t h = 1469598103934665603ull;
     for (unsigned char c : text) h = (h ^ c) * 1099511628211ull;
@@ -95,8 +113,9 @@ std::optional<compiled_kernel> compiled_kernel::build(const std::string& source,
         unavailable = "no working C++ compiler (" + compiler() + "; set CXX to choose one)";
         return std::nullopt;
     }
-    std::ostringstream key;
-    key << std::hex << fnv1a(source + '\n' + identity + flags + libraries + CELLFIT_VERSION_STRING);
+    const std::string record = cache_record(source, identity);
+    std::ostringstream hash;
+    hash << std::hex << fnv1a(record);
     const fs::path dir = cache_directory();
     std::error_code ec;
     fs::create_directories(dir, ec);
@@ -104,20 +123,35 @@ std::optional<compiled_kernel> compiled_kernel::build(const std::string& source,
         unavailable = "cannot create the kernel cache " + dir.string() + " (" + ec.message() + "; set CELLFIT_CACHE_DIR)";
         return std::nullopt;
     }
-    const fs::path library = dir / (key.str() + ".so");
-    const fs::path source_file = dir / (key.str() + ".cpp");
     // One build at a time in this process (threads of a refinement ask for
     // the same kernel); other processes are kept apart by private file names.
     static std::mutex build_mutex;
     std::unique_lock build_lock(build_mutex);
-    if (!fs::exists(library)) {
+    // The kernel's slot: the first name, hash, hash-1, ..., whose record is
+    // this kernel's or that holds no record yet. A slot whose record differs
+    // belongs to another kernel with the same hash.
+    constexpr int slots = 8;
+    std::string key;
+    bool built = false;
+    for (int slot = 0; slot < slots && key.empty(); ++slot) {
+        const std::string candidate = hash.str() + (slot == 0 ? "" : "-" + std::to_string(slot));
+        if (!fs::exists(dir / (candidate + ".cpp"))) key = candidate;
+        else if (read_whole(dir / (candidate + ".cpp")) == record) key = candidate, built = fs::exists(dir / (candidate + ".so"));
+    }
+    if (key.empty())
+        throw error("the kernel cache " + dir.string() + " holds " + std::to_string(slots) + " other kernels named " +
+                    hash.str() + "*; delete them (or choose another folder with CELLFIT_CACHE_DIR)");
+    const fs::path library = dir / (key + ".so");
+    const fs::path source_file = dir / (key + ".cpp");
+    if (!built) {
         // Build from private names, then rename: concurrent runs never read or
-        // load half a file.
+        // load half a file. The library is renamed last, so a library in the
+        // cache always has its record beside it.
         const std::string mine = "." + std::to_string(::getpid());
-        const fs::path partial_source = dir / (key.str() + mine + ".cpp");
-        const fs::path partial = dir / (key.str() + ".so" + mine);
-        const fs::path log = dir / (key.str() + mine + ".log");
-        std::ofstream(partial_source) << source;
+        const fs::path partial_source = dir / (key + mine + ".cpp");
+        const fs::path partial = dir / (key + ".so" + mine);
+        const fs::path log = dir / (key + mine + ".log");
+        std::ofstream(partial_source) << record;
         const std::string command = compiler() + " " + flags + " -o " + shell_quote(partial.string()) + " " +
                                     shell_quote(partial_source.string()) + " " + libraries + " > " +
                                     shell_quote(log.string()) + " 2>&1";
@@ -127,7 +161,7 @@ std::optional<compiled_kernel> compiled_kernel::build(const std::string& source,
                         ", compiler output: " + log.string() + head(log, 8));
         }
         fs::rename(partial_source, source_file, ec);
-        fs::rename(log, dir / (key.str() + ".log"), ec);
+        fs::rename(log, dir / (key + ".log"), ec);
         fs::rename(partial, library, ec);
         if (ec) throw error("cannot store the compiled kernel in " + library.string() + ": " + ec.message());
     }
