@@ -2,6 +2,8 @@
 
 #include <cellfit/error.hpp>
 #include <cellfit/fit/results.hpp>
+#include <cellfit/io/csv.hpp>
+#include <cellfit/io/numbers.hpp>
 #include <cellfit/model/model.hpp>
 
 #include <nlohmann/json.hpp>
@@ -9,9 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
-#include <iomanip>
 #include <limits>
-#include <sstream>
 
 namespace cellfit {
 
@@ -92,14 +92,6 @@ std::map<std::string, quantity> with_units(const fit_results& results, const std
 
 namespace {
 
-std::string exact(double x) {
-    if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
-    if (std::isnan(x)) return "nan";
-    std::ostringstream out;
-    out << std::setprecision(17) << x;
-    return out.str();
-}
-
 std::ofstream open_for_writing(const std::string& path) {
     std::ofstream out(path);
     if (!out) throw input_error("cannot write the results file " + path + " (does its directory exist?)");
@@ -121,35 +113,10 @@ std::pair<std::string, std::string> split_header(const std::string& cell) {
     return {cell.substr(0, open), cell.substr(open + 2, cell.size() - open - 3)};
 }
 
-std::vector<std::string> split_cells(const std::string& line) {
-    std::vector<std::string> cells;
-    std::string cell;
-    std::istringstream in(line);
-    while (std::getline(in, cell, ',')) cells.push_back(cell);
-    if (!line.empty() && line.back() == ',') cells.emplace_back();
-    return cells;
-}
-
-double parse_cell(const std::string& cell, const std::string& where) {
-    if (cell == "inf") return std::numeric_limits<double>::infinity();
-    if (cell == "nan") return std::numeric_limits<double>::quiet_NaN();
-    std::size_t used = 0;
-    double x = 0;
-    try {
-        x = std::stod(cell, &used);
-    } catch (const std::exception&) {
-        used = 0;
-    }
-    if (used == 0 || used != cell.size()) throw input_error(where + ": '" + cell + "' is not a number");
-    return x;
-}
-
 fit_results read_results_csv(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) throw input_error("cannot read the results file " + path);
-    std::string line;
-    if (!std::getline(in, line)) throw input_error(path + " is empty; expected a header line of a cellfit results file");
-    const auto header = split_cells(line);
+    if (!std::filesystem::exists(path)) throw input_error("cannot read the results file " + path + ": no such file");
+    const csv_table table = read_csv_with_header(path);
+    const auto& header = table.header;
     fit_results r;
     // The factor that turns each column into SI.
     std::vector<double> scale(header.size(), 1.0);
@@ -178,22 +145,17 @@ fit_results read_results_csv(const std::string& path) {
         }
     }
     if (error_column < 0) throw input_error(path + ": no 'error' column; is this a cellfit results file?");
-    std::size_t line_number = 1;
-    while (std::getline(in, line)) {
-        ++line_number;
-        if (line.empty()) continue;
-        const auto cells = split_cells(line);
-        const std::string where = path + ":" + std::to_string(line_number);
-        if (cells.size() != header.size())
-            throw input_error(where + ": " + std::to_string(cells.size()) + " values for " + std::to_string(header.size()) +
-                              " columns");
+    for (const auto& row : table.rows) {
         sample_record s;
         s.params.resize(r.parameter_names.size());
         s.objectives.resize(r.objective_names.size());
-        for (std::size_t c = 0; c < cells.size(); ++c) {
-            const double x = parse_cell(cells[c], where);
-            if (static_cast<int>(c) == round_column) s.round = static_cast<std::size_t>(x);
-            else if (static_cast<int>(c) == error_column) s.error = x * scale[c];
+        for (std::size_t c = 0; c < row.size(); ++c) {
+            const double x = row[c];
+            if (static_cast<int>(c) == round_column) {
+                if (!(x >= 0) || x != std::floor(x) || x > 1e15)
+                    throw input_error(path + ": a round is " + format_number(x) + "; rounds are whole numbers from 0");
+                s.round = static_cast<std::size_t>(x);
+            } else if (static_cast<int>(c) == error_column) s.error = x * scale[c];
             else if (parameter_of[c] >= 0) s.params[static_cast<std::size_t>(parameter_of[c])] = x * scale[c];
             else if (objective_of[c] >= 0) s.objectives[static_cast<std::size_t>(objective_of[c])] = x * scale[c];
         }
@@ -289,9 +251,9 @@ void write_results_csv(const fit_results& r, const std::string& path) {
     out << "\n";
     for (const auto& s : r.samples) {
         out << s.round;
-        for (double x : s.params) out << "," << exact(x);
-        out << "," << exact(s.error);
-        for (double x : s.objectives) out << "," << exact(x);
+        for (double x : s.params) out << "," << format_number(x);
+        out << "," << format_number(s.error);
+        for (double x : s.objectives) out << "," << format_number(x);
         out << "\n";
     }
     if (!out) throw input_error("could not finish writing " + path + " (disk full?)");

@@ -1,38 +1,65 @@
 #include <cellfit/error.hpp>
 #include <cellfit/io/csv.hpp>
+#include <cellfit/io/numbers.hpp>
 
 #include <cmath>
-
-#include <charconv>
 #include <cstdio>
 #include <fstream>
 
 namespace cellfit {
 
-csv_table read_csv(const std::filesystem::path& file, bool ragged) {
+namespace {
+
+std::ifstream open_for_reading(const std::filesystem::path& file) {
     std::ifstream in(file);
     if (!in) throw input_error("cannot read " + file.string() + (std::filesystem::exists(file) ? "" : ": no such file"));
-    csv_table table;
-    std::string line;
-    for (int number = 1; std::getline(in, line); ++number) {
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        std::vector<double> row;
-        std::size_t begin = 0;
-        while (!line.empty() && begin <= line.size()) {
-            std::size_t end = line.find(',', begin);
-            if (end == std::string::npos) end = line.size();
+    return in;
+}
+
+bool next_line(std::istream& in, std::string& line) {
+    if (!std::getline(in, line)) return false;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    return true;
+}
+
+// The comma-separated cells of a line, as [begin, end) offsets.
+std::vector<std::pair<std::size_t, std::size_t>> cells_of(const std::string& line) {
+    std::vector<std::pair<std::size_t, std::size_t>> cells;
+    for (std::size_t begin = 0; !line.empty() && begin <= line.size();) {
+        std::size_t end = line.find(',', begin);
+        if (end == std::string::npos) end = line.size();
+        cells.emplace_back(begin, end);
+        begin = end + 1;
+    }
+    return cells;
+}
+
+std::vector<double> numbers_of(const std::string& line, const std::filesystem::path& file, int number,
+                               const char* layout) {
+    std::vector<double> row;
+    for (const auto& [begin, end] : cells_of(line)) {
+        const auto value = parse_number(std::string_view(line).substr(begin, end - begin));
+        if (!value) {
             std::size_t a = begin, b = end;
             while (a < b && (line[a] == ' ' || line[a] == '\t')) ++a;
             while (b > a && (line[b - 1] == ' ' || line[b - 1] == '\t')) --b;
-            double value = 0;
-            auto [ptr, ec] = std::from_chars(line.data() + a, line.data() + b, value);
-            if (a == b || ec != std::errc{} || ptr != line.data() + b)
-                throw input_error(file.string() + ":" + std::to_string(number) + ":" + std::to_string(a + 1) +
-                                  ": expected a number, found '" + line.substr(a, b - a) +
-                                  "' (the file must hold numbers only, comma-separated, without a header)");
-            row.push_back(value);
-            begin = end + 1;
+            throw input_error(file.string() + ":" + std::to_string(number) + ":" + std::to_string(a + 1) +
+                              ": expected a number, found '" + line.substr(a, b - a) + "' (" + layout + ")");
         }
+        row.push_back(*value);
+    }
+    return row;
+}
+
+} // namespace
+
+csv_table read_csv(const std::filesystem::path& file, bool ragged) {
+    auto in = open_for_reading(file);
+    csv_table table;
+    std::string line;
+    for (int number = 1; next_line(in, line); ++number) {
+        std::vector<double> row =
+            numbers_of(line, file, number, "the file must hold numbers only, comma-separated, without a header");
         if (!ragged && !table.rows.empty() && row.size() != table.rows.front().size())
             throw input_error(file.string() + ":" + std::to_string(number) + ": this row has " +
                               std::to_string(row.size()) + " values, the first has " +
@@ -44,12 +71,38 @@ csv_table read_csv(const std::filesystem::path& file, bool ragged) {
     return table;
 }
 
+csv_table read_csv_with_header(const std::filesystem::path& file) {
+    auto in = open_for_reading(file);
+    csv_table table;
+    std::string line;
+    if (!next_line(in, line) || line.empty())
+        throw input_error(file.string() + " is empty; expected a header line naming the columns");
+    for (const auto& [begin, end] : cells_of(line)) {
+        std::size_t a = begin, b = end;
+        while (a < b && (line[a] == ' ' || line[a] == '\t')) ++a;
+        while (b > a && (line[b - 1] == ' ' || line[b - 1] == '\t')) --b;
+        table.header.push_back(line.substr(a, b - a));
+    }
+    for (int number = 2; next_line(in, line); ++number) {
+        if (line.empty()) continue;
+        std::vector<double> row = numbers_of(line, file, number, "below the header, numbers only, comma-separated");
+        if (row.size() != table.header.size())
+            throw input_error(file.string() + ":" + std::to_string(number) + ": " + std::to_string(row.size()) +
+                              " values for " + std::to_string(table.header.size()) + " columns");
+        table.rows.push_back(std::move(row));
+    }
+    return table;
+}
+
 void write_csv(const std::filesystem::path& file, const std::vector<const double*>& rows,
                const std::vector<std::size_t>& lengths) {
     std::FILE* out = std::fopen(file.string().c_str(), "w");
     if (!out) throw error("cannot write " + file.string());
     for (std::size_t r = 0; r < rows.size(); ++r) {
-        for (std::size_t k = 0; k < lengths[r]; ++k) std::fprintf(out, k ? ",%.17g" : "%.17g", rows[r][k]);
+        for (std::size_t k = 0; k < lengths[r]; ++k) {
+            if (k) std::fputc(',', out);
+            std::fputs(format_number(rows[r][k]).c_str(), out);
+        }
         std::fputc('\n', out);
     }
     if (std::fclose(out) != 0) throw error("cannot finish writing " + file.string());

@@ -2,10 +2,10 @@
 
 #include <cellfit/error.hpp>
 #include <cellfit/expr/functions.hpp>
+#include <cellfit/io/numbers.hpp>
 
 #include <cmath>
 #include <algorithm>
-#include <cstdio>
 #include <sstream>
 
 namespace cellfit::detail {
@@ -15,9 +15,7 @@ namespace {
 std::string literal(double v) {
     if (std::isnan(v)) return "(0.0/0.0)";
     if (std::isinf(v)) return v > 0 ? "(1.0/0.0)" : "(-1.0/0.0)";
-    char buffer[40];
-    std::snprintf(buffer, sizeof buffer, "%.17g", v);
-    std::string text = buffer;
+    std::string text = format_number(v);
     if (text.find_first_of(".eE") == std::string::npos) text += ".0";
     return "(" + text + ")";
 }

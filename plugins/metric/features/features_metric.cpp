@@ -8,6 +8,7 @@
 #include "efeatures.hpp"
 
 #include <cellfit/error.hpp>
+#include <cellfit/io/numbers.hpp>
 #include <cellfit/plugin.hpp>
 #include <cellfit/version.hpp>
 
@@ -33,13 +34,9 @@ std::vector<std::string> split(const std::string& text) {
 std::vector<double> numbers(const std::string& option, const std::string& text) {
     std::vector<double> values;
     for (const auto& item : split(text)) {
-        try {
-            std::size_t used = 0;
-            values.push_back(std::stod(item, &used));
-            if (used != item.size()) throw std::invalid_argument(item);
-        } catch (const std::exception&) {
-            throw option_error("metric.features: " + option + " holds '" + item + "', not a number");
-        }
+        const auto value = parse_number(item);
+        if (!value) throw option_error("metric.features: " + option + " holds '" + item + "', not a number");
+        values.push_back(*value);
     }
     return values;
 }
