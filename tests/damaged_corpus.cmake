@@ -3,6 +3,7 @@
 # folders at all, once with an extra case folder that has no model.json.
 # Run by CTest as `reference_tests_fail_on_a_damaged_corpus`:
 #   cmake -DTEST_EXE=... -DREFERENCE_DIR=... -DWORK_DIR=... -P damaged_corpus.cmake
+cmake_minimum_required(VERSION 3.25)
 
 file(GLOB real_cases LIST_DIRECTORIES true "${REFERENCE_DIR}/cases/*")
 list(LENGTH real_cases real_count)
@@ -31,6 +32,17 @@ foreach(damage no_cases case_without_model)
   endif()
   if(NOT CMAKE_MATCH_1 EQUAL 3 OR NOT CMAKE_MATCH_2 EQUAL 3)
     message(FATAL_ERROR "with ${damage}, expected the 3 [cases] tests to fail:\n${output}")
+  endif()
+  # ...and for the damage, not for another reason.
+  if(damage STREQUAL "no_cases")
+    set(reason "REQUIRE\\( names == expected_reference_cases \\)")
+  else()
+    set(reason "zz_new_case has no model.json: the corpus is damaged")
+  endif()
+  string(REGEX MATCHALL "${reason}" reasons "${output}")
+  list(LENGTH reasons reason_count)
+  if(NOT reason_count EQUAL 3)
+    message(FATAL_ERROR "with ${damage}, the [cases] tests did not all fail on the damage ('${reason}'):\n${output}")
   endif()
   message(STATUS "${damage}: all 3 [cases] tests fail, as they must")
 endforeach()

@@ -6,6 +6,7 @@
 #include "test_support.hpp"
 
 #include <cellfit/io/csv.hpp>
+#include <cellfit/io/numbers.hpp>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -41,16 +42,10 @@ std::string passive_fit_flags(const test::temp_dir& dir, const std::string& call
            "/in.csv':nA --output v='" + d + "/out.csv':mV --callback " + callback;
 }
 
-// The exact solution of passive_fit_flags' model at step k of a trace: v = El
-// until step 20, charged by 0.1 nA (trace 0) or 0.3 nA (trace 1) up to step
-// 150 with time constant C/gl, then relaxing. Brian picks the exact method
-// for this linear equation, so the simulation must match it to round-off.
+// The exact solution of passive_fit_flags' model at step k of a trace: 0.1 nA
+// (trace 0) or 0.3 nA (trace 1) from step 20 to 150.
 double passive_exact(double gl, double C, std::size_t trace, std::size_t k) {
-    const double El = -70e-3, dt = 1e-4, I = trace == 0 ? 0.1e-9 : 0.3e-9, tau = C / gl;
-    auto charged = [&](double steps) { return El + I / gl * (1 - std::exp(-steps * dt / tau)); };
-    if (k <= 20) return El;
-    if (k <= 150) return charged(static_cast<double>(k - 20));
-    return El + (charged(130) - El) * std::exp(-static_cast<double>(k - 150) * dt / tau);
+    return test::passive_membrane(-70e-3, gl, C, trace == 0 ? 0.1e-9 : 0.3e-9, 1e-4, 20, 150, k);
 }
 
 } // namespace
@@ -246,18 +241,14 @@ TEST_CASE("cellfit fit --online: the error is the MSE between Brian's own record
     };
     write_rows("in.csv", c.input_amp);
     write_rows("out.csv", c.recorded_v);
-    auto si = [](double x, const char* unit) {
-        char text[64];
-        std::snprintf(text, sizeof text, "%.17g*%s", x, unit);
-        return std::string(text);
-    };
+    auto si = [](double x, const char* unit) { return cellfit::format_number(x) + "*" + unit; };
     std::string args = "fit --online --model '" + d + "/model.eqs' --method exponential_euler --dt " + si(c.dt, "second") +
                        " --input I='" + d + "/in.csv':amp --output v='" + d + "/out.csv':volt --init v=VT" +
                        " --param g_na=" + si(c.truth.at("g_na"), "siemens") + " --param g_kd=" +
                        si(c.truth.at("g_kd"), "siemens") + " --param Cm=" + si(c.truth.at("Cm"), "farad") +
                        " --bound gl=" + si(c.truth.at("gl") * (1 - 1e-9), "siemens") + "," +
                        si(c.truth.at("gl") * (1 + 1e-9), "siemens") + " --metric-opt t_start=" +
-                       std::to_string(static_cast<double>(t_start_steps) * c.dt) +  // seconds
+                       cellfit::format_number(static_cast<double>(t_start_steps) * c.dt) +  // seconds
                        " --optimizer random --samples 4 --rounds 1 --callback none --results '" + d + "/r.json'";
     for (const auto& [name, value] : c.constants) args += " --const '" + name + "=" + value + "'";
     const auto r = test::run_cellfit(args);

@@ -8,6 +8,7 @@
 
 #include <cellfit/error.hpp>
 #include <cellfit/fit/fitter.hpp>
+#include <cellfit/io/numbers.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -163,7 +164,7 @@ TEST_CASE("the online trace fitter's error is the MSE between Brian's own record
         o.n_rounds = 1;
         // gl within 1e-9 of the truth: every sample is the truth to the eye.
         o.bounds = {{"gl", {c.truth.at("gl") * (1 - 1e-9), c.truth.at("gl") * (1 + 1e-9), false}}};
-        o.metrics = {{"", "mse", {{"t_start", std::to_string(static_cast<double>(t_start_steps) * c.dt)}}}};
+        o.metrics = {{"", "mse", {{"t_start", format_number(static_cast<double>(t_start_steps) * c.dt)}}}};
         const auto out = online.fit(o);
         CHECK(out.error_unit == "volt**2");
         // cellfit's HH traces match Brian's to 3e-12 of their range.
@@ -173,9 +174,16 @@ TEST_CASE("the online trace fitter's error is the MSE between Brian's own record
         trace_fitter traces(spec, data, settings, test::builtin_registry());
         CHECK(traces.fit(o).best_error == out.best_error);
     }
-    // Only MSE can be summed while the simulation runs.
+    // Over a real search, the online fitter takes the trace fitter's path.
+    trace_fitter traces(passive_spec(), passive_data(), passive_settings(), test::builtin_registry());
     online_trace_fitter online(passive_spec(), passive_data(), passive_settings(), test::builtin_registry());
+    const auto a = traces.fit(passive_options(5));
+    const auto b = online.fit(passive_options(5));
+    CHECK(a.best_error == b.best_error);
+    CHECK(a.best_params == b.best_params);
+    // Only MSE can be summed while the simulation runs.
     fit_options features = passive_options(1);
+    features.restart = true;
     features.metrics = {{"", "features", {}}};
     CHECK_THROWS_WITH(online.fit(features), Catch::Contains("online trace fitter"));
 }
@@ -394,24 +402,18 @@ TEST_CASE("generate simulates the given or best parameters for every trace", "[f
     // a linear equation): at rest until step 100, a step of I from 100 to 600
     // charges it towards El + I/gl with time constant C/gl, then it relaxes.
     for (std::size_t trace = 0; trace < 2; ++trace) {
-        const double I = trace == 0 ? 0.1e-9 : 0.3e-9, tau = C / gl;
+        const double I = trace == 0 ? 0.1e-9 : 0.3e-9;
         const auto& v = g.traces.at("v")[trace];
         REQUIRE(v.size() == 1000);
-        const double v600 = El + I / gl * (1 - std::exp(-500 * dt / tau));
         double worst = 0;
-        for (std::size_t k = 0; k < 1000; ++k) {
-            const double t = static_cast<double>(k) * dt;
-            const double exact = k <= 100 ? El
-                                 : k <= 600 ? El + I / gl * (1 - std::exp(-(t - 100 * dt) / tau))
-                                            : El + (v600 - El) * std::exp(-(t - 600 * dt) / tau);
-            worst = std::max(worst, std::abs(v[k] - exact));
-        }
+        for (std::size_t k = 0; k < 1000; ++k)
+            worst = std::max(worst, std::abs(v[k] - test::passive_membrane(El, gl, C, I, dt, 100, 600, k)));
         INFO("trace " << trace << ": worst deviation " << worst << " V");
         CHECK(worst < 1e-12);  // of a 10-30 mV deflection
     }
     // Other parameters give other traces; a missing one is named.
     const auto other = f.generate({"v"}, std::map<std::string, double>{{"gl", 2 * gl}, {"C", C}});
-    CHECK(other.traces.at("v")[1][600] == Approx(El + 0.3e-9 / (2 * gl) * (1 - std::exp(-500 * dt * 2 * gl / C))).epsilon(1e-12));
+    CHECK(other.traces.at("v")[1][600] == Approx(test::passive_membrane(El, 2 * gl, C, 0.3e-9, dt, 100, 600, 600)).epsilon(1e-12));
     CHECK_THROWS_WITH(f.generate({"v"}, std::map<std::string, double>{{"gl", 10e-9}}), Catch::Contains("C has no value"));
 }
 

@@ -87,8 +87,9 @@ TEST_CASE("each lhs batch has one point in every slice of every parameter", "[ra
 }
 
 TEST_CASE("sobol samples are the Joe-Kuo Sobol sequence, shifted by the seed", "[random]") {
-    // The published sequence (tests/data/sobol: SciPy's unscrambled Sobol
-    // points with Joe and Kuo's direction numbers, 64 points in 6 dimensions).
+    // The reference: SciPy's unscrambled Sobol points from Joe and Kuo's
+    // published direction numbers (tests/data/sobol, 64 points in 6
+    // dimensions, with the script that made them).
     // The plugin draws it from point 1 on (Boost skips the origin) and adds a
     // random shift per dimension modulo 1, so the differences to its first
     // point, modulo 1, are the published points' differences to point 1.

@@ -120,10 +120,6 @@ inline cellfit::simulation_setup setup_of_case(const std::filesystem::path& dir,
     return setup;
 }
 
-} // namespace test
-
-namespace test {
-
 // Three neurons of the reference case hh_traub_bmf (0, 1 and 4) share the
 // ground-truth conductances and differ only in their input current. Fitting
 // the model at those conductances to the recordings of the others, rotated

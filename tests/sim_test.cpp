@@ -193,11 +193,10 @@ TEST_CASE("without a working compiler the interpreter takes over, with a warning
     simulation_setup s;
     s.n_steps = 10;
     s.initial_values = {{"v", {"1*mV"}}};
-    const char* previous = std::getenv("CXX");
-    const std::string saved = previous ? previous : "";
-    ::setenv("CXX", "/no/such/compiler", 1);
-    const auto r = simulate(m, s, test::builtin_registry());
-    if (previous) ::setenv("CXX", saved.c_str(), 1); else ::unsetenv("CXX");
+    const auto r = [&] {
+        const test::scoped_env no_compiler("CXX", "/no/such/compiler");
+        return simulate(m, s, test::builtin_registry());
+    }();
     CHECK(r.summary.backend == "interpreter");
     REQUIRE(r.summary.warnings.size() == 1);
     CHECK_THAT(r.summary.warnings[0], Contains("compiled backend is unavailable") && Contains("/no/such/compiler"));
@@ -206,12 +205,11 @@ TEST_CASE("without a working compiler the interpreter takes over, with a warning
 
 TEST_CASE("the kernel cache never loads another model's kernel under the same name", "[simulation][cache]") {
     // Two models whose kernels differ only in a constant. Model B's kernel is
-    // planted under model A's name, as a hash collision would place it: A
-    // must be compiled anew beside it, never run with B's code.
+    // planted under model A's name, as a hash collision (B's source and
+    // library) or a race between processes (B's library beside A's source)
+    // would leave it: A must run its own code every time.
     test::temp_dir cache;
-    const char* previous = std::getenv("CELLFIT_CACHE_DIR");
-    const std::string saved = previous ? previous : "";
-    ::setenv("CELLFIT_CACHE_DIR", cache.path().c_str(), 1);
+    const test::scoped_env private_cache("CELLFIT_CACHE_DIR", cache.path().string());
     const auto kernels = cache.path() / "kernels";
     auto libraries = [&] {
         std::set<std::filesystem::path> found;
@@ -225,25 +223,37 @@ TEST_CASE("the kernel cache never loads another model's kernel under the same na
     s.initial_values = {{"v", {"1*mV"}}};
     auto final_v = [&](const model& m) {
         const auto r = simulate(m, s, test::builtin_registry());
-        CHECK(r.summary.backend == "compiled");
+        REQUIRE(r.summary.backend == "compiled");
         return r.summary.final_state.at("v")[0];
     };
+    // Replaces `to` by a copy of `from` in one step, as a rename by another process would.
+    auto plant = [](const std::filesystem::path& from, const std::filesystem::path& to) {
+        const auto staged = to.string() + ".planted";
+        std::filesystem::copy_file(from, staged);
+        std::filesystem::rename(staged, to);
+    };
+    auto source_of = [](std::filesystem::path library) { return library.replace_extension(".cpp"); };
     const model a = make_model("dv/dt = -v/(10*ms) : volt"), b = make_model("dv/dt = -v/(20*ms) : volt");
-    const double a_first = final_v(a);
+    const double a_expected = 1e-3 * std::pow(1 - 0.1 / 10, 100), b_expected = 1e-3 * std::pow(1 - 0.1 / 20, 100);
+    CHECK(final_v(a) == Approx(a_expected).epsilon(1e-12));  // euler, dt 0.1 ms
+    REQUIRE(libraries().size() == 1);
     const auto a_library = *libraries().begin();
-    const double b_value = final_v(b);
+    CHECK(final_v(b) == Approx(b_expected).epsilon(1e-12));
     auto b_libraries = libraries();
     b_libraries.erase(a_library);
     REQUIRE(b_libraries.size() == 1);
     const auto b_library = *b_libraries.begin();
-    auto record = [](std::filesystem::path library) { return library.replace_extension(".cpp"); };
-    std::filesystem::copy_file(b_library, a_library, std::filesystem::copy_options::overwrite_existing);
-    std::filesystem::copy_file(record(b_library), record(a_library), std::filesystem::copy_options::overwrite_existing);
-    const double a_again = final_v(a);
-    const auto all = libraries();
-    if (previous) ::setenv("CELLFIT_CACHE_DIR", saved.c_str(), 1); else ::unsetenv("CELLFIT_CACHE_DIR");
-    CHECK(a_first == Approx(1e-3 * std::pow(1 - 0.1 / 10, 100)).epsilon(1e-12));  // euler, dt 0.1 ms
-    CHECK(b_value == Approx(1e-3 * std::pow(1 - 0.1 / 20, 100)).epsilon(1e-12));
-    CHECK(a_again == a_first);
-    CHECK(all.size() == 3);  // A's kernel built again under the next name
+
+    SECTION("a collision: another kernel's source and library under the name") {
+        plant(b_library, a_library);
+        plant(source_of(b_library), source_of(a_library));
+        CHECK(final_v(a) == Approx(a_expected).epsilon(1e-12));
+        CHECK(libraries().size() == 3);  // A built again under the next name
+        CHECK(final_v(b) == Approx(b_expected).epsilon(1e-12));
+    }
+    SECTION("a race: another kernel's library beside this kernel's source") {
+        plant(b_library, a_library);
+        CHECK(final_v(a) == Approx(a_expected).epsilon(1e-12));
+        CHECK(libraries().size() == 3);
+    }
 }

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -86,64 +87,101 @@ inline cli_result run_cellfit(const std::string& args, const std::string& env = 
 
 // The cellfit command running in the background, for tests that act on it
 // while it runs (an interrupt). The test waits for what it printed, never
-// for a wall-clock time.
+// for a wall-clock time; the deadlines only bound a hang.
 class background_cellfit {
 public:
     explicit background_cellfit(const std::string& args) {
-        const std::string command = "exec '" + cellfit_exe.string() + "' " + args + " >'" + (dir_.path() / "out").string() +
-                                    "' 2>'" + (dir_.path() / "err").string() + "'";
+        const std::string command = "exec env -u CELLFIT_PLUGIN_PATH '" + cellfit_exe.string() + "' " + args + " >'" +
+                                    (dir_.path() / "out").string() + "' 2>'" + (dir_.path() / "err").string() + "'";
         pid_ = ::fork();
-        if (pid_ == 0) {
-            ::unsetenv("CELLFIT_PLUGIN_PATH");
+        if (pid_ == 0) {  // only async-signal-safe calls until exec
             ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
             ::_exit(127);
         }
     }
-    ~background_cellfit() {
-        if (pid_ > 0 && !finished_) {
-            ::kill(pid_, SIGKILL);
-            ::waitpid(pid_, nullptr, 0);
-        }
-    }
+    ~background_cellfit() { stop(); }
     background_cellfit(const background_cellfit&) = delete;
     background_cellfit& operator=(const background_cellfit&) = delete;
 
     bool started() const { return pid_ > 0; }
-    // Waits until standard output or error holds `text`, the process ends,
-    // or the deadline (a generous bound against a hang, not a timing) passes.
+    // Waits until standard output or error holds `text`, or the process ends.
     bool wait_for_output(const std::string& text, std::chrono::seconds deadline = std::chrono::seconds(120)) {
         auto printed = [&] {
             return read_file(dir_.path() / "out").find(text) != std::string::npos ||
                    read_file(dir_.path() / "err").find(text) != std::string::npos;
         };
         const auto until = std::chrono::steady_clock::now() + deadline;
-        while (std::chrono::steady_clock::now() < until) {
+        while (started() && !finished_ && std::chrono::steady_clock::now() < until) {
             if (printed()) return true;
-            if (::waitpid(pid_, &status_, WNOHANG) == pid_) {
-                finished_ = true;
-                return printed();
-            }
+            if (::waitpid(pid_, &status_, WNOHANG) == pid_) finished_ = true;
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
         }
-        return false;
+        return printed();
     }
-    void signal(int number) { ::kill(pid_, number); }
-    cli_result wait() {
-        if (!finished_) ::waitpid(pid_, &status_, 0);
-        finished_ = true;
+    void signal(int number) {
+        if (started() && !finished_) ::kill(pid_, number);
+    }
+    // Waits for the end (killing the process after the deadline: exit code -1).
+    cli_result wait(std::chrono::seconds deadline = std::chrono::seconds(120)) {
+        const auto until = std::chrono::steady_clock::now() + deadline;
+        while (started() && !finished_ && std::chrono::steady_clock::now() < until) {
+            if (::waitpid(pid_, &status_, WNOHANG) == pid_) finished_ = true;
+            else std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        stop();
         cli_result r;
-        r.exit_code = WIFEXITED(status_) ? WEXITSTATUS(status_) : -1;
+        r.exit_code = finished_ && WIFEXITED(status_) ? WEXITSTATUS(status_) : -1;
         r.out = read_file(dir_.path() / "out");
         r.err = read_file(dir_.path() / "err");
         return r;
     }
 
 private:
+    void stop() {
+        if (started() && !finished_) {
+            ::kill(pid_, SIGKILL);
+            ::waitpid(pid_, nullptr, 0);
+            finished_ = true;
+            status_ = -1;
+        }
+    }
     temp_dir dir_;
     pid_t pid_ = -1;
     int status_ = 0;
     bool finished_ = false;
 };
+
+// Sets an environment variable for the scope, and restores it after, even
+// when a REQUIRE ends the test early.
+class scoped_env {
+public:
+    scoped_env(const char* name, const std::string& value) : name_(name) {
+        if (const char* old = std::getenv(name)) previous_ = old;
+        ::setenv(name, value.c_str(), 1);
+    }
+    ~scoped_env() {
+        if (previous_) ::setenv(name_, previous_->c_str(), 1);
+        else ::unsetenv(name_);
+    }
+    scoped_env(const scoped_env&) = delete;
+    scoped_env& operator=(const scoped_env&) = delete;
+
+private:
+    const char* name_;
+    std::optional<std::string> previous_;
+};
+
+// The exact solution of the passive membrane C dv/dt = gl (El - v) + I at step
+// k, from v = El, with I switched on over steps [on, off): what Brian's exact
+// method computes (the input is constant over each step).
+inline double passive_membrane(double El, double gl, double C, double I, double dt, std::size_t on, std::size_t off,
+                               std::size_t k) {
+    const double tau = C / gl;
+    auto charged = [&](std::size_t steps) { return El + I / gl * (1 - std::exp(-static_cast<double>(steps) * dt / tau)); };
+    if (k <= on) return El;
+    if (k <= off) return charged(k - on);
+    return El + (charged(off - on) - El) * std::exp(-static_cast<double>(k - off) * dt / tau);
+}
 
 inline cellfit::optimizer_setup box_setup(std::size_t population, std::uint64_t seed) {
     cellfit::optimizer_setup setup;

@@ -1,4 +1,5 @@
 #include <cellfit/error.hpp>
+#include <cellfit/io/numbers.hpp>
 #include <cellfit/options.hpp>
 #include <cellfit/suggest.hpp>
 
@@ -64,18 +65,15 @@ std::optional<option_value> parse_option_value(option_type type, std::string_vie
     switch (type) {
     case option_type::integer: {
         std::int64_t value = 0;
-        if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+        if (text.size() > 1 && text.front() == '+' && text[1] != '-') text.remove_prefix(1);
         auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
         if (text.empty() || ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
         return option_value{value};
     }
     case option_type::real: {
-        double value = 0;
-        if (!text.empty() && text.front() == '+') text.remove_prefix(1);
-        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-        if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || std::isnan(value))
-            return std::nullopt;
-        return option_value{value};
+        const auto value = parse_number(text);
+        if (!value || std::isnan(*value)) return std::nullopt;
+        return option_value{*value};
     }
     case option_type::boolean: {
         const std::string word = lowercase(text);

@@ -114,7 +114,6 @@ std::pair<std::string, std::string> split_header(const std::string& cell) {
 }
 
 fit_results read_results_csv(const std::string& path) {
-    if (!std::filesystem::exists(path)) throw input_error("cannot read the results file " + path + ": no such file");
     const csv_table table = read_csv_with_header(path);
     const auto& header = table.header;
     fit_results r;

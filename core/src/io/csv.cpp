@@ -22,6 +22,13 @@ bool next_line(std::istream& in, std::string& line) {
     return true;
 }
 
+// [begin, end) without the spaces and tabs at either end.
+std::pair<std::size_t, std::size_t> trimmed(const std::string& line, std::size_t begin, std::size_t end) {
+    while (begin < end && (line[begin] == ' ' || line[begin] == '\t')) ++begin;
+    while (end > begin && (line[end - 1] == ' ' || line[end - 1] == '\t')) --end;
+    return {begin, end};
+}
+
 // The comma-separated cells of a line, as [begin, end) offsets.
 std::vector<std::pair<std::size_t, std::size_t>> cells_of(const std::string& line) {
     std::vector<std::pair<std::size_t, std::size_t>> cells;
@@ -40,9 +47,7 @@ std::vector<double> numbers_of(const std::string& line, const std::filesystem::p
     for (const auto& [begin, end] : cells_of(line)) {
         const auto value = parse_number(std::string_view(line).substr(begin, end - begin));
         if (!value) {
-            std::size_t a = begin, b = end;
-            while (a < b && (line[a] == ' ' || line[a] == '\t')) ++a;
-            while (b > a && (line[b - 1] == ' ' || line[b - 1] == '\t')) --b;
+            const auto [a, b] = trimmed(line, begin, end);
             throw input_error(file.string() + ":" + std::to_string(number) + ":" + std::to_string(a + 1) +
                               ": expected a number, found '" + line.substr(a, b - a) + "' (" + layout + ")");
         }
@@ -75,12 +80,10 @@ csv_table read_csv_with_header(const std::filesystem::path& file) {
     auto in = open_for_reading(file);
     csv_table table;
     std::string line;
-    if (!next_line(in, line) || line.empty())
-        throw input_error(file.string() + " is empty; expected a header line naming the columns");
+    if (!next_line(in, line)) throw input_error(file.string() + " is empty; expected a header line naming the columns");
+    if (line.empty()) throw input_error(file.string() + ":1: the first line is empty; it must name the columns");
     for (const auto& [begin, end] : cells_of(line)) {
-        std::size_t a = begin, b = end;
-        while (a < b && (line[a] == ' ' || line[a] == '\t')) ++a;
-        while (b > a && (line[b - 1] == ' ' || line[b - 1] == '\t')) --b;
+        const auto [a, b] = trimmed(line, begin, end);
         table.header.push_back(line.substr(a, b - a));
     }
     for (int number = 2; next_line(in, line); ++number) {

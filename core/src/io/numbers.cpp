@@ -2,7 +2,6 @@
 
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 
 namespace cellfit {
 
@@ -20,8 +19,8 @@ std::string format_number(double x) {
     if (std::isnan(x)) return "nan";  // never "-nan"
     if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
     char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.17g", x);
-    return buffer;
+    const auto end = std::to_chars(buffer, buffer + sizeof buffer, x, std::chars_format::general, 17).ptr;
+    return std::string(buffer, end);  // what %.17g writes in the C locale, whatever the locale
 }
 
 } // namespace cellfit

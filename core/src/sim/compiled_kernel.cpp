@@ -12,6 +12,7 @@
 #include <map>
 #include <mutex>
 #include <sstream>
+#include <string_view>
 #include <unistd.h>
 
 namespace cellfit::detail {
@@ -62,9 +63,8 @@ std::string build_identity() {
 }
 
 // The text that decides what a kernel is: its source, then, as comments,
-// what it is built with. It is the file compiled and kept beside the library,
-// and it is compared in full before a cached library is loaded: a 64-bit name
-// can collide, the record cannot.
+// what it is built with. A 64-bit name can collide; the record cannot, and it
+// is compared in full before a cached kernel runs.
 std::string cache_record(const std::string& source, const std::string& identity) {
     std::string record = source + "\n// cellfit kernel cache record: built with\n";
     std::istringstream lines(identity + "\n" + flags + " " + libraries + "\ncellfit " + CELLFIT_VERSION_STRING);
@@ -107,6 +107,42 @@ std::string head(const fs::path& file, int lines) {
 
 } // namespace
 
+namespace {
+
+// The file compiled: the record, then the record again as a string the
+// library exports. What is loaded is checked against what is wanted, whatever
+// another process did to the files meanwhile.
+std::string compiled_text(const std::string& record) {
+    return record + "extern \"C\" __attribute__((visibility(\"default\"))) const char cellfit_kernel_record[] = "
+                    "R\"cellfit_record(" + record + ")cellfit_record\";\n";
+}
+
+// Compiles `text` into `library` from private names, then renames: concurrent
+// runs never read or load half a file.
+void compile_into(const std::string& text, const fs::path& dir, const std::string& key) {
+    const std::string mine = "." + std::to_string(::getpid());
+    const fs::path partial_source = dir / (key + mine + ".cpp");
+    const fs::path partial = dir / (key + ".so" + mine);
+    const fs::path log = dir / (key + mine + ".log");
+    std::ofstream(partial_source) << text;
+    const std::string command = compiler() + " " + flags + " -o " + shell_quote(partial.string()) + " " +
+                                shell_quote(partial_source.string()) + " " + libraries + " > " +
+                                shell_quote(log.string()) + " 2>&1";
+    std::error_code ec;
+    if (std::system(command.c_str()) != 0) {
+        fs::remove(partial, ec);
+        throw error("compiling the simulation kernel failed; generated source: " + partial_source.string() +
+                    ", compiler output: " + log.string() + head(log, 8));
+    }
+    for (const auto& [from, to] : {std::pair{partial_source, dir / (key + ".cpp")}, std::pair{log, dir / (key + ".log")},
+                                   std::pair{partial, dir / (key + ".so")}}) {
+        fs::rename(from, to, ec);
+        if (ec) throw error("cannot store the compiled kernel as " + to.string() + ": " + ec.message());
+    }
+}
+
+} // namespace
+
 std::optional<compiled_kernel> compiled_kernel::build(const std::string& source, std::string& unavailable) {
     const std::string identity = build_identity();
     if (identity.empty()) {
@@ -114,6 +150,7 @@ std::optional<compiled_kernel> compiled_kernel::build(const std::string& source,
         return std::nullopt;
     }
     const std::string record = cache_record(source, identity);
+    const std::string text = compiled_text(record);
     std::ostringstream hash;
     hash << std::hex << fnv1a(record);
     const fs::path dir = cache_directory();
@@ -126,59 +163,35 @@ std::optional<compiled_kernel> compiled_kernel::build(const std::string& source,
     // One build at a time in this process (threads of a refinement ask for
     // the same kernel); other processes are kept apart by private file names.
     static std::mutex build_mutex;
-    std::unique_lock build_lock(build_mutex);
-    // The kernel's slot: the first name, hash, hash-1, ..., whose record is
-    // this kernel's or that holds no record yet. A slot whose record differs
-    // belongs to another kernel with the same hash.
+    const std::lock_guard build_lock(build_mutex);
+    // The kernel's slot: the first of hash, hash-1, ... that holds this
+    // kernel or nothing yet. A slot whose files hold another kernel (a hash
+    // collision) is passed over; the library's own copy of the record is
+    // compared after loading, so no file race can make it run another's code.
     constexpr int slots = 8;
-    std::string key;
-    bool built = false;
-    for (int slot = 0; slot < slots && key.empty(); ++slot) {
-        const std::string candidate = hash.str() + (slot == 0 ? "" : "-" + std::to_string(slot));
-        if (!fs::exists(dir / (candidate + ".cpp"))) key = candidate;
-        else if (read_whole(dir / (candidate + ".cpp")) == record) key = candidate, built = fs::exists(dir / (candidate + ".so"));
-    }
-    if (key.empty())
-        throw error("the kernel cache " + dir.string() + " holds " + std::to_string(slots) + " other kernels named " +
-                    hash.str() + "*; delete them (or choose another folder with CELLFIT_CACHE_DIR)");
-    const fs::path library = dir / (key + ".so");
-    const fs::path source_file = dir / (key + ".cpp");
-    if (!built) {
-        // Build from private names, then rename: concurrent runs never read or
-        // load half a file. The library is renamed last, so a library in the
-        // cache always has its record beside it.
-        const std::string mine = "." + std::to_string(::getpid());
-        const fs::path partial_source = dir / (key + mine + ".cpp");
-        const fs::path partial = dir / (key + ".so" + mine);
-        const fs::path log = dir / (key + mine + ".log");
-        std::ofstream(partial_source) << record;
-        const std::string command = compiler() + " " + flags + " -o " + shell_quote(partial.string()) + " " +
-                                    shell_quote(partial_source.string()) + " " + libraries + " > " +
-                                    shell_quote(log.string()) + " 2>&1";
-        if (std::system(command.c_str()) != 0) {
-            fs::remove(partial, ec);
-            throw error("compiling the simulation kernel failed; generated source: " + partial_source.string() +
-                        ", compiler output: " + log.string() + head(log, 8));
+    for (int slot = 0; slot < slots; ++slot) {
+        const std::string key = hash.str() + (slot == 0 ? "" : "-" + std::to_string(slot));
+        const fs::path library = dir / (key + ".so"), source_file = dir / (key + ".cpp");
+        if (fs::exists(source_file) && read_whole(source_file) != text) continue;
+        if (!fs::exists(source_file) || !fs::exists(library)) compile_into(text, dir, key);
+        compiled_kernel kernel;
+        try {
+            auto lib = std::make_shared<boost::dll::shared_library>(library, boost::dll::load_mode::rtld_now);
+            if (!lib->has("cellfit_kernel_record") || std::string_view(&lib->get<const char>("cellfit_kernel_record")) != record)
+                continue;
+            if (lib->get<int()>("cellfit_kernel_abi")() != kernel_abi_version)
+                throw error("the cached kernel " + library.string() + " has another ABI; delete it");
+            kernel.function_ = &lib->get<void(const cellfit_kernel_args*)>("cellfit_kernel");
+            kernel.library_ = lib;
+        } catch (const std::exception& e) {
+            throw error("cannot load the compiled kernel " + library.string() + ": " + e.what() +
+                        " (delete the file to rebuild it)");
         }
-        fs::rename(partial_source, source_file, ec);
-        fs::rename(log, dir / (key + ".log"), ec);
-        fs::rename(partial, library, ec);
-        if (ec) throw error("cannot store the compiled kernel in " + library.string() + ": " + ec.message());
+        kernel.path_ = library.string();
+        return kernel;
     }
-    build_lock.unlock();
-    compiled_kernel kernel;
-    try {
-        auto lib = std::make_shared<boost::dll::shared_library>(library, boost::dll::load_mode::rtld_now);
-        if (lib->get<int()>("cellfit_kernel_abi")() != kernel_abi_version)
-            throw error("the cached kernel " + library.string() + " has another ABI; delete it");
-        kernel.function_ = &lib->get<void(const cellfit_kernel_args*)>("cellfit_kernel");
-        kernel.library_ = lib;
-    } catch (const std::exception& e) {
-        throw error("cannot load the compiled kernel " + library.string() + ": " + e.what() +
-                    " (delete the file to rebuild it)");
-    }
-    kernel.path_ = library.string();
-    return kernel;
+    throw error("the kernel cache " + dir.string() + " holds " + std::to_string(slots) + " other kernels named " +
+                hash.str() + "*; delete them (or choose another folder with CELLFIT_CACHE_DIR)");
 }
 
 } // namespace cellfit::detail
