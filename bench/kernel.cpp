@@ -79,7 +79,7 @@ struct discard final : cellfit::simulation_consumer {
 };
 
 double cellfit_run(const cellfit::model& m, const cellfit::plugin_registry& registry, std::size_t N,
-                   cellfit::simulation_backend backend, unsigned threads, std::vector<double>& v_out) {
+                   const std::string& backend, unsigned threads, std::vector<double>& v_out) {
     cellfit::simulation_setup s;
     s.backend = backend;
     s.method = "exponential_euler";
@@ -136,10 +136,10 @@ int main(int argc, char** argv) {
         double hand = 1e300, comp = 1e300, comp2 = 1e300, interp = 1e300;
         for (int r = 0; r < 5; ++r) {
             hand = std::min(hand, hand_loop(N, v_hand));
-            comp = std::min(comp, cellfit_run(m, registry, N, cellfit::simulation_backend::compiled, 1, v_comp));
-            comp2 = std::min(comp2, cellfit_run(m, registry, N, cellfit::simulation_backend::compiled, 2, v_comp2));
+            comp = std::min(comp, cellfit_run(m, registry, N, "compiled", 1, v_comp));
+            comp2 = std::min(comp2, cellfit_run(m, registry, N, "compiled", 2, v_comp2));
             if (r < 2 || N <= 1000)
-                interp = std::min(interp, cellfit_run(m, registry, N, cellfit::simulation_backend::interpreter, 1, v_interp));
+                interp = std::min(interp, cellfit_run(m, registry, N, "interp", 1, v_interp));
         }
         double deviation = 0;
         for (std::size_t i = 0; i < N; ++i)

@@ -133,7 +133,7 @@ TEST_CASE("results do not depend on the number of threads", "[simulation][thread
     }
     s.initial_values = {{"v", {"El"}}};
     s.record = {"v"};
-    for (const auto backend : {simulation_backend::interpreter, simulation_backend::compiled}) {
+    for (const std::string backend : {"interp", "compiled"}) {
         s.backend = backend;
         s.threads = 1;
         const auto one = simulate(m, s, test::builtin_registry());

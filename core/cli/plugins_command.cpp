@@ -135,12 +135,12 @@ plugin_registry load_plugins(const po::variables_map& vm, std::ostream& err) {
 command plugins_command() {
     return {
         "plugins",
-        "List every plugin found (optimizers, metrics, integrators) with its version, description and options.",
-        "cellfit plugins [--kind optimizer|metric|integrator] [--json] [--plugin-dir DIR]...",
+        "List every plugin found (optimizers, metrics, integrators, backends) with its version, description and options.",
+        "cellfit plugins [--kind optimizer|metric|integrator|backend] [--json] [--plugin-dir DIR]...",
         [](po::options_description& options) {
             options.add_options()
                 ("kind", po::value<std::string>()->value_name("KIND"),
-                 "only plugins of this kind: optimizer, metric or integrator")
+                 "only plugins of this kind: optimizer, metric, integrator or backend")
                 ("json", po::bool_switch()->default_value(false), "print JSON instead of text");
             add_plugin_dir_option(options);
         },

@@ -96,8 +96,9 @@ void write_generated(const std::string& prefix, const fitter::generated& generat
 void add_backend_options(po::options_description& options) {
     options.add_options()
         ("backend", po::value<std::string>()->default_value("compiled")->value_name("NAME"),
-         "compiled: C++ generated from the model, built by the system compiler and cached "
-         "(CELLFIT_CACHE_DIR, else ~/.cache/cellfit); interp: the interpreter, which needs no compiler")
+         "a backend plugin (cellfit plugins --kind backend): compiled, C++ generated from the model, built by the "
+         "system compiler and cached (CELLFIT_CACHE_DIR, else ~/.cache/cellfit); interp, the interpreter, which needs "
+         "no compiler")
         ("threads", po::value<unsigned>()->default_value(0)->value_name("N"),
          "threads over neurons; 0: one per core (results do not depend on it)");
 }
@@ -107,13 +108,9 @@ unsigned read_threads(const po::variables_map& vm) {
     return n ? n : std::max(1u, std::thread::hardware_concurrency());
 }
 
-simulation_backend read_backend(const po::variables_map& vm) {
-    const std::string backend = vm["backend"].as<std::string>();
-    if (backend == "interp") return simulation_backend::interpreter;
-    if (backend != "compiled")
-        throw usage_error("--backend " + backend + ": use compiled (C++ generated from the model, the default) or interp "
-                                                   "(the interpreter, which needs no compiler)");
-    return simulation_backend::compiled;
+std::string read_backend(const po::variables_map& vm) {
+    // Any backend plugin: the registry names the known ones if this is not one.
+    return vm["backend"].as<std::string>();
 }
 
 } // namespace cellfit::cli

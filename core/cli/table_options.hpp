@@ -42,7 +42,7 @@ void write_generated(const std::string& prefix, const fitter::generated& generat
 
 // --backend and --threads.
 void add_backend_options(po::options_description& options);
-simulation_backend read_backend(const po::variables_map& vm);
+std::string read_backend(const po::variables_map& vm);
 unsigned read_threads(const po::variables_map& vm);
 
 } // namespace cellfit::cli

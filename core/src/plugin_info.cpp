@@ -7,6 +7,7 @@ std::string_view to_string(plugin_kind kind) noexcept {
     case plugin_kind::optimizer: return "optimizer";
     case plugin_kind::metric: return "metric";
     case plugin_kind::integrator: return "integrator";
+    case plugin_kind::backend: return "backend";
     }
     return "unknown";
 }

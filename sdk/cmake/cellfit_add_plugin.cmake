@@ -1,4 +1,4 @@
-# cellfit_add_plugin(<name> KIND <optimizer|metric|integrator>
+# cellfit_add_plugin(<name> KIND <optimizer|metric|integrator|backend>
 #                    SOURCES <file>...
 #                    [LINK_LIBRARIES <lib>...]
 #                    [OUTPUT_DIRECTORY <dir>]
@@ -14,7 +14,7 @@
 # The same function builds the plugins that ship with cellfit, so a third-party
 # plugin goes through exactly the path the built-in ones do.
 function(cellfit_add_plugin name)
-  set(kinds optimizer metric integrator)
+  set(kinds optimizer metric integrator backend)
   cmake_parse_arguments(PARSE_ARGV 1 arg ""
     "KIND;OUTPUT_DIRECTORY;INSTALL_DESTINATION" "SOURCES;LINK_LIBRARIES")
   if(arg_UNPARSED_ARGUMENTS)

@@ -1,6 +1,6 @@
-#include "worker_pool.hpp"
+#include <cellfit/worker_pool.hpp>
 
-namespace cellfit::detail {
+namespace cellfit {
 
 namespace {
 
@@ -86,4 +86,4 @@ void worker_pool::work(unsigned index) {
     }
 }
 
-} // namespace cellfit::detail
+} // namespace cellfit

@@ -14,6 +14,7 @@
 // Build it with cellfit_add_plugin() from find_package(cellfit).
 
 #include <cellfit/abi.hpp>
+#include <cellfit/backend.hpp>
 #include <cellfit/error.hpp>
 #include <cellfit/export.hpp>
 #include <cellfit/integrator.hpp>

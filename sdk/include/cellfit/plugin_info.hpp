@@ -9,11 +9,11 @@
 
 namespace cellfit {
 
-// The three families of plugins the core knows how to use.
-enum class plugin_kind { optimizer, metric, integrator };
+// The families of plugins the core knows how to use.
+enum class plugin_kind { optimizer, metric, integrator, backend };
 
 inline constexpr plugin_kind all_plugin_kinds[] = {
-    plugin_kind::optimizer, plugin_kind::metric, plugin_kind::integrator};
+    plugin_kind::optimizer, plugin_kind::metric, plugin_kind::integrator, plugin_kind::backend};
 
 CELLFIT_API std::string_view to_string(plugin_kind kind) noexcept;
 CELLFIT_API std::optional<plugin_kind> parse_plugin_kind(std::string_view text) noexcept;

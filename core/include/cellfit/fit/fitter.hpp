@@ -48,7 +48,7 @@ struct fit_data {
 struct fitter_settings {
     std::size_t n_samples = 30;  // samples per round; the optimizer may round it
     std::string method;          // integrator; empty: Brian's default choice
-    simulation_backend backend = simulation_backend::compiled;
+    std::string backend = "compiled";  // a backend plugin's name (simulation_setup::backend)
     unsigned threads = 1;
     // Parameters that are not fitted, in SI: one value for all samples.
     std::map<std::string, double> fixed_parameters;

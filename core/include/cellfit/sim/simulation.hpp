@@ -1,7 +1,11 @@
 #pragma once
 
+#include <cellfit/backend.hpp>
 #include <cellfit/export.hpp>
+#include <cellfit/integrator.hpp>
+#include <cellfit/lookup_table.hpp>
 #include <cellfit/model/model.hpp>
+#include <cellfit/step_program.hpp>
 
 #include <cstddef>
 #include <map>
@@ -13,27 +17,16 @@ namespace cellfit {
 
 class plugin_registry;
 
-// Values of an input variable or timed array: rows x steps, SI units. Row r
-// drives neuron i when rows == number of neurons (r = i), or, for fits, when
-// rows == number of traces (r = i % n_traces).
-struct lookup_table {
-    std::size_t rows = 0;
-    std::size_t steps = 0;
-    std::vector<double> values;  // row-major
-};
-
-// How the step runs: C++ generated from the model and compiled (the
-// default; falls back to the interpreter, with a warning, when no compiler
-// works), or the interpreter, which needs no compiler.
-enum class simulation_backend { compiled, interpreter };
-
 // Derivatives of the simulation with respect to parameters (for gradients):
 // discrete carries the exact derivative of each step's statements;
 // continuous integrates the sensitivity equations with the model.
 enum class sensitivity_kind { none, discrete, continuous };
 
 struct simulation_setup {
-    simulation_backend backend = simulation_backend::compiled;
+    // The backend plugin that runs the step: "compiled" (C++ generated from
+    // the model and compiled; the interpreter takes over, with a warning,
+    // when no compiler works), "interp" (needs no compiler), or any other.
+    std::string backend = "compiled";
     std::string method;          // integrator name; empty: exact, then euler, then heun, as Brian chooses
     double dt = 1e-4;            // seconds
     std::size_t n_steps = 0;
@@ -68,22 +61,31 @@ public:
 
 struct simulation_summary {
     std::string method;                    // the integrator used
-    std::string backend;                   // "compiled" or "interpreter"
+    std::string backend;                   // the backend's label: "compiled", "interpreter", ...
     std::vector<std::string> warnings;     // e.g. the fallback to the interpreter
     std::vector<bool> diverged;            // per neuron: a state became NaN or infinite
     std::map<std::string, std::vector<double>> final_state;  // every state variable (and lastspike), after the last step
 };
 
+// Drives a backend through the step program: time 0, blocks of steps, the
+// records and spikes to a consumer, divergence and the final state.
 class CELLFIT_API simulator {
 public:
-    // Checks the setup against the model and prepares the update program.
-    // Throws input_error (bad setup), model_error (bad initial value).
+    // Checks the setup, chooses the integrator (setup.method, or Brian's
+    // choice) and the backend (setup.backend) from the registry, lowers the
+    // model and prepares the backend. Throws input_error (bad setup),
+    // model_error (bad initial value).
     simulator(const model& m, const simulation_setup& setup, const plugin_registry& registry);
+    // The same with the integrator (named `method`; null when the model has
+    // no ODE) and the backend given; setup.method and setup.backend are not
+    // read. Throws error when the backend is unavailable here.
+    simulator(const model& m, const simulation_setup& setup, std::shared_ptr<const integrator> integ,
+              const std::string& method, std::shared_ptr<cellfit::backend> engine);
     ~simulator();
     simulator(simulator&&) noexcept;
 
     const std::string& method() const noexcept;
-    // "compiled" (with the library's path) or "interpreter".
+    // The backend, with details: "compiled (<library path>)", "interpreter".
     std::string backend() const;
     // Simulates from the current state: from time 0 after construction or
     // restart(), on from the last step after a run.

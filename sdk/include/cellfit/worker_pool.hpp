@@ -1,9 +1,11 @@
 #pragma once
 
-// Threads that stay alive across the blocks of a simulation (and across the
-// rounds of a fit): starting threads anew for every block of steps cost more
-// than the block's work for the small populations of a fit. Workers spin
-// briefly between jobs, then sleep.
+// Threads for backends that stay alive across the blocks of a simulation
+// (and across the rounds of a fit): starting threads anew for every block of
+// steps cost more than the block's work for the small populations of a fit.
+// Workers spin briefly between jobs, then sleep.
+
+#include <cellfit/export.hpp>
 
 #include <atomic>
 #include <condition_variable>
@@ -14,9 +16,9 @@
 #include <thread>
 #include <vector>
 
-namespace cellfit::detail {
+namespace cellfit {
 
-class worker_pool {
+class CELLFIT_API worker_pool {
 public:
     // `participants` threads run each job: the caller and participants - 1 workers.
     explicit worker_pool(unsigned participants);
@@ -44,4 +46,4 @@ private:
     std::exception_ptr failure_;
 };
 
-} // namespace cellfit::detail
+} // namespace cellfit

@@ -15,7 +15,7 @@
 #include <string_view>
 #include <unistd.h>
 
-namespace cellfit::detail {
+namespace cellfit::compiled {
 
 namespace fs = std::filesystem;
 
@@ -194,4 +194,4 @@ std::optional<compiled_kernel> compiled_kernel::build(const std::string& source,
                 hash.str() + "*; delete them (or choose another folder with CELLFIT_CACHE_DIR)");
 }
 
-} // namespace cellfit::detail
+} // namespace cellfit::compiled

@@ -3,23 +3,23 @@
 #include <cellfit/error.hpp>
 #include <cellfit/expr/functions.hpp>
 #include <cellfit/expr/printer.hpp>
-#include <cellfit/units/quantity.hpp>
 
 #include <algorithm>
 #include <cmath>
 
 // glibc's vector exp (libmvec) for the interpreter's exp loop: this file is
-// built with -fopenmp-simd -fno-math-errno (core/CMakeLists.txt).
+// built with -fopenmp-simd -fno-math-errno (CMakeLists.txt beside it).
 #if defined(__GLIBC__) && !defined(__clang__)
 #pragma omp declare simd notinbranch
 extern "C" double exp(double) noexcept;
 #endif
 
-namespace cellfit::detail {
+namespace cellfit::interp {
 
-kernel_compiler::kernel_compiler(std::function<int(const std::string&)> resolve, const model& m,
-                                 std::function<int(const std::string&)> lookup_index)
-    : resolve_(std::move(resolve)), model_(m), lookup_index_(std::move(lookup_index)) {}
+kernel_compiler::kernel_compiler(std::function<int(const std::string&)> resolve,
+                                 std::function<int(const std::string&)> lookup_index, std::uint32_t first_free)
+    : resolve_(std::move(resolve)), lookup_index_(std::move(lookup_index)), next_slot_(first_free),
+      is_intermediate_(first_free, false) {}
 
 std::uint32_t kernel_compiler::new_slot() {
     is_intermediate_.push_back(false);
@@ -68,13 +68,10 @@ std::uint32_t kernel_compiler::compile_node(const expr::ptr& e, kernel_program& 
     case op::name: {
         const int slot = resolve_(e->name);
         if (slot >= 0) return static_cast<std::uint32_t>(slot);
-        for (const auto& c : model_.constants)
-            if (c.name == e->name) return constant(c.value.value);
-        if (const unit_definition* u = find_unit(e->name)) return constant(u->value.value);
         double value = 0;
         bool is_boolean = false;
         if (expr::find_constant(e->name, value, is_boolean)) return constant(value);
-        throw error("internal error: the kernel cannot resolve '" + e->name + "'");
+        throw error("internal error: the interpreter cannot resolve '" + e->name + "' (lowering leaves only slots)");
     }
     case op::call: {
         std::vector<std::uint32_t> args;
@@ -218,4 +215,4 @@ void run_program(const kernel_program& program, const kernel_memory& memory, std
     }
 }
 
-} // namespace cellfit::detail
+} // namespace cellfit::interp

@@ -10,7 +10,7 @@
 #include <optional>
 #include <string>
 
-namespace cellfit::detail {
+namespace cellfit::compiled {
 
 class compiled_kernel {
 public:
@@ -27,4 +27,4 @@ private:
     std::string path_;
 };
 
-} // namespace cellfit::detail
+} // namespace cellfit::compiled

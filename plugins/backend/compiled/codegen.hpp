@@ -3,7 +3,7 @@
 // C++ source for the compiled backend, emitted from the step's phases (never
 // from user text: every name is a slot, a constant or a known function).
 
-#include "kernel.hpp"
+#include <cellfit/step_program.hpp>
 
 #include <cstdint>
 #include <functional>
@@ -11,7 +11,7 @@
 #include <set>
 #include <string>
 
-namespace cellfit::detail {
+namespace cellfit::compiled {
 
 // The ABI between the simulator and a generated kernel library; the
 // generated source spells the same structs.
@@ -52,6 +52,6 @@ struct codegen_slots {
     bool has_threshold = false;
 };
 
-std::string generate_kernel_source(const kernel_phases& phases, const codegen_slots& slots);
+std::string generate_kernel_source(const step_program& phases, const codegen_slots& slots);
 
-} // namespace cellfit::detail
+} // namespace cellfit::compiled

@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <sstream>
 
-namespace cellfit::detail {
+namespace cellfit::compiled {
 
 namespace {
 
@@ -248,9 +248,9 @@ extern "C" __attribute__((visibility("default"))) int cellfit_kernel_abi() { ret
 
 } // namespace
 
-std::string generate_kernel_source(const kernel_phases& phases, const codegen_slots& slots) {
+std::string generate_kernel_source(const step_program& phases, const codegen_slots& slots) {
     std::set<std::uint32_t> used;
-    const std::vector<const std::vector<kernel_assignment>*> loop_phases = {
+    const std::vector<const std::vector<slot_assignment>*> loop_phases = {
         &phases.constant_over_dt, &phases.record, &phases.refractory, &phases.update, &phases.threshold};
     std::function<void(const expr::ptr&)> collect = [&](const expr::ptr& e) {
         if (e->kind == expr::op::name) {
@@ -287,7 +287,7 @@ std::string generate_kernel_source(const kernel_phases& phases, const codegen_sl
     for (auto s : used)
         if (!slots.special.count(s)) body << "                double L" << s << " = D" << s << "[n];\n";
     emitter local(slots, [](std::uint32_t s) { return "L" + std::to_string(s); }, &body, "                ", &per_step);
-    auto emit_phase = [&](const std::vector<kernel_assignment>& phase) {
+    auto emit_phase = [&](const std::vector<slot_assignment>& phase) {
         for (const auto& a : phase) {
             const std::string value = local(a.value);
             body << "                L" << a.slot << " = " << value << ";\n";
@@ -320,4 +320,4 @@ std::string generate_kernel_source(const kernel_phases& phases, const codegen_sl
     return out.str();
 }
 
-} // namespace cellfit::detail
+} // namespace cellfit::compiled

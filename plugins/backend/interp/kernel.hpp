@@ -6,8 +6,7 @@
 // chunk's lanes are simple enough for the compiler to vectorise.
 
 #include <cellfit/expr/ast.hpp>
-#include <cellfit/model/model.hpp>
-#include <cellfit/sim/simulation.hpp>
+#include <cellfit/lookup_table.hpp>
 
 #include <cstdint>
 #include <functional>
@@ -15,7 +14,7 @@
 #include <string>
 #include <vector>
 
-namespace cellfit::detail {
+namespace cellfit::interp {
 
 enum class opcode : std::uint8_t {
     copy, negate, add, subtract, multiply, divide, power, modulo,
@@ -35,23 +34,6 @@ struct kernel_program {
     std::vector<instruction> code;
 };
 
-// slot = value, for every neuron.
-struct kernel_assignment {
-    std::uint32_t slot = 0;
-    expr::ptr value;
-};
-
-// One step of the simulation, in Brian's order. Every phase reads and
-// writes slots of the same neuron only.
-struct kernel_phases {
-    std::vector<kernel_assignment> constant_over_dt;  // before_start
-    std::vector<kernel_assignment> record;            // values recorded that are not slots already
-    std::vector<kernel_assignment> refractory;        // not_refractory
-    std::vector<kernel_assignment> update;            // the integrator's program
-    std::vector<kernel_assignment> threshold;         // the spike condition, into the cond slot
-    std::vector<kernel_assignment> reset;             // each written only where cond is set
-};
-
 // A table as the kernel reads it: which row each neuron uses.
 struct kernel_lookup {
     const lookup_table* table = nullptr;
@@ -61,9 +43,11 @@ struct kernel_lookup {
 // Compiles expressions into instructions over slots.
 class kernel_compiler {
 public:
-    // resolve: the slot of a name (variables, temporaries, t, dt, i, N), or -1.
-    kernel_compiler(std::function<int(const std::string&)> resolve, const model& m,
-                    std::function<int(const std::string&)> lookup_index);
+    // resolve: the slot of a name (every name of a lowered program is one), or
+    // -1; lookup_index: the index of a table, or -1. New slots are numbered
+    // from first_free.
+    kernel_compiler(std::function<int(const std::string&)> resolve, std::function<int(const std::string&)> lookup_index,
+                    std::uint32_t first_free);
 
     // Emits code computing e; returns its slot. Intermediate slots are reused.
     std::uint32_t compile(const expr::ptr& e, kernel_program& program);
@@ -83,7 +67,6 @@ private:
     std::uint32_t compile_node(const expr::ptr& e, kernel_program& program);
 
     std::function<int(const std::string&)> resolve_;
-    const model& model_;
     std::function<int(const std::string&)> lookup_index_;
     std::uint32_t next_slot_ = 0;
     std::vector<std::uint32_t> free_;
@@ -108,4 +91,4 @@ struct kernel_memory {
 
 void run_program(const kernel_program& program, const kernel_memory& memory, std::size_t first, std::size_t width);
 
-} // namespace cellfit::detail
+} // namespace cellfit::interp
