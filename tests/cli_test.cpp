@@ -6,6 +6,8 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cmath>
+
 using Catch::Matchers::Contains;
 using Catch::Matchers::StartsWith;
 
@@ -339,4 +341,25 @@ TEST_CASE("cellfit simulate rejects bad setups with exit code 2", "[cli][simulat
     r = test::run_cellfit(base + " --param tau=10*ms --input I=" + (dir.path() / "bad.csv").string() + ":nA");
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.err, Contains("bad.csv:2:3: expected a number, found 'x'"));
+}
+
+TEST_CASE("--backend takes any backend plugin, and cellfit plugins lists them", "[cli][simulate][backend]") {
+    auto r = test::run_cellfit("plugins --kind backend --plugin-dir " + quoted(test::fixtures / "backend"));
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.out, Contains("backend.compiled") && Contains("backend.interp") && Contains("backend.fixture.scalar"));
+    test::temp_dir dir;
+    const auto model = dir.path() / "m.eqs";
+    std::ofstream(model) << "dv/dt = (El - v)/tau : volt\ntau : second\n";
+    const std::string base = "simulate --model " + quoted(model) + " --const El=-65*mV --param tau=10*ms --duration 10*ms"
+                             " --init v=-55*mV --record v --out " + quoted(dir.path() / "out");
+    r = test::run_cellfit(base + " --backend fixture.scalar --plugin-dir " + quoted(test::fixtures / "backend"));
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.out, Contains("with exact (fixture.scalar)"));
+    // Exact: v relaxes from -55 mV to El with tau = 10 ms; row 0, the last of 100 steps (t = 9.9 ms).
+    const auto v = cellfit::read_csv(dir.path() / "out_v.csv").rows.at(0);
+    CHECK(v.back() == Approx(-65e-3 + 10e-3 * std::exp(-9.9 / 10)).epsilon(1e-12));
+    r = test::run_cellfit(base + " --backend gpu");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("no backend plugin named 'gpu'") && Contains("available: compiled, interp"));
 }

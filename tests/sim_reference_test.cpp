@@ -36,36 +36,42 @@ std::vector<double> last_recorded(const recorded_simulation& result, const simul
 
 // A subexpression evaluated on the final state, per neuron: recorded at the
 // start of one more step.
-std::vector<double> on_final_state(const model& m, simulation_setup setup, const std::string& var) {
+std::vector<double> on_final_state(const model& m, simulation_setup setup, const std::string& var,
+                                   const plugin_registry& registry) {
     setup.n_steps += 1;
     setup.record = {var};
-    const auto result = simulate(m, setup, test::builtin_registry());
+    const auto result = simulate(m, setup, registry);
     std::vector<double> values;
     for (std::size_t n = 0; n < setup.n_neurons; ++n) values.push_back(result.values[0][n * setup.n_steps + setup.n_steps - 1]);
     return values;
 }
 
-} // namespace
-
-TEST_CASE("every reference case matches Brian 2 on both backends: traces, spikes, final state",
-          "[reference][simulation][cases]") {
+struct checked {
     std::size_t runs = 0, traces = 0, spike_cases = 0, final_values = 0;
-    for (const std::string backend : {"interp", "compiled"})
+};
+
+// Every reference case on each backend, compared with Brian's traces, spike
+// steps and final state; what was compared is counted.
+checked check_reference_cases(const std::vector<std::pair<std::string, std::string>>& backends_and_labels,
+                              const plugin_registry& registry) {
+    checked c;
+    auto& [runs, traces, spike_cases, final_values] = c;
+    for (const auto& [backend, label] : backends_and_labels)
     for (const auto& dir : test::reference_cases()) {
         const std::string name = dir.filename().string();
-        INFO("case " << name << (backend == "compiled" ? ", compiled" : ", interpreter"));
+        INFO("case " << name << ", backend " << backend);
         const auto m_json = test::read_json(dir / "model.json");
         const model m = build_model(test::spec_of_case(m_json, name));
         simulation_setup setup = test::setup_of_case(dir, m_json);
         setup.backend = backend;
         recorded_simulation result;
         try {
-            result = simulate(m, setup, test::builtin_registry());
+            result = simulate(m, setup, registry);
         } catch (const std::exception& e) {
             FAIL("simulation failed: " << e.what());
         }
         CHECK(result.summary.method == m_json.at("method_chosen_by_brian2").get<std::string>());
-        CHECK(result.summary.backend == (backend == "compiled" ? "compiled" : "interpreter"));
+        CHECK(result.summary.backend == label);
         const double tolerance = 1e-7;  // of the range; measured: at most 3e-12 (HH exponential Euler)
 
         for (std::size_t r = 0; r < setup.record.size(); ++r) {
@@ -107,7 +113,7 @@ TEST_CASE("every reference case matches Brian 2 on both backends: traces, spikes
             const auto expected = brian_values.is_array() ? brian_values : nlohmann::json::array({brian_values});
             std::vector<double> ours;
             if (const auto* sub = find_subexpression(m, var)) {
-                ours = sub->constant_over_dt ? last_recorded(result, setup, var) : on_final_state(m, setup, var);
+                ours = sub->constant_over_dt ? last_recorded(result, setup, var) : on_final_state(m, setup, var, registry);
             } else {
                 REQUIRE(result.summary.final_state.count(var) == 1);
                 ours = result.summary.final_state.at(var);
@@ -128,9 +134,31 @@ TEST_CASE("every reference case matches Brian 2 on both backends: traces, spikes
         for (std::size_t n = 0; n < setup.n_neurons; ++n) CHECK_FALSE(result.summary.diverged[n]);
         ++runs;
     }
+    return c;
+}
+
+} // namespace
+
+TEST_CASE("every reference case matches Brian 2 on both backends: traces, spikes, final state",
+          "[reference][simulation][cases]") {
+    const auto [runs, traces, spike_cases, final_values] =
+        check_reference_cases({{"interp", "interpreter"}, {"compiled", "compiled"}}, test::builtin_registry());
     // Per backend: 13 cases, 31 recorded traces, 6 cases with a threshold, 35 final-state entries.
     CHECK(traces == 2 * 31);
     CHECK(runs == 2 * test::expected_reference_cases.size());
     CHECK(spike_cases == 2 * 6);
     CHECK(final_values == 2 * 35);
+}
+
+TEST_CASE("a third-party backend plugin runs every reference case as Brian does", "[reference][simulation][backend]") {
+    // tests/fixtures/scalar_backend.cpp: a backend built against the SDK alone.
+    cellfit::plugin_registry registry;
+    registry.load_directory(test::builtin_plugins, true);
+    registry.load_directory(test::fixtures / "backend", true);
+    const auto [runs, traces, spike_cases, final_values] =
+        check_reference_cases({{"fixture.scalar", "fixture.scalar"}}, registry);
+    CHECK(traces == 31);
+    CHECK(runs == test::expected_reference_cases.size());
+    CHECK(spike_cases == 6);
+    CHECK(final_values == 35);
 }
