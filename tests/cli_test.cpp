@@ -343,7 +343,7 @@ TEST_CASE("cellfit simulate rejects bad setups with exit code 2", "[cli][simulat
     CHECK_THAT(r.err, Contains("bad.csv:2:3: expected a number, found 'x'"));
 }
 
-TEST_CASE("--backend takes any backend plugin, and cellfit plugins lists them", "[cli][simulate][backend]") {
+TEST_CASE("cellfit simulate --backend takes any backend plugin, and cellfit plugins lists them", "[cli][simulate][backend]") {
     auto r = test::run_cellfit("plugins --kind backend --plugin-dir " + quoted(test::fixtures / "backend"));
     CHECK(r.exit_code == 0);
     CHECK_THAT(r.out, Contains("backend.compiled") && Contains("backend.interp") && Contains("backend.fixture.scalar"));
