@@ -68,7 +68,7 @@ const std::map<std::string, double> truth = {{"gl", 10e-9}, {"g_na", 20e-6}, {"g
 
 TEST_CASE("fit then refine reaches the least-squares optimum of the HH data, with each Jacobian", "[refine][data]") {
     REQUIRE(std::filesystem::exists(hh_data / "output_mV.csv"));
-    for (auto gradient : {refine_gradient::finite_differences, refine_gradient::discrete, refine_gradient::sensitivity}) {
+    for (auto gradient : {gradient_kind::finite_differences, gradient_kind::discrete, gradient_kind::sensitivity}) {
         trace_fitter f(hh_spec(), hh_data_set(), hh_settings(), test::builtin_registry());
         const auto fitted = f.fit(short_search());
         refine_options o;
@@ -96,7 +96,7 @@ TEST_CASE("refine from given parameters, and the K best samples on threads", "[r
     f.fit(short_search());
     refine_options top;
     top.top = 3;
-    top.gradient = refine_gradient::discrete;
+    top.gradient = gradient_kind::discrete;
     const auto r = f.refine(top);
     CHECK(r.starts == 3);
     CHECK(r.error == Approx(1.005e-6).epsilon(0.01));
@@ -104,7 +104,7 @@ TEST_CASE("refine from given parameters, and the K best samples on threads", "[r
     refine_options given;
     given.params = std::map<std::string, double>{{"gl", 12e-9}, {"g_na", 22e-6}, {"g_kd", 5.5e-6}, {"Cm", 190e-12}};
     given.max_nfev = 4;
-    given.gradient = refine_gradient::discrete;
+    given.gradient = gradient_kind::discrete;
     const auto limited = f.refine(given);
     CHECK(limited.status == "max_nfev");
     CHECK(limited.nfev <= 4);
@@ -129,7 +129,7 @@ TEST_CASE("a singular derivative (a square root at exactly zero) falls back to f
     refine_options o;
     o.params = std::map<std::string, double>{{"k", 0.2}};
     o.bounds = {{"k", {0.01, 1, false}}};
-    o.gradient = refine_gradient::discrete;
+    o.gradient = gradient_kind::discrete;
     const auto r = f.refine(o);
     REQUIRE(!r.warnings.empty());
     CHECK_THAT(r.warnings.front(), Catch::Contains("derivatives with respect to k were not finite") &&

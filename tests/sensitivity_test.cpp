@@ -49,7 +49,7 @@ double relative_difference(const std::vector<double>& a, const std::vector<doubl
     return diff / scale;
 }
 
-std::map<std::string, std::vector<double>> sensitivities(hh_case c, sensitivity_kind kind,
+std::map<std::string, std::vector<double>> sensitivities(hh_case c, gradient_kind kind,
                                                         const std::vector<std::string>& parameters) {
     c.setup.sensitivity = kind;
     c.setup.sensitivity_parameters = parameters;
@@ -60,7 +60,7 @@ std::map<std::string, std::vector<double>> sensitivities(hh_case c, sensitivity_
     // The primal trace is unchanged by carrying derivatives.
     CHECK(r.values[0] == simulate(c.m, [&] {
                              auto s = c.setup;
-                             s.sensitivity = sensitivity_kind::none;
+                             s.sensitivity = gradient_kind::finite_differences;
                              s.record = {"v"};
                              return s;
                          }(),
@@ -76,7 +76,7 @@ const std::vector<std::string> hh_parameters = {"gl", "g_na", "g_kd", "Cm"};
 TEST_CASE("discrete sensitivities equal central finite differences on the reference HH model", "[sensitivity][reference]") {
     for (const char* method : {"exponential_euler", "euler"}) {
         const hh_case c = reference_hh(method);
-        const auto s = sensitivities(c, sensitivity_kind::discrete, hh_parameters);
+        const auto s = sensitivities(c, gradient_kind::discrete, hh_parameters);
         for (const auto& p : hh_parameters) {
             const double h = 1e-6;  // relative step
             const auto& values = c.setup.parameters.at(p);  // one, or one per neuron
@@ -94,8 +94,8 @@ TEST_CASE("discrete sensitivities equal central finite differences on the refere
 
 TEST_CASE("continuous sensitivities equal discrete ones under euler", "[sensitivity][reference]") {
     const hh_case c = reference_hh("euler");
-    const auto discrete = sensitivities(c, sensitivity_kind::discrete, hh_parameters);
-    const auto continuous = sensitivities(c, sensitivity_kind::continuous, hh_parameters);
+    const auto discrete = sensitivities(c, gradient_kind::discrete, hh_parameters);
+    const auto continuous = sensitivities(c, gradient_kind::sensitivity, hh_parameters);
     for (const auto& p : hh_parameters) {
         INFO(p);
         CHECK(relative_difference(continuous.at(p), discrete.at(p)) < 1e-12);
@@ -123,8 +123,8 @@ TEST_CASE("continuous sensitivities converge to discrete ones at first order in 
                     finer.values.push_back(table.values[row * table.steps + k / static_cast<std::size_t>(refine)]);
             table = finer;
         }
-        const auto discrete = sensitivities(r, sensitivity_kind::discrete, hh_parameters);
-        const auto continuous = sensitivities(r, sensitivity_kind::continuous, hh_parameters);
+        const auto discrete = sensitivities(r, gradient_kind::discrete, hh_parameters);
+        const auto continuous = sensitivities(r, gradient_kind::sensitivity, hh_parameters);
         for (const auto& p : hh_parameters) gaps[p].push_back(relative_difference(continuous.at(p), discrete.at(p)));
     }
     for (const auto& p : hh_parameters) {
@@ -149,7 +149,7 @@ TEST_CASE("sensitivities that stay zero are dropped and read as zero", "[sensiti
     s.method = "euler";
     s.parameters = {{"tau", {0.01}}, {"tau_w", {0.02}}};
     s.initial_values = {{"w", {"1"}}};
-    s.sensitivity = sensitivity_kind::discrete;
+    s.sensitivity = gradient_kind::discrete;
     s.sensitivity_parameters = {"tau"};
     s.record = {"v", "S_v__tau", "S_w__tau"};
     const auto r = simulate(m, s, test::builtin_registry());
@@ -173,9 +173,9 @@ TEST_CASE("sensitivities pass through constant-over-dt subexpressions", "[sensit
     s.parameters = {{"C", {200e-12}}, {"g", {10e-9}}};
     s.record = {"v", "S_v__g", "S_tau__g"};
     s.sensitivity_parameters = {"g"};
-    s.sensitivity = sensitivity_kind::discrete;
+    s.sensitivity = gradient_kind::discrete;
     const auto discrete = simulate(m, s, test::builtin_registry());
-    s.sensitivity = sensitivity_kind::continuous;
+    s.sensitivity = gradient_kind::sensitivity;
     const auto continuous = simulate(m, s, test::builtin_registry());
     CHECK(discrete.values[1][100] != 0);
     CHECK(relative_difference(continuous.values[1], discrete.values[1]) < 1e-12);

@@ -257,3 +257,25 @@ TEST_CASE("the kernel cache never loads another model's kernel under the same na
         CHECK(libraries().size() == 3);
     }
 }
+
+TEST_CASE("a compiler that refuses the generated code gives a compile_error with its log", "[simulation][cache]") {
+    test::temp_dir dir;
+    const auto fake = dir.path() / "fake-c++";
+    std::ofstream(fake) << "#!/bin/sh\nif [ \"$1\" = --version ]; then echo 'fake c++ 1.0'; exit 0; fi\n"
+                           "echo 'fake-c++: error: refused on purpose' >&2\nexit 1\n";
+    std::filesystem::permissions(fake, std::filesystem::perms::owner_all);
+    const test::scoped_env compiler("CXX", fake.string());
+    const test::scoped_env cache("CELLFIT_CACHE_DIR", (dir.path() / "cache").string());
+    simulation_setup s;
+    s.n_steps = 10;
+    s.initial_values = {{"v", {"1*mV"}}};
+    const model m = make_model("dv/dt = -v/(7*ms) : volt");
+    try {
+        (void)simulate(m, s, test::builtin_registry());
+        FAIL("the simulation ran without a working compiler");
+    } catch (const compile_error& e) {
+        CHECK_THAT(e.what(), Contains("compiling the simulation kernel failed") && Contains("refused on purpose"));
+        CHECK_THAT(e.log(), Contains("fake-c++: error: refused on purpose"));
+        CHECK(std::filesystem::exists(e.source()));
+    }
+}

@@ -24,11 +24,11 @@ refine_options read_refine_options(const po::variables_map& vm, const fit_option
     if (vm.count("gradient")) {
         const std::string g = vm["gradient"].as<std::string>();
         if (g == "fd")
-            o.gradient = refine_gradient::finite_differences;
+            o.gradient = gradient_kind::finite_differences;
         else if (g == "discrete")
-            o.gradient = refine_gradient::discrete;
+            o.gradient = gradient_kind::discrete;
         else if (g == "sensitivity")
-            o.gradient = refine_gradient::sensitivity;
+            o.gradient = gradient_kind::sensitivity;
         else
             throw usage_error("--gradient " + g + ": use fd, discrete or sensitivity");
     }

@@ -30,4 +30,33 @@ abi_mismatch::abi_mismatch(std::filesystem::path path, const std::string& expect
 
 abi_mismatch::~abi_mismatch() = default;
 
+model_error::model_error(source_location where, const std::string& message)
+    : input_error([&] {
+          std::string text = where.origin;
+          if (where.line > 0) text += ":" + std::to_string(where.line) + ":" + std::to_string(where.column);
+          text += ": " + message;
+          if (!where.line_text.empty()) {
+              text += "\n    " + where.line_text + "\n    ";
+              // Keep tabs so the caret lines up under the same characters.
+              for (int k = 0; k + 1 < where.column && k < static_cast<int>(where.line_text.size()); ++k)
+                  text += where.line_text[k] == '\t' ? '\t' : ' ';
+              text += "^";
+          }
+          return text;
+      }()),
+      where_(std::move(where)),
+      message_(message) {}
+
+model_error::~model_error() = default;
+
+compile_error::compile_error(const std::string& message, std::string log, std::filesystem::path source)
+    : error(message), log_(std::move(log)), source_(std::move(source)) {}
+
+compile_error::~compile_error() = default;
+
+internal_error::internal_error(const std::string& what)
+    : error("internal error (a bug in cellfit; please report it): " + what) {}
+
+internal_error::~internal_error() = default;
+
 } // namespace cellfit

@@ -14,25 +14,6 @@
 
 namespace cellfit {
 
-model_error::model_error(source_location where, const std::string& message)
-    : input_error([&] {
-          std::string text = where.origin;
-          if (where.line > 0) text += ":" + std::to_string(where.line) + ":" + std::to_string(where.column);
-          text += ": " + message;
-          if (!where.line_text.empty()) {
-              text += "\n    " + where.line_text + "\n    ";
-              // Keep tabs so the caret lines up under the same characters.
-              for (int k = 0; k + 1 < where.column && k < static_cast<int>(where.line_text.size()); ++k)
-                  text += where.line_text[k] == '\t' ? '\t' : ' ';
-              text += "^";
-          }
-          return text;
-      }()),
-      where_(std::move(where)),
-      message_(message) {}
-
-model_error::~model_error() = default;
-
 source_location source_text::locate(std::size_t offset) const {
     offset = std::min(offset, text_.size());
     source_location where{origin_, 1, 1, {}, offset};

@@ -19,11 +19,11 @@ namespace cellfit {
 
 namespace {
 
-const char* gradient_name(refine_gradient g) {
+const char* gradient_name(gradient_kind g) {
     switch (g) {
-    case refine_gradient::finite_differences: return "fd";
-    case refine_gradient::discrete: return "discrete";
-    case refine_gradient::sensitivity: return "sensitivity";
+    case gradient_kind::finite_differences: return "fd";
+    case gradient_kind::discrete: return "discrete";
+    case gradient_kind::sensitivity: return "sensitivity";
     }
     return "";
 }
@@ -138,9 +138,7 @@ refine_record fitter::refine(const refine_options& options) {
     solver.ftol = options.ftol;
     solver.xtol = options.xtol;
     solver.gtol = options.gtol;
-    const auto kind = options.gradient == refine_gradient::finite_differences ? detail::jacobian_kind::finite_differences
-                      : options.gradient == refine_gradient::discrete         ? detail::jacobian_kind::discrete
-                                                                              : detail::jacobian_kind::sensitivity;
+    const gradient_kind kind = options.gradient;
 
     // One refinement per start, each on its own thread with its own simulators.
     struct run {

@@ -22,7 +22,7 @@ struct trace_residuals::recorder final : simulation_consumer {
 };
 
 trace_residuals::trace_residuals(const model& m, simulation_setup base, std::vector<residual_output> outputs,
-                                 std::vector<std::string> fitted, jacobian_kind kind, const plugin_registry& registry)
+                                 std::vector<std::string> fitted, gradient_kind kind, const plugin_registry& registry)
     : m_(m), base_(std::move(base)), outputs_(std::move(outputs)), fitted_(std::move(fitted)), kind_(kind),
       registry_(registry), n_traces_(base_.n_traces), n_steps_(base_.n_steps) {
     for (const auto& o : outputs_) {
@@ -57,7 +57,7 @@ simulator& trace_residuals::with_sensitivities() {
     if (!sensitive_) {
         simulation_setup s = base_;
         s.n_neurons = n_traces_;
-        s.sensitivity = kind_ == jacobian_kind::discrete ? sensitivity_kind::discrete : sensitivity_kind::continuous;
+        s.sensitivity = kind_;
         s.sensitivity_parameters = fitted_;
         for (const auto& o : outputs_)
             for (const auto& p : fitted_) s.record.push_back("S_" + o.variable + "__" + p);
@@ -133,7 +133,7 @@ void trace_residuals::finite_difference_columns(const std::vector<double>& x, co
 void trace_residuals::jacobian(const std::vector<double>& x, const std::vector<double>& r, matrix& J) {
     std::vector<std::size_t> all(fitted_.size());
     for (std::size_t j = 0; j < all.size(); ++j) all[j] = j;
-    if (kind_ == jacobian_kind::finite_differences) {
+    if (kind_ == gradient_kind::finite_differences) {
         finite_difference_columns(x, r, J, all);
         return;
     }

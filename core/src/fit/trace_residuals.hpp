@@ -19,8 +19,6 @@
 
 namespace cellfit::detail {
 
-enum class jacobian_kind { finite_differences, discrete, sensitivity };
-
 struct residual_output {
     std::string variable;
     const std::vector<std::vector<double>>* traces = nullptr;  // n_traces x n_steps, SI
@@ -35,7 +33,7 @@ public:
     // base: the simulation of one sample (n_neurons = n_traces), every
     // parameter set except the fitted ones.
     trace_residuals(const model& m, simulation_setup base, std::vector<residual_output> outputs,
-                    std::vector<std::string> fitted, jacobian_kind kind, const plugin_registry& registry);
+                    std::vector<std::string> fitted, gradient_kind kind, const plugin_registry& registry);
     ~trace_residuals();
 
     std::size_t size() const noexcept { return n_residuals_; }
@@ -63,7 +61,7 @@ private:
     simulation_setup base_;
     std::vector<residual_output> outputs_;
     std::vector<std::string> fitted_;
-    jacobian_kind kind_;
+    gradient_kind kind_;
     const plugin_registry& registry_;
     std::size_t n_traces_, n_steps_, n_residuals_ = 0;
     std::vector<std::size_t> offsets_;

@@ -61,7 +61,7 @@ struct statements {
 
     statements(const model& model, const simulation_setup& s)
         : m(model), setup(s), has_refractory(model.refractory.type != refractoriness::kind::none),
-          discrete(s.sensitivity == sensitivity_kind::discrete), continuous(s.sensitivity == sensitivity_kind::continuous) {
+          discrete(s.sensitivity == gradient_kind::discrete), continuous(s.sensitivity == gradient_kind::sensitivity) {
         for (const auto& sub : m.subexpressions)
             if (!sub.constant_over_dt) expanded.emplace_back(sub.name, expr::substitute(sub.rhs, expanded));
         parse_initial_values();
@@ -232,7 +232,7 @@ chosen_integrator choose_integrator(const ode_system& system, const std::string&
 
 step_program lower(const model& m, const simulation_setup& setup, const integrator* integ) {
     statements s(m, setup);
-    if (!s.system.odes.empty() && !integ) throw error("internal error: lowering a model with ODEs needs an integrator");
+    if (!s.system.odes.empty() && !integ) throw internal_error("lowering a model with ODEs needs an integrator");
     const std::vector<update_statement> integrated = integ ? integ->integrate(s.system) : std::vector<update_statement>{};
     // The update phase; (unless refractory) variables keep their value while refractory.
     std::vector<update_statement> update;

@@ -84,7 +84,7 @@ private:
             }
             double value = 0;
             if (slots_.constant(e->name, value)) return {literal(value), {}};
-            throw error("internal error: the code generator cannot resolve '" + e->name + "'");
+            throw internal_error("the code generator cannot resolve '" + e->name + "'");
         }
         case op::negate: return shared("(-" + arg(0) + ")", reads);
         case op::add: return shared("(" + arg(0) + " + " + arg(1) + ")", reads);

@@ -131,8 +131,9 @@ void compile_into(const std::string& text, const fs::path& dir, const std::strin
     std::error_code ec;
     if (std::system(command.c_str()) != 0) {
         fs::remove(partial, ec);
-        throw error("compiling the simulation kernel failed; generated source: " + partial_source.string() +
-                    ", compiler output: " + log.string() + head(log, 8));
+        throw compile_error("compiling the simulation kernel failed; generated source: " + partial_source.string() +
+                                ", compiler output: " + log.string() + head(log, 8),
+                            read_whole(log), partial_source);
     }
     for (const auto& [from, to] : {std::pair{partial_source, dir / (key + ".cpp")}, std::pair{log, dir / (key + ".log")},
                                    std::pair{partial, dir / (key + ".so")}}) {

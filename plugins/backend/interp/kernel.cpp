@@ -71,7 +71,7 @@ std::uint32_t kernel_compiler::compile_node(const expr::ptr& e, kernel_program& 
         double value = 0;
         bool is_boolean = false;
         if (expr::find_constant(e->name, value, is_boolean)) return constant(value);
-        throw error("internal error: the interpreter cannot resolve '" + e->name + "' (lowering leaves only slots)");
+        throw internal_error("the interpreter cannot resolve '" + e->name + "' (lowering leaves only slots)");
     }
     case op::call: {
         std::vector<std::uint32_t> args;
@@ -92,7 +92,7 @@ std::uint32_t kernel_compiler::compile_node(const expr::ptr& e, kernel_program& 
             in.a = args[0];
         } else {
             const int table = lookup_index_(e->name);
-            if (table < 0) throw error("internal error: no values for the lookup " + e->name + "()");
+            if (table < 0) throw internal_error("no values for the lookup " + e->name + "()");
             in.op = opcode::lookup;
             in.table = static_cast<std::uint32_t>(table);
             in.a = args[0];

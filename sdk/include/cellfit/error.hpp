@@ -2,6 +2,7 @@
 
 #include <cellfit/export.hpp>
 
+#include <cstddef>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
@@ -21,6 +22,29 @@ class CELLFIT_API input_error : public error {
 public:
     using error::error;
     ~input_error() override;
+};
+
+// Where something is in a text the user wrote: a model file, or a flag such
+// as --threshold. Line and column count from 1.
+struct source_location {
+    std::string origin;     // "model.eqs", "--threshold"
+    int line = 0;
+    int column = 0;
+    std::string line_text;  // the whole line, for the caret display
+    std::size_t offset = 0; // in the source text
+};
+
+// A problem in the model or an expression, with its place.
+class CELLFIT_API model_error : public input_error {
+public:
+    model_error(source_location where, const std::string& message);
+    ~model_error() override;
+    const source_location& where() const noexcept { return where_; }
+    const std::string& message() const noexcept { return message_; }
+
+private:
+    source_location where_;
+    std::string message_;
 };
 
 // A plugin option that does not exist or has a value of the wrong type.
@@ -63,6 +87,28 @@ class CELLFIT_API plugin_contract_error : public error {
 public:
     using error::error;
     ~plugin_contract_error() override;
+};
+
+// Generated code that the compiler refused: the compiler's output, and the
+// file it compiled, for the bug report. A bug in cellfit, not the input.
+class CELLFIT_API compile_error : public error {
+public:
+    compile_error(const std::string& message, std::string log, std::filesystem::path source);
+    ~compile_error() override;
+    const std::string& log() const noexcept { return log_; }
+    const std::filesystem::path& source() const noexcept { return source_; }
+
+private:
+    std::string log_;
+    std::filesystem::path source_;
+};
+
+// Something cellfit itself got wrong: a broken invariant between its parts.
+// The message says what, for the bug report.
+class CELLFIT_API internal_error : public error {
+public:
+    explicit internal_error(const std::string& what);
+    ~internal_error() override;
 };
 
 } // namespace cellfit

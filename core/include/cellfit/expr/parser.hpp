@@ -9,29 +9,6 @@
 
 namespace cellfit {
 
-// Where something is in a text the user wrote: a model file, or a flag such
-// as --threshold. Line and column count from 1.
-struct source_location {
-    std::string origin;     // "model.eqs", "--threshold"
-    int line = 0;
-    int column = 0;
-    std::string line_text;  // the whole line, for the caret display
-    std::size_t offset = 0; // in the source text
-};
-
-// A problem in the model or an expression, with its place.
-class CELLFIT_API model_error : public input_error {
-public:
-    model_error(source_location where, const std::string& message);
-    ~model_error() override;
-    const source_location& where() const noexcept { return where_; }
-    const std::string& message() const noexcept { return message_; }
-
-private:
-    source_location where_;
-    std::string message_;
-};
-
 // A text the user wrote, to turn offsets into lines and columns.
 class CELLFIT_API source_text {
 public:

@@ -122,12 +122,6 @@ struct fit_outcome {
     std::vector<std::string> warnings;  // e.g. a population the optimizer changed
 };
 
-// How refine() gets the Jacobian of the residuals: finite differences (every
-// parameter perturbed in one batch simulation), the exact derivative of the
-// discrete simulation, or brian2modelfitting's continuous sensitivity
-// equations integrated with the model.
-enum class refine_gradient { finite_differences, discrete, sensitivity };
-
 struct refine_options {
     // Where to start: these parameters (SI), or else the best `top` distinct
     // samples of the fit (each refined, on its own thread; the best kept).
@@ -138,7 +132,11 @@ struct refine_options {
     // The MSE of each output (t_start, t_weights, normalization, as
     // metric.mse): by output variable; default: the fit's mse options.
     std::map<std::string, raw_options> metric_options;
-    refine_gradient gradient = refine_gradient::finite_differences;
+    // How the Jacobian of the residuals is computed: finite differences (every
+    // parameter perturbed in one batch simulation), the exact derivative of
+    // the discrete simulation, or brian2modelfitting's continuous sensitivity
+    // equations integrated with the model.
+    gradient_kind gradient = gradient_kind::finite_differences;
     std::map<std::string, fit_bound> bounds;  // default: the fit's (else unbounded)
     std::optional<std::size_t> iteration;     // the value of `iteration`; default 1e9
     std::size_t max_nfev = 0;                 // residual evaluations per start; 0: 100 * (parameters + 1)

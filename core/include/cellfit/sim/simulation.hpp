@@ -17,10 +17,12 @@ namespace cellfit {
 
 class plugin_registry;
 
-// Derivatives of the simulation with respect to parameters (for gradients):
-// discrete carries the exact derivative of each step's statements;
-// continuous integrates the sensitivity equations with the model.
-enum class sensitivity_kind { none, discrete, continuous };
+// How derivatives with respect to parameters are computed, in simulations
+// and refinements alike: finite_differences, by simulating perturbed
+// parameters (the simulation itself carries none); discrete, the exact
+// derivative of each step's statements carried with the simulation;
+// sensitivity, the continuous sensitivity equations integrated with the model.
+enum class gradient_kind { finite_differences, discrete, sensitivity };
 
 struct simulation_setup {
     // The backend plugin that runs the step: "compiled" (C++ generated from
@@ -45,7 +47,7 @@ struct simulation_setup {
     // With sensitivities, `record` may name S_<var>__<param>: the derivative of
     // a state variable or subexpression with respect to the parameter
     // (0 where it is structurally zero).
-    sensitivity_kind sensitivity = sensitivity_kind::none;
+    gradient_kind sensitivity = gradient_kind::finite_differences;
     std::vector<std::string> sensitivity_parameters;
 };
 
