@@ -80,8 +80,8 @@ TEST_CASE("an ABI mismatch is refused with the file and both versions", "[regist
         FAIL("an ABI mismatch was accepted");
     } catch (const abi_mismatch& e) {
         CHECK(e.path() == file);
-        CHECK(e.expected() == std::to_string(CELLFIT_ABI_VERSION) + " (" CELLFIT_ABI_TAG ")");
-        CHECK(e.found() == std::to_string(CELLFIT_ABI_VERSION + 1) + " (" CELLFIT_ABI_TAG ")");
+        CHECK(e.expected() == std::to_string(CELLFIT_ABI_VERSION) + "." + std::to_string(CELLFIT_ABI_MINOR) + " (" CELLFIT_ABI_TAG ")");
+        CHECK(e.found() == std::to_string(CELLFIT_ABI_VERSION + 1) + ".0 (" CELLFIT_ABI_TAG ")");
         CHECK_THAT(e.what(), Contains(file.string()) && Contains("rebuild the plugin"));
     }
 }
@@ -196,4 +196,26 @@ TEST_CASE("plugin names split into kind and dotted name", "[registry]") {
     CHECK_FALSE(plugin_registry::split_full_name("random"));
     CHECK_FALSE(plugin_registry::split_full_name("solver.random"));
     CHECK_FALSE(plugin_registry::split_full_name("metric."));
+}
+
+TEST_CASE("the plugin ABI's minor version: older plugins load, newer ones and debug builds are refused", "[registry]") {
+    plugin_registry registry;
+    REQUIRE_NOTHROW(registry.load_directory(test::fixtures / "abi", true));
+    // Built before the minor version existed (header without it): minor 0, loaded.
+    CHECK(registry.find(plugin_kind::optimizer, "fixture.before_minor"));
+    CHECK(diagnostic_for(registry, "libcellfit-optimizer-abi_before_minor.so") == nullptr);
+    const std::string this_abi =
+        std::to_string(CELLFIT_ABI_VERSION) + "." + std::to_string(CELLFIT_ABI_MINOR) + " (" CELLFIT_ABI_TAG ")";
+    const auto* newer = diagnostic_for(registry, "libcellfit-optimizer-abi_newer_minor.so");
+    REQUIRE(newer);
+    CHECK(newer->level == load_diagnostic::severity::error);
+    CHECK_THAT(newer->message, Contains("built for plugin ABI " + std::to_string(CELLFIT_ABI_VERSION) + "." +
+                                        std::to_string(CELLFIT_ABI_MINOR + 1)) &&
+                                   Contains("this cellfit uses plugin ABI " + this_abi) && Contains("needs a newer cellfit"));
+    const auto* debug = diagnostic_for(registry, "libcellfit-optimizer-abi_debug_stdlib.so");
+    REQUIRE(debug);
+    CHECK(debug->level == load_diagnostic::severity::error);
+    CHECK_THAT(debug->message, Contains(CELLFIT_ABI_TAG "-debug") && Contains("debug standard library") &&
+                                   Contains("rebuild it without"));
+    CHECK_FALSE(registry.find(plugin_kind::optimizer, "fixture.debug_stdlib"));
 }

@@ -39,7 +39,8 @@ std::vector<std::string> command_names(const std::vector<cli::command>& commands
 }
 
 void print_version(std::ostream& out) {
-    out << "cellfit " CELLFIT_VERSION_STRING " (plugin ABI " << CELLFIT_ABI_VERSION << ", " CELLFIT_ABI_TAG ")\n";
+    out << "cellfit " CELLFIT_VERSION_STRING " (plugin ABI " << CELLFIT_ABI_VERSION << "." << CELLFIT_ABI_MINOR
+        << ", " CELLFIT_ABI_TAG ")\n";
 }
 
 void print_overview(std::ostream& out, const std::vector<cli::command>& commands) {

@@ -20,11 +20,10 @@ plugin_error::plugin_error(std::filesystem::path path, const std::string& reason
 
 plugin_error::~plugin_error() = default;
 
-abi_mismatch::abi_mismatch(std::filesystem::path path, const std::string& expected,
-                           const std::string& found)
-    : plugin_error(std::move(path),
-                   "built for plugin ABI " + found + ", but this cellfit uses plugin ABI " +
-                       expected + "; rebuild the plugin against this cellfit's SDK"),
+abi_mismatch::abi_mismatch(std::filesystem::path path, const std::string& expected, const std::string& found,
+                           const std::string& why)
+    : plugin_error(std::move(path), "built for plugin ABI " + found + ", but this cellfit uses plugin ABI " + expected +
+                                        (why.empty() ? "; rebuild the plugin against this cellfit's SDK" : why)),
       expected_(expected),
       found_(found) {}
 

@@ -33,7 +33,18 @@ public:
     }
 };
 
-const std::string this_abi = std::to_string(CELLFIT_ABI_VERSION) + " (" + CELLFIT_ABI_TAG + ")";
+const std::string this_abi =
+    std::to_string(CELLFIT_ABI_VERSION) + "." + std::to_string(CELLFIT_ABI_MINOR) + " (" + CELLFIT_ABI_TAG + ")";
+
+// Why a plugin's ABI tag cannot work here, beyond "it differs".
+std::string tag_problem(const std::string& tag) {
+    if (tag.ends_with("-debug"))
+        return "; it was built against a debug standard library (_GLIBCXX_DEBUG or libc++'s debug mode), whose "
+               "containers differ from the release library's: rebuild it without";
+    if (tag.starts_with("unknown"))
+        return "; it was built against a standard library cellfit does not know: rebuild it with libstdc++";
+    return "";
+}
 
 bool is_shared_library(const fs::path& file) {
     return file.extension() == boost::dll::shared_library::suffix().string();
@@ -130,12 +141,17 @@ void plugin_registry::load_library(const fs::path& file) {
 
     const cellfit_plugin_header* header =
         library->get_alias<const cellfit_plugin_header*()>(CELLFIT_PLUGIN_ENTRY_NAME)();
-    if (header == nullptr || header->magic != CELLFIT_PLUGIN_MAGIC)
+    if (header == nullptr || (header->magic != CELLFIT_PLUGIN_MAGIC && header->magic != CELLFIT_PLUGIN_MAGIC_NO_MINOR))
         throw plugin_error(file, "its entry point '" CELLFIT_PLUGIN_ENTRY_NAME
                                  "' does not return a cellfit plugin header");
-    const char* tag = header->abi_tag ? header->abi_tag : "no tag";
-    if (header->abi_version != CELLFIT_ABI_VERSION || std::strcmp(tag, CELLFIT_ABI_TAG) != 0)
-        throw abi_mismatch(file, this_abi, std::to_string(header->abi_version) + " (" + tag + ")");
+    const std::string tag = header->abi_tag ? header->abi_tag : "no tag";
+    // An older header ends before abi_minor: never read past it.
+    const unsigned minor = header->magic == CELLFIT_PLUGIN_MAGIC ? header->abi_minor : 0;
+    const std::string found = std::to_string(header->abi_version) + "." + std::to_string(minor) + " (" + tag + ")";
+    if (header->abi_version != CELLFIT_ABI_VERSION || tag != CELLFIT_ABI_TAG)
+        throw abi_mismatch(file, this_abi, found, tag_problem(tag));
+    if (minor > CELLFIT_ABI_MINOR)
+        throw abi_mismatch(file, this_abi, found, "; it needs a newer cellfit (or rebuild it against this one's SDK)");
     if (header->register_plugins == nullptr) throw plugin_error(file, "has no registration function");
 
     collecting_sink sink;

@@ -6,9 +6,15 @@
 // it. Both are written into every plugin library and checked before any C++
 // object crosses the boundary.
 //
-// Bump CELLFIT_ABI_VERSION whenever a class in sdk/include/cellfit changes
-// layout or virtual functions.
+// Bump CELLFIT_ABI_VERSION (and set the minor to 0) whenever a class in
+// sdk/include/cellfit changes layout or virtual functions. Bump
+// CELLFIT_ABI_MINOR for additions that plugins built before them can do
+// without (a new plugin kind, a new optional entry the loader asks a plugin
+// for only from that minor on): cellfit loads plugins of its major version and
+// any minor up to its own.
+//   3.1: the backend plugin kind.
 #define CELLFIT_ABI_VERSION 3
+#define CELLFIT_ABI_MINOR 1
 
 #include <version>  // defines the standard library's identification macros
 
@@ -27,9 +33,16 @@
 #define CELLFIT_ABI_STDLIB "unknown-stdlib"
 #endif
 
-// The standard library and its ABI flavour; GCC and Clang on the same
+// A debug standard library lays out its containers differently.
+#if defined(_GLIBCXX_DEBUG) || (defined(_LIBCPP_DEBUG) && _LIBCPP_DEBUG) || defined(_LIBCPP_ENABLE_DEBUG_MODE)
+#define CELLFIT_ABI_STDLIB_MODE "-debug"
+#else
+#define CELLFIT_ABI_STDLIB_MODE ""
+#endif
+
+// The standard library, its ABI flavour and mode; GCC and Clang on the same
 // libstdc++ are compatible, so the compiler itself is not part of the tag.
-#define CELLFIT_ABI_TAG CELLFIT_ABI_STDLIB
+#define CELLFIT_ABI_TAG CELLFIT_ABI_STDLIB CELLFIT_ABI_STDLIB_MODE
 
 extern "C" {
 
@@ -42,11 +55,14 @@ struct cellfit_plugin_header {
     unsigned abi_version;      // CELLFIT_ABI_VERSION of the SDK the plugin was built with
     const char* abi_tag;       // CELLFIT_ABI_TAG of that build
     void (*register_plugins)(void* sink); // sink is a cellfit::plugin_sink*
+    unsigned abi_minor;        // CELLFIT_ABI_MINOR; only in headers with CELLFIT_PLUGIN_MAGIC
 };
 
 } // extern "C"
 
-#define CELLFIT_PLUGIN_MAGIC 0x43465031u /* "CFP1" */
+#define CELLFIT_PLUGIN_MAGIC 0x43465032u /* "CFP2": a header with abi_minor */
+// Headers written before the minor version end after register_plugins: minor 0.
+#define CELLFIT_PLUGIN_MAGIC_NO_MINOR 0x43465031u /* "CFP1" */
 
 // Name of the exported entry point: a function returning the header above.
 #define CELLFIT_PLUGIN_ENTRY_NAME "cellfit_plugin_entry"

@@ -72,7 +72,8 @@ protected:
     }                                                                                          \
     const ::cellfit_plugin_header* entry() {                                                   \
         static const ::cellfit_plugin_header header{CELLFIT_PLUGIN_MAGIC, CELLFIT_ABI_VERSION, \
-                                                    CELLFIT_ABI_TAG, &register_plugins};       \
+                                                    CELLFIT_ABI_TAG, &register_plugins,        \
+                                                    CELLFIT_ABI_MINOR};                        \
         return &header;                                                                        \
     }                                                                                          \
     }                                                                                          \
