@@ -8,15 +8,13 @@
 // simulation; the errors go back to the optimizer.
 
 #include <cellfit/export.hpp>
+#include <cellfit/fit/fit_data.hpp>
+#include <cellfit/fit/fit_options.hpp>
+#include <cellfit/fit/refine_options.hpp>
 #include <cellfit/fit/results.hpp>
-#include <cellfit/matrix.hpp>
 #include <cellfit/model/model.hpp>
-#include <cellfit/options.hpp>
 #include <cellfit/sim/simulation.hpp>
 
-#include <cstdint>
-#include <functional>
-#include <iosfwd>
 #include <map>
 #include <memory>
 #include <optional>
@@ -26,125 +24,6 @@
 namespace cellfit {
 
 class plugin_registry;
-
-// A recorded variable to fit: one row per input trace, one value per step, SI.
-struct trace_output {
-    std::string variable;  // a state variable or subexpression of the model
-    std::vector<std::vector<double>> traces;
-};
-
-// What the fit is given besides the model: the inputs and the recording.
-struct fit_data {
-    double dt = 0;            // seconds: the sampling interval of the recording
-    std::size_t n_steps = 0;  // 0: the length of the inputs
-    // Inputs and timed arrays by name: one row per trace (or one for all).
-    std::map<std::string, lookup_table> inputs;
-    std::vector<trace_output> outputs;          // traces to fit (TraceFitter, OnlineTraceFitter)
-    std::vector<std::vector<double>> spikes;    // spike times in seconds, one list per trace (SpikeFitter)
-};
-
-// The fitter's fixed choices (brian2modelfitting's constructor arguments
-// besides the model and data).
-struct fitter_settings {
-    std::size_t n_samples = 30;  // samples per round; the optimizer may round it
-    std::string method;          // integrator; empty: Brian's default choice
-    std::string backend = "compiled";  // a backend plugin's name (simulation_setup::backend)
-    unsigned threads = 1;
-    // Parameters that are not fitted, in SI: one value for all samples.
-    std::map<std::string, double> fixed_parameters;
-    // Initial values in order, as expressions (they may use the parameters).
-    std::vector<std::pair<std::string, std::string>> param_init;
-    // A state variable or subexpression whose value at the end of each
-    // simulation is added to the sample's error (summed over traces).
-    std::string penalty;
-};
-
-// A fitted parameter's search interval, SI; log_scale searches log(x).
-struct fit_bound {
-    double lower = 0;
-    double upper = 0;
-    bool log_scale = false;
-};
-
-// One metric: for every output (output empty) or for one output variable.
-// For a SpikeFitter the output is "spikes".
-struct metric_choice {
-    std::string output;
-    std::string name;
-    raw_options options;
-};
-
-// What a callback sees after each round.
-struct round_report {
-    std::size_t round = 0;                     // 0, 1, ... over the fitter's life
-    std::size_t n_rounds = 0;                  // rounds asked of this fit() call
-    const std::vector<std::string>* parameter_names = nullptr;
-    const matrix* samples = nullptr;           // this round's samples (rows), SI
-    const std::vector<double>* errors = nullptr;  // their total errors
-    const std::map<std::string, double>* best_params = nullptr;  // best so far, SI
-    double best_error = 0;
-    std::string error_unit;                    // of the total error
-    std::string best_params_text;              // "gl = 10.2 nS, Cm = 198 pF"
-    std::string best_error_text;               // "1.005 mV^2"
-    double seconds = 0;                        // this round's wall time
-};
-
-// Returns true to stop the fit after this round.
-using fit_callback = std::function<bool(const round_report&)>;
-
-// The built-in callbacks: one line per round, or a progress bar that
-// redraws itself on a terminal.
-CELLFIT_API fit_callback text_callback(std::ostream& out);
-CELLFIT_API fit_callback progress_callback(std::ostream& out);
-
-struct fit_options {
-    std::string optimizer;       // empty: cellfit::default_optimizer
-    raw_options optimizer_options;
-    std::vector<metric_choice> metrics;  // empty: mse for traces, gamma for spikes
-    std::size_t n_rounds = 10;
-    fit_callback callback;               // none: silent
-    bool restart = false;                // start over (new optimizer, metrics, bounds allowed)
-    std::optional<std::size_t> start_iteration;  // value of `iteration` in the first round
-    std::optional<std::string> penalty;  // overrides the fitter's penalty
-    std::map<std::string, fit_bound> bounds;  // by parameter name: these are fitted
-    std::uint64_t seed = 1;
-    // Tell the optimizer each objective (one per output, and the penalty)
-    // instead of their sum: for multi-objective optimizers (pagmo.nsga2).
-    bool multi_objective = false;
-};
-
-struct fit_outcome {
-    std::map<std::string, double> best_params;  // SI
-    double best_error = 0;
-    std::string error_unit;
-    std::size_t rounds_run = 0;    // in this call
-    bool stopped = false;          // by the callback or stop()
-    std::vector<std::string> warnings;  // e.g. a population the optimizer changed
-};
-
-struct refine_options {
-    // Where to start: these parameters (SI), or else the best `top` distinct
-    // samples of the fit (each refined, on its own thread; the best kept).
-    std::optional<std::map<std::string, double>> params;
-    std::size_t top = 1;
-    // Or several starts given (each refined, the best kept).
-    std::vector<std::map<std::string, double>> starts;
-    // The MSE of each output (t_start, t_weights, normalization, as
-    // metric.mse): by output variable; default: the fit's mse options.
-    std::map<std::string, raw_options> metric_options;
-    // How the Jacobian of the residuals is computed: finite differences (every
-    // parameter perturbed in one batch simulation), the exact derivative of
-    // the discrete simulation, or brian2modelfitting's continuous sensitivity
-    // equations integrated with the model.
-    gradient_kind gradient = gradient_kind::finite_differences;
-    std::map<std::string, fit_bound> bounds;  // default: the fit's (else unbounded)
-    std::optional<std::size_t> iteration;     // the value of `iteration`; default 1e9
-    std::size_t max_nfev = 0;                 // residual evaluations per start; 0: 100 * (parameters + 1)
-    double ftol = 1e-10, xtol = 1e-10, gtol = 1e-10;
-    // Called at each accepted point: parameters (SI), error, evaluations so
-    // far; true stops the refinement there. (Only with a single start.)
-    std::function<bool(const std::map<std::string, double>&, double, std::size_t)> callback;
-};
 
 // Which recording the fitter compares against.
 enum class fit_target { traces, spikes, online_traces };

@@ -1,0 +1,260 @@
+// Fit results as files: CSV (a column per parameter and objective, units in
+// the header) and JSON (the best sample, every sample, refinement), written
+// and read back in SI.
+
+#include <cellfit/error.hpp>
+#include <cellfit/fit/results.hpp>
+#include <cellfit/io/csv.hpp>
+#include <cellfit/io/numbers.hpp>
+#include <cellfit/model/model.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <limits>
+
+namespace cellfit {
+
+using json = nlohmann::ordered_json;
+
+namespace {
+
+std::ofstream open_for_writing(const std::string& path) {
+    std::ofstream out(path);
+    if (!out) throw input_error("cannot write the results file " + path + " (does its directory exist?)");
+    return out;
+}
+
+json finite_or_null(double x) { return std::isfinite(x) ? json(x) : json(nullptr); }
+
+double number_or_inf(const json& j, const std::string& path, const char* what) {
+    if (j.is_null()) return std::numeric_limits<double>::infinity();
+    if (!j.is_number()) throw input_error(path + ": " + what + " is not a number");
+    return j.get<double>();
+}
+
+// "gl (siemens)" -> name "gl", unit "siemens".
+std::pair<std::string, std::string> split_header(const std::string& cell) {
+    const auto open = cell.find(" (");
+    if (open == std::string::npos || cell.back() != ')') return {cell, "1"};
+    return {cell.substr(0, open), cell.substr(open + 2, cell.size() - open - 3)};
+}
+
+fit_results read_results_csv(const std::string& path) {
+    const csv_table table = read_csv_with_header(path);
+    const auto& header = table.header;
+    fit_results r;
+    // The factor that turns each column into SI.
+    std::vector<double> scale(header.size(), 1.0);
+    std::vector<int> parameter_of(header.size(), -1), objective_of(header.size(), -1);
+    int round_column = -1, error_column = -1;
+    for (std::size_t c = 0; c < header.size(); ++c) {
+        const auto [name, unit] = split_header(header[c]);
+        if (name == "round") {
+            round_column = static_cast<int>(c);
+            continue;
+        }
+        const quantity q = evaluate_quantity(unit, path + " header, column " + std::to_string(c + 1));
+        scale[c] = q.value;
+        const std::string si = unit_name(q.dim);
+        if (name == "error") {
+            error_column = static_cast<int>(c);
+            r.error_unit = si;
+        } else if (name.starts_with("error_")) {
+            objective_of[c] = static_cast<int>(r.objective_names.size());
+            r.objective_names.push_back(name.substr(6));
+            r.objective_units.push_back(si);
+        } else {
+            parameter_of[c] = static_cast<int>(r.parameter_names.size());
+            r.parameter_names.push_back(name);
+            r.parameter_units.push_back(si);
+        }
+    }
+    if (error_column < 0) throw input_error(path + ": no 'error' column; is this a cellfit results file?");
+    for (const auto& row : table.rows) {
+        sample_record s;
+        s.params.resize(r.parameter_names.size());
+        s.objectives.resize(r.objective_names.size());
+        for (std::size_t c = 0; c < row.size(); ++c) {
+            const double x = row[c];
+            if (static_cast<int>(c) == round_column) {
+                if (!(x >= 0) || x != std::floor(x) || x > 1e15)
+                    throw input_error(path + ": a round is " + format_number(x) + "; rounds are whole numbers from 0");
+                s.round = static_cast<std::size_t>(x);
+            } else if (static_cast<int>(c) == error_column) s.error = x * scale[c];
+            else if (parameter_of[c] >= 0) s.params[static_cast<std::size_t>(parameter_of[c])] = x * scale[c];
+            else if (objective_of[c] >= 0) s.objectives[static_cast<std::size_t>(objective_of[c])] = x * scale[c];
+        }
+        r.n_rounds = std::max(r.n_rounds, s.round + 1);
+        r.samples.push_back(std::move(s));
+    }
+    return r;
+}
+
+fit_results read_results_json(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw input_error("cannot read the results file " + path);
+    json j;
+    try {
+        j = json::parse(in);
+    } catch (const json::exception& e) {
+        throw input_error(path + " is not valid JSON: " + e.what());
+    }
+    fit_results r;
+    try {
+        if (!j.contains("best_params")) throw input_error(path + ": no 'best_params'; is this a cellfit results file?");
+        for (const auto& [name, value] : j.at("best_params").items()) {
+            r.parameter_names.push_back(name);
+            const auto units = j.value("best_params_units", json::object());
+            r.parameter_units.push_back(units.value(name, "1"));
+            (void)value;
+        }
+        r.error_unit = j.value("best_error_unit", "1");
+        r.n_rounds = j.value("n_rounds", std::size_t{0});
+        r.n_samples = j.value("n_samples", std::size_t{0});
+        for (const auto& o : j.value("objectives", json::array())) {
+            r.objective_names.push_back(o.at("name").get<std::string>());
+            r.objective_units.push_back(o.value("unit", "1"));
+        }
+        r.round_seconds = j.value("round_seconds", std::vector<double>{});
+        if (j.contains("refine")) {
+            const json& f = j.at("refine");
+            refine_record rec;
+            rec.parameter_names = f.at("parameters").get<std::vector<std::string>>();
+            rec.parameter_units = f.at("units").get<std::vector<std::string>>();
+            for (const auto& name : rec.parameter_names) {
+                rec.params.push_back(number_or_inf(f.at("params").at(name), path, "refine.params"));
+                const json& e = f.at("stderr").at(name);
+                rec.standard_errors.push_back(e.is_null() ? std::numeric_limits<double>::quiet_NaN() : e.get<double>());
+            }
+            rec.cost = f.value("cost", 0.0);
+            rec.error = number_or_inf(f.at("error"), path, "refine.error");
+            rec.error_unit = f.value("error_unit", "1");
+            rec.nfev = f.value("nfev", std::size_t{0});
+            rec.njev = f.value("njev", std::size_t{0});
+            rec.status = f.value("status", "");
+            rec.message = f.value("message", "");
+            rec.gradient = f.value("gradient", "");
+            rec.comparable = j.value("best_from", "fit") == "refine";
+            r.refine = rec;
+        }
+        for (const auto& s : j.value("samples", json::array())) {
+            sample_record rec;
+            rec.round = s.value("round", std::size_t{0});
+            for (const auto& name : r.parameter_names)
+                rec.params.push_back(number_or_inf(s.at("params").at(name), path, ("a sample's " + name).c_str()));
+            rec.error = number_or_inf(s.at("error"), path, "a sample's error");
+            for (const auto& name : r.objective_names)
+                rec.objectives.push_back(number_or_inf(s.at("errors").at(name), path, ("a sample's error " + name).c_str()));
+            r.samples.push_back(std::move(rec));
+        }
+        // A file with best parameters but no samples (written by hand, say)
+        // still gives its best parameters.
+        if (r.samples.empty()) {
+            sample_record rec;
+            for (const auto& name : r.parameter_names)
+                rec.params.push_back(number_or_inf(j.at("best_params").at(name), path, ("best_params." + name).c_str()));
+            rec.error = j.contains("best_error") ? number_or_inf(j.at("best_error"), path, "best_error") : 0.0;
+            rec.objectives.assign(r.objective_names.size(), rec.error);
+            r.samples.push_back(std::move(rec));
+        }
+    } catch (const json::exception& e) {
+        throw input_error(path + ": unexpected structure (" + e.what() + ")");
+    }
+    return r;
+}
+
+} // namespace
+
+void write_results_csv(const fit_results& r, const std::string& path) {
+    std::ofstream out = open_for_writing(path);
+    out << "round";
+    for (std::size_t p = 0; p < r.parameter_names.size(); ++p)
+        out << "," << r.parameter_names[p] << " (" << r.parameter_units[p] << ")";
+    out << ",error (" << r.error_unit << ")";
+    for (std::size_t o = 0; o < r.objective_names.size(); ++o)
+        out << ",error_" << r.objective_names[o] << " (" << r.objective_units[o] << ")";
+    out << "\n";
+    for (const auto& s : r.samples) {
+        out << s.round;
+        for (double x : s.params) out << "," << format_number(x);
+        out << "," << format_number(s.error);
+        for (double x : s.objectives) out << "," << format_number(x);
+        out << "\n";
+    }
+    if (!out) throw input_error("could not finish writing " + path + " (disk full?)");
+}
+
+std::string results_json(const fit_results& r, int indent) {
+    json j;
+    const auto best_params = r.best_params();
+    const bool refined = r.best_is_refined();
+    const auto& names = refined ? r.refine->parameter_names : r.parameter_names;
+    const auto& unit_names = refined ? r.refine->parameter_units : r.parameter_units;
+    json params = json::object(), units = json::object();
+    for (std::size_t p = 0; p < names.size(); ++p) {
+        auto it = best_params.find(names[p]);
+        params[names[p]] = it == best_params.end() ? json(nullptr) : finite_or_null(it->second);
+        units[names[p]] = unit_names[p];
+    }
+    j["best_params"] = params;
+    j["best_params_units"] = units;
+    j["best_error"] = finite_or_null(r.best_error());
+    j["best_error_unit"] = refined ? r.refine->error_unit : r.error_unit;
+    j["best_from"] = refined ? "refine" : "fit";
+    j["n_rounds"] = r.n_rounds;
+    j["n_samples"] = r.n_samples;
+    j["objectives"] = json::array();
+    for (std::size_t o = 0; o < r.objective_names.size(); ++o)
+        j["objectives"].push_back({{"name", r.objective_names[o]}, {"unit", r.objective_units[o]}});
+    j["round_seconds"] = r.round_seconds;
+    if (r.refine) {
+        const refine_record& f = *r.refine;
+        json rp = json::object(), se = json::object(), start = json::object();
+        for (std::size_t p = 0; p < f.parameter_names.size(); ++p) {
+            rp[f.parameter_names[p]] = finite_or_null(f.params[p]);
+            se[f.parameter_names[p]] = finite_or_null(f.standard_errors[p]);
+            if (p < f.start.size()) start[f.parameter_names[p]] = f.start[p];
+        }
+        json corr = json::array();
+        for (const auto& row : f.correlation) {
+            json jr = json::array();
+            for (double x : row) jr.push_back(finite_or_null(x));
+            corr.push_back(jr);
+        }
+        j["refine"] = {{"params", rp},          {"stderr", se},          {"correlation", corr},
+                       {"parameters", f.parameter_names},              {"units", f.parameter_units},
+                       {"cost", f.cost},        {"error", finite_or_null(f.error)}, {"error_unit", f.error_unit},
+                       {"nfev", f.nfev},        {"njev", f.njev},        {"simulations", f.simulations},
+                       {"status", f.status},    {"message", f.message},  {"gradient", f.gradient},
+                       {"start", start},        {"starts", f.starts},    {"seconds", f.seconds},
+                       {"warnings", f.warnings}};
+    }
+    j["samples"] = json::array();
+    for (const auto& s : r.samples) {
+        json sample = {{"round", s.round}};
+        json p = json::object(), e = json::object();
+        for (std::size_t k = 0; k < r.parameter_names.size(); ++k) p[r.parameter_names[k]] = s.params[k];
+        for (std::size_t k = 0; k < r.objective_names.size(); ++k) e[r.objective_names[k]] = finite_or_null(s.objectives[k]);
+        sample["params"] = p;
+        sample["error"] = finite_or_null(s.error);
+        sample["errors"] = e;
+        j["samples"].push_back(std::move(sample));
+    }
+    return j.dump(indent);
+}
+
+void write_results_json(const fit_results& r, const std::string& path) {
+    std::ofstream out = open_for_writing(path);
+    out << results_json(r) << "\n";
+    if (!out) throw input_error("could not finish writing " + path + " (disk full?)");
+}
+
+fit_results read_results(const std::string& path) {
+    if (path.size() >= 4 && path.compare(path.size() - 4, 4, ".csv") == 0) return read_results_csv(path);
+    return read_results_json(path);
+}
+
+} // namespace cellfit
