@@ -8,12 +8,11 @@
 
 #include <cellfit/backend.hpp>
 #include <cellfit/expr/functions.hpp>
+#include <cellfit/host_slots.hpp>
 #include <cellfit/plugin.hpp>
 #include <cellfit/version.hpp>
-#include <cellfit/worker_pool.hpp>
 
 #include <algorithm>
-#include <cmath>
 #include <memory>
 #include <optional>
 
@@ -21,8 +20,6 @@ namespace {
 
 using namespace cellfit;
 using namespace cellfit::compiled;
-
-using spike_list = std::vector<std::pair<std::size_t, std::size_t>>;  // (step, neuron)
 
 class compiled_backend final : public backend {
 public:
@@ -67,73 +64,44 @@ public:
     }
 
     void reset(const std::vector<slot_values>& values) override {
-        stride_ = (setup_.n_neurons + 127) / 128 * 128;  // each slot's row starts aligned
-        memory_.assign(static_cast<std::size_t>(program_.slot_count) * stride_, 0.0);
-        for (const auto& v : values) write(v.slot, v.values);
+        memory_.assign(program_.slot_count, setup_.n_neurons, 128);  // each slot's row starts aligned
+        for (const auto& v : values) memory_.write(v.slot, v.values);
     }
 
     void run_block(std::size_t k0, std::size_t k1, block_output& out) override {
         const std::size_t n_neurons = setup_.n_neurons, len = k1 - k0;
         const unsigned n_threads = std::max(1u, std::min<unsigned>(setup_.threads, static_cast<unsigned>(n_neurons)));
-        thread_spikes_.resize(n_threads);
         // Contiguous neuron ranges, one per thread.
-        auto work = [&](unsigned thread) {
+        threads_.run(n_threads, [&](unsigned thread, spiking_threads::spike_list& spikes) {
             const std::size_t per = (n_neurons + n_threads - 1) / n_threads;
             const std::size_t first = std::min(n_neurons, thread * per);
             const std::size_t last = std::min(n_neurons, first + per);
             if (first >= last) return;
-            const cellfit_kernel_args args{memory_.data(), stride_, first, last - first, k0, k1, setup_.dt,
-                                           kernel_lookups_.data(), out.records.data(), len, &thread_spikes_[thread],
+            const cellfit_kernel_args args{memory_.data(), memory_.stride(), first, last - first, k0, k1, setup_.dt,
+                                           kernel_lookups_.data(), out.records.data(), len, &spikes,
                                            [](void* context, std::size_t step, std::size_t neuron) {
-                                               static_cast<spike_list*>(context)->emplace_back(step, neuron);
+                                               static_cast<spiking_threads::spike_list*>(context)->emplace_back(step, neuron);
                                            }};
             kernel_->run(args);
-        };
-        if (n_threads == 1) {
-            work(0);
-        } else {
-            if (!pool_ || pool_->participants() != n_threads) pool_ = std::make_unique<worker_pool>(n_threads);
-            pool_->run(work);
-        }
-        for (auto& spikes : thread_spikes_) {
-            out.spikes.insert(out.spikes.end(), spikes.begin(), spikes.end());
-            spikes.clear();
-        }
+        }, out);
     }
 
-    std::vector<double> read(slot_index s) const override {
-        const double* p = slot(s);
-        return {p, p + setup_.n_neurons};
-    }
-
-    void write(slot_index s, const std::vector<double>& values) override {
-        double* p = memory_.data() + static_cast<std::size_t>(s) * stride_;
-        if (values.size() == 1) std::fill_n(p, setup_.n_neurons, values[0]);
-        else std::copy(values.begin(), values.end(), p);
-    }
-
+    std::vector<double> read(slot_index s) const override { return memory_.read(s); }
+    void write(slot_index s, const std::vector<double>& values) override { memory_.write(s, values); }
     void mark_diverged(std::vector<bool>& diverged) const override {
-        for (auto s : program_.state_slots) {
-            const double* v = slot(s);
-            for (std::size_t n = 0; n < setup_.n_neurons; ++n)
-                if (!std::isfinite(v[n])) diverged[n] = true;
-        }
+        memory_.mark_diverged(program_.state_slots, diverged);
     }
 
     std::string label() const override { return "compiled"; }
     std::string description() const override { return "compiled (" + kernel_->library_path() + ")"; }
 
 private:
-    const double* slot(slot_index s) const { return memory_.data() + static_cast<std::size_t>(s) * stride_; }
-
     step_program program_;
     backend_setup setup_;
     std::optional<compiled_kernel> kernel_;
     std::vector<cellfit_kernel_lookup> kernel_lookups_;
-    std::size_t stride_ = 0;
-    std::vector<double> memory_;  // slot s of neuron n: memory_[s * stride_ + n]
-    std::vector<spike_list> thread_spikes_;
-    std::unique_ptr<worker_pool> pool_;
+    host_slots memory_;
+    spiking_threads threads_;  // kept between blocks and runs
 };
 
 } // namespace

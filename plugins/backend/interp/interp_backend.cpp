@@ -5,12 +5,11 @@
 #include "kernel.hpp"
 
 #include <cellfit/backend.hpp>
+#include <cellfit/host_slots.hpp>
 #include <cellfit/plugin.hpp>
 #include <cellfit/version.hpp>
-#include <cellfit/worker_pool.hpp>
 
 #include <algorithm>
-#include <cmath>
 #include <memory>
 
 namespace {
@@ -25,10 +24,10 @@ public:
     std::string prepare(const step_program& program, const backend_setup& setup) override {
         program_ = program;
         setup_ = setup;
-        padded_ = (setup.n_neurons + lanes - 1) / lanes * lanes;
+        const std::size_t padded = (setup.n_neurons + lanes - 1) / lanes * lanes;
         for (const auto& l : program.lookups) {
             kernel_lookup k{&setup.lookups->at(l.name), l.row_of_neuron};
-            k.row_of_neuron.resize(padded_, 0);
+            k.row_of_neuron.resize(padded, 0);
             lookups_.push_back(std::move(k));
         }
         kernel_compiler compiler(
@@ -56,28 +55,26 @@ public:
     }
 
     void reset(const std::vector<slot_values>& values) override {
-        memory_.assign(static_cast<std::size_t>(slot_count_) * padded_, 0.0);
-        for (const auto& [index, value] : constants_) std::fill_n(slot(index), padded_, value);
-        for (const auto& v : values) write(v.slot, v.values);
+        memory_.assign(slot_count_, setup_.n_neurons, lanes);
+        for (const auto& [index, value] : constants_) memory_.write(index, {value});
+        for (const auto& v : values) memory_.write(v.slot, v.values);
     }
 
     void run_block(std::size_t k0, std::size_t k1, block_output& out) override {
-        const std::size_t n_neurons = setup_.n_neurons, n_chunks = padded_ / lanes, len = k1 - k0;
+        const std::size_t n_neurons = setup_.n_neurons, n_chunks = memory_.stride() / lanes, len = k1 - k0;
         const unsigned n_threads = std::max(1u, std::min<unsigned>(setup_.threads, static_cast<unsigned>(n_chunks)));
-        const kernel_memory memory{memory_.data(), padded_, setup_.dt, &lookups_};
-        thread_spikes_.resize(n_threads);
-        auto work = [&](unsigned thread) {
-            auto& spikes = thread_spikes_[thread];
+        const kernel_memory memory{memory_.data(), memory_.stride(), setup_.dt, &lookups_};
+        threads_.run(n_threads, [&](unsigned thread, spiking_threads::spike_list& spikes) {
             for (std::size_t chunk = thread; chunk < n_chunks; chunk += n_threads) {
                 const std::size_t first = chunk * lanes;
-                double* t = slot(program_.t) + first;
-                const double* cond = slot(program_.cond) + first;
+                double* t = memory_.slot(program_.t) + first;
+                const double* cond = memory_.slot(program_.cond) + first;
                 for (std::size_t k = k0; k < k1; ++k) {
                     std::fill_n(t, lanes, static_cast<double>(k) * setup_.dt);
                     run_program(constant_over_dt_, memory, first, lanes);
                     run_program(record_, memory, first, lanes);
                     for (std::size_t r = 0; r < program_.record_slots.size(); ++r) {
-                        const double* v = slot(program_.record_slots[r]) + first;
+                        const double* v = memory_.slot(program_.record_slots[r]) + first;
                         for (std::size_t l = 0; l < lanes && first + l < n_neurons; ++l)
                             out.records[r][(first + l) * len + (k - k0)] = v[l];
                     }
@@ -90,60 +87,32 @@ public:
                         if (cond[l] != 0) {
                             any = true;
                             spikes.emplace_back(k, first + l);
-                            slot(program_.not_refractory)[first + l] = 0;
-                            slot(program_.lastspike)[first + l] = t[l];
+                            memory_.slot(program_.not_refractory)[first + l] = 0;
+                            memory_.slot(program_.lastspike)[first + l] = t[l];
                         }
                     if (any) run_program(reset_, memory, first, lanes);
                 }
             }
-        };
-        if (n_threads == 1) {
-            work(0);
-        } else {
-            if (!pool_ || pool_->participants() != n_threads) pool_ = std::make_unique<worker_pool>(n_threads);
-            pool_->run(work);
-        }
-        for (auto& spikes : thread_spikes_) {
-            out.spikes.insert(out.spikes.end(), spikes.begin(), spikes.end());
-            spikes.clear();
-        }
+        }, out);
     }
 
-    std::vector<double> read(slot_index s) const override {
-        const double* p = slot(s);
-        return {p, p + setup_.n_neurons};
-    }
-
-    void write(slot_index s, const std::vector<double>& values) override {
-        double* p = slot(s);
-        if (values.size() == 1) std::fill_n(p, padded_, values[0]);
-        else std::copy(values.begin(), values.end(), p);
-    }
-
+    std::vector<double> read(slot_index s) const override { return memory_.read(s); }
+    void write(slot_index s, const std::vector<double>& values) override { memory_.write(s, values); }
     void mark_diverged(std::vector<bool>& diverged) const override {
-        for (auto s : program_.state_slots) {
-            const double* v = slot(s);
-            for (std::size_t n = 0; n < setup_.n_neurons; ++n)
-                if (!std::isfinite(v[n])) diverged[n] = true;
-        }
+        memory_.mark_diverged(program_.state_slots, diverged);
     }
 
     std::string label() const override { return "interpreter"; }
 
 private:
-    double* slot(slot_index s) { return memory_.data() + static_cast<std::size_t>(s) * padded_; }
-    const double* slot(slot_index s) const { return memory_.data() + static_cast<std::size_t>(s) * padded_; }
-
     step_program program_;
     backend_setup setup_;
-    std::size_t padded_ = 0;  // neurons rounded up to whole chunks
     std::uint32_t slot_count_ = 0;
     std::vector<std::pair<std::uint32_t, double>> constants_;
     std::vector<kernel_lookup> lookups_;
     kernel_program constant_over_dt_, record_, refractory_, update_, threshold_, reset_;
-    std::vector<double> memory_;
-    std::vector<std::vector<std::pair<std::size_t, std::size_t>>> thread_spikes_;  // (step, neuron)
-    std::unique_ptr<worker_pool> pool_;  // threads kept between blocks and runs
+    host_slots memory_;        // rows padded to whole chunks
+    spiking_threads threads_;  // kept between blocks and runs
 };
 
 } // namespace
