@@ -1,8 +1,11 @@
-// The stages behind the simulator, reached directly: lowering (core), the
+// The stages behind the simulator, reached directly: lowering and the
+// sensitivities (core; private headers through cellfit_core_internals), the
 // compiled backend's code generator and kernel cache, and the interpreter's
 // compiler (plugins/backend/*, linked here as libraries of their own).
 
 #include "test_support.hpp"
+
+#include "sim/sensitivity.hpp"
 
 #include "codegen.hpp"
 #include "compiled_kernel.hpp"
@@ -11,6 +14,7 @@
 #include <cellfit/error.hpp>
 #include <cellfit/expr/ast.hpp>
 #include <cellfit/model/model.hpp>
+#include <cellfit/sim/integrator_choice.hpp>
 #include <cellfit/sim/lower.hpp>
 
 #include <catch2/catch.hpp>
@@ -91,6 +95,27 @@ TEST_CASE("lowering gives every phase of Brian's step, with slots for every name
     for (const auto& [name, slot] : p.slots) CHECK(slot < p.slot_count);
 }
 
+TEST_CASE("lowering with discrete sensitivities carries S_v__tau from step to step", "[lowering]") {
+    lif c;
+    c.setup.sensitivity = gradient_kind::discrete;
+    c.setup.sensitivity_parameters = {"tau"};
+    model_spec spec;
+    spec.equations = "dv/dt = (El - v + R*I)/tau : volt\ntau : second (constant)\n";
+    spec.constants = {{"El", "-65*mV"}, {"R", "100*Mohm"}};
+    spec.inputs = {{"I", "amp"}};
+    c.m = build_model(spec);
+    c.setup.record = {"v"};
+    c.setup.parameters = {{"tau", {10e-3}}};
+    const step_program p = lowered(c);
+    const std::string s = detail::sensitivity_name("v", "tau");
+    CHECK(s == "S_v__tau");
+    REQUIRE(p.slots.count(s) == 1);
+    CHECK(p.sensitivity_slots == std::vector<slot_index>{p.slots.at(s)});
+    bool assigned = false;
+    for (const auto& a : p.update) assigned = assigned || a.slot == p.slots.at(s);
+    CHECK(assigned);  // its update is part of the step
+}
+
 TEST_CASE("lowering refuses what cannot be recorded or initialised, naming the choices", "[lowering]") {
     lif c;
     c.setup.record = {"w"};
@@ -151,6 +176,32 @@ TEST_CASE("the kernel cache builds a kernel once and finds it again", "[cache]")
     const auto other = compiled::compiled_kernel::build(source + "// another kernel\n", unavailable);
     REQUIRE(other);
     CHECK(other->library_path() != first->library_path());
+}
+
+TEST_CASE("a simulator built from a given integrator and backend, without the registry choosing", "[lowering]") {
+    const lif c;
+    const auto& registry = test::builtin_registry();
+    const auto euler = registry.create<integrator>("euler");
+    simulator with_given(c.m, c.setup, euler, "euler", registry.create<backend>("interp"));
+    CHECK(with_given.method() == "euler");
+    CHECK(with_given.backend() == "interpreter");
+    simulation_setup by_name = c.setup;
+    by_name.method = "euler";
+    by_name.backend = "interp";
+    const auto expected = simulate(c.m, by_name, registry);
+    struct last_v final : simulation_consumer {
+        std::vector<double> values;
+        void block(std::size_t, std::size_t n, const std::vector<const double*>& v) override {
+            values.assign(v[0], v[0] + 3 * n);
+        }
+        void spike(std::size_t, std::size_t) override {}
+    } out;
+    const auto summary = with_given.run(out);
+    CHECK(summary.final_state.at("v") == expected.summary.final_state.at("v"));
+    CHECK(out.values == expected.values[0]);
+    // A model with ODEs and no integrator is the caller's mistake, said so.
+    CHECK_THROWS_WITH(simulator(c.m, c.setup, nullptr, "", registry.create<backend>("interp")),
+                      Contains("needs an integrator"));
 }
 
 TEST_CASE("the interpreter's compiler refuses a name that is not a slot", "[interp]") {

@@ -20,6 +20,9 @@ plugin_error::plugin_error(std::filesystem::path path, const std::string& reason
 
 plugin_error::~plugin_error() = default;
 
+abi_mismatch::abi_mismatch(std::filesystem::path path, const std::string& expected, const std::string& found)
+    : abi_mismatch(std::move(path), expected, found, "") {}
+
 abi_mismatch::abi_mismatch(std::filesystem::path path, const std::string& expected, const std::string& found,
                            const std::string& why)
     : plugin_error(std::move(path), "built for plugin ABI " + found + ", but this cellfit uses plugin ABI " + expected +

@@ -102,4 +102,21 @@ if(NOT rc EQUAL 2)
 endif()
 expect("${err}" "shrink must be in (0, 1)")
 
+# The installed SDK is honest: a plugin that includes one of core's headers
+# does not build (core's headers are not on cellfit::sdk's include path).
+set(dishonest "${WORK_DIR}/dishonest-plugin")
+file(WRITE "${dishonest}/CMakeLists.txt" "cmake_minimum_required(VERSION 3.20)
+project(dishonest CXX)
+find_package(cellfit REQUIRED)
+cellfit_add_plugin(dishonest KIND optimizer SOURCES plugin.cpp)
+")
+file(WRITE "${dishonest}/plugin.cpp" "#include <cellfit/plugin.hpp>\n#include <cellfit/model/model.hpp>\n")
+run(COMMAND ${CMAKE_COMMAND} -S "${dishonest}" -B "${dishonest}/build" -G "${GENERATOR}"
+    -DCMAKE_CXX_COMPILER=${CXX_COMPILER} -DCMAKE_PREFIX_PATH=${prefix})
+execute_process(COMMAND ${CMAKE_COMMAND} --build "${dishonest}/build" RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(rc EQUAL 0)
+  message(FATAL_ERROR "a plugin including <cellfit/model/model.hpp> built against the installed SDK")
+endif()
+expect("${out}${err}" "cellfit/model/model.hpp")
+
 message(STATUS "out-of-tree plugin and embedding program work against the installed SDK\n${fit}")

@@ -8,7 +8,6 @@
 #include <cellfit/error.hpp>
 #include <cellfit/expr/functions.hpp>
 #include <cellfit/expr/transform.hpp>
-#include <cellfit/registry.hpp>
 #include <cellfit/sim/lower.hpp>
 #include <cellfit/suggest.hpp>
 
@@ -205,34 +204,10 @@ void check_simulation_setup(const model& m, const simulation_setup& s) {
 
 ode_system ode_system_of(const model& m, const simulation_setup& setup) { return statements(m, setup).system; }
 
-chosen_integrator choose_integrator(const ode_system& system, const std::string& method, const plugin_registry& registry) {
-    if (system.odes.empty()) return {nullptr, "none"};
-    if (!method.empty()) {
-        auto integ = registry.create<integrator>(method);
-        const std::string problem = integ->cannot_integrate(system);
-        if (!problem.empty()) {
-            std::vector<std::string> able;
-            for (const auto* p : registry.plugins(plugin_kind::integrator)) {
-                auto other = registry.create<integrator>(p->info.name);
-                if (other->cannot_integrate(system).empty()) able.push_back(p->info.name);
-            }
-            throw input_error("the method " + method + " cannot integrate this model: " + problem + ". Methods that can: " +
-                              (able.empty() ? std::string("none") : join_alternatives(able, ", ")));
-        }
-        return {integ, method};
-    }
-    for (const char* name : {"exact", "euler", "heun"}) {
-        if (!registry.find(plugin_kind::integrator, name)) continue;
-        auto integ = registry.create<integrator>(name);
-        if (integ->cannot_integrate(system).empty()) return {integ, name};
-    }
-    throw input_error("no integrator can integrate this model (tried exact, euler and heun); are the integrator plugins "
-                      "installed? See `cellfit plugins --kind integrator`");
-}
-
 step_program lower(const model& m, const simulation_setup& setup, const integrator* integ) {
     statements s(m, setup);
-    if (!s.system.odes.empty() && !integ) throw internal_error("lowering a model with ODEs needs an integrator");
+    if (!s.system.odes.empty() && !integ)
+        throw error("the model has differential equations, so lowering needs an integrator (see choose_integrator)");
     const std::vector<update_statement> integrated = integ ? integ->integrate(s.system) : std::vector<update_statement>{};
     // The update phase; (unless refractory) variables keep their value while refractory.
     std::vector<update_statement> update;

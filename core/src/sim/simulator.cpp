@@ -6,6 +6,7 @@
 #include <cellfit/error.hpp>
 #include <cellfit/expr/transform.hpp>
 #include <cellfit/registry.hpp>
+#include <cellfit/sim/integrator_choice.hpp>
 #include <cellfit/sim/lower.hpp>
 #include <cellfit/sim/simulation.hpp>
 
@@ -36,14 +37,15 @@ struct simulator::state {
 namespace {
 
 // The backend the setup names, prepared; the interpreter, with a warning,
-// when it is unavailable here (no compiler for the compiled one).
+// when the compiled one is unavailable here (no compiler).
 std::shared_ptr<backend> prepared_backend(const plugin_registry& registry, const std::string& name,
                                           const step_program& program, const backend_setup& setup,
                                           std::vector<std::string>& warnings) {
     auto engine = registry.create<backend>(name);
     const std::string unavailable = engine->prepare(program, setup);
     if (unavailable.empty()) return engine;
-    if (name == "interp") throw error("the interpreter backend is unavailable: " + unavailable);
+    // Only the default falls back: a backend asked for by name runs or fails.
+    if (name != "compiled") throw error("the backend " + name + " is unavailable here: " + unavailable);
     warnings.push_back("the " + name + " backend is unavailable (" + unavailable + "); using the interpreter, which is slower");
     engine = registry.create<backend>("interp");
     if (const std::string reason = engine->prepare(program, setup); !reason.empty())
@@ -112,8 +114,14 @@ void simulator::state::reset_engine() {
             values[init.slot][n] = value_of(init.values.size() == 1 ? init.values[0] : init.values[n]);
         }
     }
+    // A value the same for every neuron goes as one, so that a backend fills
+    // its padding with it too (dt, N, refractoriness, shared parameters):
+    // padding lanes then compute with sane numbers, never 0/0.
     std::vector<slot_values> initial;
-    for (auto& [slot, v] : values) initial.push_back({slot, std::move(v)});
+    for (auto& [slot, v] : values) {
+        const bool uniform = slot != program.i && std::all_of(v.begin(), v.end(), [&](double x) { return x == v[0]; });
+        initial.push_back({slot, uniform ? std::vector<double>{v[0]} : std::move(v)});
+    }
     engine->reset(initial);
 }
 

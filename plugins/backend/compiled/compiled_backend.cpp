@@ -26,20 +26,14 @@ public:
     std::string prepare(const step_program& program, const backend_setup& setup) override {
         program_ = program;
         setup_ = setup;
-        for (const auto& l : program.lookups) {
+        kernel_lookups_.clear();
+        for (const auto& l : program_.lookups) {
             const lookup_table& table = setup.lookups->at(l.name);
             kernel_lookups_.push_back({table.values.data(), table.steps, l.row_of_neuron.data()});
         }
         codegen_slots cg;
-        cg.resolve = [this](const std::string& name) {
-            auto it = program_.slots.find(name);
-            return it == program_.slots.end() ? -1 : static_cast<int>(it->second);
-        };
-        cg.lookup_index = [this](const std::string& name) {
-            for (std::size_t k = 0; k < program_.lookups.size(); ++k)
-                if (program_.lookups[k].name == name) return static_cast<int>(k);
-            return -1;
-        };
+        cg.resolve = [this](const std::string& name) { return program_.slot_of(name); };
+        cg.lookup_index = [this](const std::string& name) { return program_.lookup_of(name); };
         cg.constant = [](const std::string& name, double& value) {
             bool is_boolean = false;
             return expr::find_constant(name, value, is_boolean);
@@ -70,8 +64,10 @@ public:
 
     void run_block(std::size_t k0, std::size_t k1, block_output& out) override {
         const std::size_t n_neurons = setup_.n_neurons, len = k1 - k0;
-        const unsigned n_threads = std::max(1u, std::min<unsigned>(setup_.threads, static_cast<unsigned>(n_neurons)));
-        // Contiguous neuron ranges, one per thread.
+        // Contiguous neuron ranges, one per thread, at least a chunk of 128
+        // neurons each: smaller ones cost more in synchronisation than they gain.
+        const std::size_t n_chunks = (n_neurons + 127) / 128;
+        const unsigned n_threads = std::max(1u, std::min<unsigned>(setup_.threads, static_cast<unsigned>(n_chunks)));
         threads_.run(n_threads, [&](unsigned thread, spiking_threads::spike_list& spikes) {
             const std::size_t per = (n_neurons + n_threads - 1) / n_threads;
             const std::size_t first = std::min(n_neurons, thread * per);
@@ -93,7 +89,9 @@ public:
     }
 
     std::string label() const override { return "compiled"; }
-    std::string description() const override { return "compiled (" + kernel_->library_path() + ")"; }
+    std::string description() const override {
+        return kernel_ ? "compiled (" + kernel_->library_path() + ")" : "compiled (not prepared)";
+    }
 
 private:
     step_program program_;

@@ -25,22 +25,15 @@ public:
         program_ = program;
         setup_ = setup;
         const std::size_t padded = (setup.n_neurons + lanes - 1) / lanes * lanes;
+        lookups_.clear();
         for (const auto& l : program.lookups) {
             kernel_lookup k{&setup.lookups->at(l.name), l.row_of_neuron};
             k.row_of_neuron.resize(padded, 0);
             lookups_.push_back(std::move(k));
         }
-        kernel_compiler compiler(
-            [this](const std::string& name) {
-                auto it = program_.slots.find(name);
-                return it == program_.slots.end() ? -1 : static_cast<int>(it->second);
-            },
-            [this](const std::string& name) {
-                for (std::size_t k = 0; k < program_.lookups.size(); ++k)
-                    if (program_.lookups[k].name == name) return static_cast<int>(k);
-                return -1;
-            },
-            program.slot_count);
+        kernel_compiler compiler([this](const std::string& name) { return program_.slot_of(name); },
+                                 [this](const std::string& name) { return program_.lookup_of(name); },
+                                 program.slot_count);
         const std::pair<const std::vector<slot_assignment>*, kernel_program*> phases[] = {
             {&program.constant_over_dt, &constant_over_dt_}, {&program.record, &record_},
             {&program.refractory, &refractory_},             {&program.update, &update_},

@@ -11,7 +11,10 @@
 // CELLFIT_ABI_MINOR for additions that plugins built before them can do
 // without (a new plugin kind, a new optional entry the loader asks a plugin
 // for only from that minor on): cellfit loads plugins of its major version and
-// any minor up to its own.
+// any minor up to its own. A minor cannot add a virtual function to an
+// interface (older plugins' objects lack it): that is a major bump. A cellfit
+// from before the minor version reads a minor-carrying header ("CFP2") as not
+// a plugin header at all.
 //   3.1: the backend plugin kind.
 #define CELLFIT_ABI_VERSION 3
 #define CELLFIT_ABI_MINOR 1
@@ -34,7 +37,7 @@
 #endif
 
 // A debug standard library lays out its containers differently.
-#if defined(_GLIBCXX_DEBUG) || (defined(_LIBCPP_DEBUG) && _LIBCPP_DEBUG) || defined(_LIBCPP_ENABLE_DEBUG_MODE)
+#if defined(_GLIBCXX_DEBUG) || defined(_LIBCPP_DEBUG) || defined(_LIBCPP_ENABLE_DEBUG_MODE)
 #define CELLFIT_ABI_STDLIB_MODE "-debug"
 #else
 #define CELLFIT_ABI_STDLIB_MODE ""

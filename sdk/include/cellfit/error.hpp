@@ -70,9 +70,10 @@ private:
 // A plugin library built against another plugin ABI than this cellfit.
 class CELLFIT_API abi_mismatch : public plugin_error {
 public:
-    // `why`: what else the user should know, appended to the message.
+    abi_mismatch(std::filesystem::path path, const std::string& expected, const std::string& found);
+    // `why`: what else the user should know, instead of "rebuild the plugin".
     abi_mismatch(std::filesystem::path path, const std::string& expected, const std::string& found,
-                 const std::string& why = "");
+                 const std::string& why);
     ~abi_mismatch() override;
     const std::string& expected() const noexcept { return expected_; }
     const std::string& found() const noexcept { return found_; }

@@ -4,6 +4,7 @@
 // host memory, and threads kept from block to block that collect spikes.
 
 #include <cellfit/backend.hpp>
+#include <cellfit/error.hpp>
 #include <cellfit/worker_pool.hpp>
 
 #include <algorithm>
@@ -11,13 +12,14 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <string>
 #include <utility>
 #include <vector>
 
 namespace cellfit {
 
 // Slot s of neuron n at data()[s * stride() + n]; each slot's row is padded
-// to whole chunks of `chunk` neurons (and so aligned).
+// to whole chunks of `chunk` neurons, so a backend may compute whole chunks.
 class host_slots {
 public:
     void assign(std::size_t slot_count, std::size_t n_neurons, std::size_t chunk) {
@@ -34,7 +36,9 @@ public:
     // One value for every neuron (padding included), or one per neuron.
     void write(slot_index s, const std::vector<double>& values) {
         if (values.size() == 1) std::fill_n(slot(s), stride_, values[0]);
-        else std::copy(values.begin(), values.end(), slot(s));
+        else if (values.size() == n_neurons_) std::copy(values.begin(), values.end(), slot(s));
+        else throw internal_error("a slot written with " + std::to_string(values.size()) + " values for " +
+                                  std::to_string(n_neurons_) + " neurons");
     }
     void mark_diverged(const std::vector<slot_index>& state_slots, std::vector<bool>& diverged) const {
         for (auto s : state_slots)

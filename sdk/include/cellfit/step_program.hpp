@@ -72,6 +72,17 @@ struct step_program {
 
     std::vector<program_lookup> lookups;            // the tables the statements read
     std::vector<initial_assignment> initial;        // for the simulator, not the backend
+
+    // The slot of a name, or -1; the index of a table in lookups, or -1.
+    int slot_of(const std::string& name) const {
+        const auto it = slots.find(name);
+        return it == slots.end() ? -1 : static_cast<int>(it->second);
+    }
+    int lookup_of(const std::string& name) const {
+        for (std::size_t k = 0; k < lookups.size(); ++k)
+            if (lookups[k].name == name) return static_cast<int>(k);
+        return -1;
+    }
 };
 
 } // namespace cellfit

@@ -2,8 +2,8 @@
 
 // Lowering: a model and a simulation setup become one step's program
 // (cellfit/step_program.hpp), the plain data a backend runs. The integrator
-// is chosen by the caller (choose_integrator) for the system ode_system_of
-// gives; the plugin registry plays no part here.
+// is chosen by the caller (cellfit/sim/integrator_choice.hpp) for the system
+// ode_system_of gives; the plugin registry plays no part here.
 
 #include <cellfit/export.hpp>
 #include <cellfit/integrator.hpp>
@@ -11,12 +11,9 @@
 #include <cellfit/sim/simulation.hpp>
 #include <cellfit/step_program.hpp>
 
-#include <memory>
 #include <string>
 
 namespace cellfit {
-
-class plugin_registry;
 
 // Throws input_error when the setup does not fit the model (parameters,
 // inputs, sizes).
@@ -26,15 +23,6 @@ CELLFIT_API void check_simulation_setup(const model& m, const simulation_setup& 
 // read as lookups NAME(t, i), (unless refractory) as a factor, and with
 // continuous sensitivities their equations.
 CELLFIT_API ode_system ode_system_of(const model& m, const simulation_setup& setup);
-
-// The integrator `method` names, or Brian's choice (exact, then euler, then
-// heun) when it is empty. Throws input_error naming the methods that can.
-struct chosen_integrator {
-    std::shared_ptr<integrator> method;  // null when the system has no ODE
-    std::string name;                    // "none" then
-};
-CELLFIT_API chosen_integrator choose_integrator(const ode_system& system, const std::string& method,
-                                                const plugin_registry& registry);
 
 // The step of `m` under `setup`, integrated by `integ` (null when the model
 // has no ODE). Throws input_error for a bad setup (what to record, initial

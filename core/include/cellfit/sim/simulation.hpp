@@ -80,7 +80,10 @@ public:
     simulator(const model& m, const simulation_setup& setup, const plugin_registry& registry);
     // The same with the integrator (named `method`; null when the model has
     // no ODE) and the backend given; setup.method and setup.backend are not
-    // read. Throws error when the backend is unavailable here.
+    // read. The simulator prepares the backend, which then reads the
+    // simulator's own tables: give each simulator a backend of its own. Throws
+    // error when the backend is unavailable here, or the model has ODEs and
+    // no integrator is given.
     simulator(const model& m, const simulation_setup& setup, std::shared_ptr<const integrator> integ,
               const std::string& method, std::shared_ptr<cellfit::backend> engine);
     ~simulator();
