@@ -2,10 +2,14 @@
 #include "test_support.hpp"
 
 #include <cellfit/error.hpp>
+#include <cellfit/io/numbers.hpp>
 #include <cellfit/metric.hpp>
 #include <cellfit/sim/simulation.hpp>
 
 #include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
 
 using namespace cellfit;
 using Catch::Matchers::Contains;
@@ -113,7 +117,7 @@ TEST_CASE("mse of a simulation against Brian 2's own recording is at round-off l
     }
 }
 
-TEST_CASE("gamma: coincidences within delta, Jolivet's normalisation, rate correction", "[metric]") {
+TEST_CASE("gamma: coincidences within delta, normalised by the recorded rate, rate correction", "[metric]") {
     metric_setup s;
     s.n_samples = 4;
     s.n_traces = 1;
@@ -133,16 +137,54 @@ TEST_CASE("gamma: coincidences within delta, Jolivet's normalisation, rate corre
         return g->errors();
     };
     const matrix corrected = run({{"delta", "0.002"}});
-    // nu = 30 Hz: <N_coinc> = 2*30*0.002*3 = 0.36, N = 1 - 0.12 = 0.88;
-    // Gamma = (2 - 0.36)/(0.5*6)/0.88; equal rates, so no rate term.
-    CHECK(corrected(0, 0) == Approx(1 - (2 - 0.36) / 3 / 0.88));
-    // One spike: nu = 10 Hz, Gamma = (1 - 0.12)/(0.5*4)/0.96; rate term 1 + 2*20/30.
-    CHECK(corrected(1, 0) == Approx(1 + 2.0 * 20 / 30 - (1 - 0.12) / 2 / 0.96));
-    CHECK(corrected(2, 0) == Approx(0).margin(1e-12));  // identical trains: Gamma = 1
-    CHECK(corrected(3, 0) == Approx(3));                 // silent model: Gamma = 0, rate term 3
+    // The recorded rate nu = 30 Hz: expected coincidences 2*0.002*3*30 = 0.36,
+    // norm 0.5*(1 - 2*30*0.002) = 0.44.
+    // Neuron 0: Gamma = (2 - 0.36)/(0.44*6); equal rates, so no rate term.
+    CHECK(corrected(0, 0) == Approx(1 - (2 - 0.36) / (0.44 * 6)));
+    // Neuron 1: Gamma = (1 - 0.36)/(0.44*4); rate term 1 + 2*20/30.
+    CHECK(corrected(1, 0) == Approx(1 + 2.0 * 20 / 30 - (1 - 0.36) / (0.44 * 4)));
+    // Neuron 2, the data exactly: Gamma = (3 - 0.36)/(0.44*6) = 1, error 0.
+    CHECK(corrected(2, 0) == Approx(0).margin(1e-12));
+    // Neuron 3, silent: Gamma = -0.36/(0.44*3), rate term 3.
+    CHECK(corrected(3, 0) == Approx(3 + 0.36 / (0.44 * 3)));
     const matrix plain = run({{"delta", "0.002"}, {"rate_correction", "false"}});
-    CHECK(plain(1, 0) == Approx(1 - (1 - 0.12) / 2 / 0.96));
-    CHECK(plain(3, 0) == Approx(1));
+    CHECK(plain(1, 0) == Approx(1 - (1 - 0.36) / (0.44 * 4)));
+    CHECK(plain(3, 0) == Approx(1 + 0.36 / (0.44 * 3)));
+    // normalization divides every error.
+    const matrix halved = run({{"delta", "0.002"}, {"normalization", "2"}});
+    for (std::size_t n = 0; n < 4; ++n) CHECK(halved(n, 0) == Approx(corrected(n, 0) / 2));
+}
+
+TEST_CASE("gamma: every value the toolbox's gamma factor gives, on its own 405 spike-train pairs",
+          "[metric][reference]") {
+    // ../shared/reference/gamma: brian2modelfitting's get_gamma_factor on
+    // jittered, independent, silent, shifted and tied trains.
+    const auto cases = test::read_json_lines(test::reference_dir() / "gamma" / "cases.jsonl");
+    REQUIRE(cases.size() == 405);
+    std::size_t checked = 0;
+    for (const auto& c : cases) {
+        INFO(c.dump());
+        metric_setup s;
+        s.n_samples = 1;
+        s.n_traces = 1;
+        s.dt = c.at("dt_s").get<double>();
+        s.n_steps = static_cast<std::size_t>(std::llround(c.at("time_s").get<double>() / s.dt));
+        s.target_spikes = {c.at("data_s").get<std::vector<double>>()};
+        auto g = make("gamma", {{"delta", format_number(c.at("delta_s").get<double>())},
+                                {"time", format_number(c.at("time_s").get<double>())},
+                                {"rate_correction", c.at("rate_correction").get<bool>() ? "true" : "false"}});
+        g->start(s);
+        // The simulator reports spikes as steps, in order: the model's times
+        // rounded to steps, as the toolbox rounds them.
+        std::vector<std::size_t> steps;
+        for (double t : c.at("model_s").get<std::vector<double>>())
+            steps.push_back(static_cast<std::size_t>(std::nearbyint(t / s.dt)));
+        std::sort(steps.begin(), steps.end());
+        for (auto step : steps) g->spike(0, step);
+        CHECK(g->errors()(0, 0) == Approx(c.at("error").get<double>()).epsilon(0).margin(1e-12));
+        ++checked;
+    }
+    CHECK(checked == 405);
 }
 
 TEST_CASE("gamma: a recorded train without spikes is a clear error", "[metric]") {
