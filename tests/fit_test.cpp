@@ -508,3 +508,33 @@ TEST_CASE("several outputs: one metric each, the total their sum, each objective
     REQUIRE(mixed.warnings.size() == 1);
     CHECK_THAT(mixed.warnings[0], Catch::Contains("v in volt**2, IL in amp**2") && Catch::Contains("normalization"));
 }
+
+TEST_CASE("a spike fit integrates with exponential Euler unless told otherwise, as the toolbox's SpikeFitter",
+          "[fit]") {
+    fit_data data;
+    data.dt = 1e-4;
+    data.inputs["I"] = noisy_currents(3000);
+    data.spikes = {{0.01}, {0.02}};
+    auto spikes_with = [&](const std::string& method) {
+        fitter_settings settings;
+        settings.param_init = {{"v", "El"}};
+        settings.method = method;
+        const spike_fitter f(lif_spec(), data, settings, test::builtin_registry());
+        return f.generate({"spikes"}, std::map<std::string, double>{{"R", 100e6}, {"tau", 10e-3}}).spikes;
+    };
+    const auto by_default = spikes_with("");
+    CHECK(by_default == spikes_with("exponential_euler"));
+    CHECK(by_default != spikes_with("euler"));  // euler's spike times differ on this input
+    // Where exponential Euler cannot integrate the model, say so and name the methods that can.
+    model_spec quadratic = lif_spec();
+    quadratic.equations = "dv/dt = ((v - El)*(v - El)/(10*mV) + R*I)/tau : volt (unless refractory)\n"
+                          "R : ohm (constant)\ntau : second (constant)\n";
+    fitter_settings settings;
+    settings.param_init = {{"v", "El"}};
+    CHECK_THROWS_WITH(spike_fitter(quadratic, data, settings, test::builtin_registry()),
+                      Catch::Contains("exponential_euler cannot integrate this model") &&
+                          Catch::Contains("Methods that can: ") && Catch::Contains("euler") &&
+                          Catch::Contains("--method"));
+    settings.method = "euler";
+    CHECK_NOTHROW(spike_fitter(quadratic, data, settings, test::builtin_registry()));
+}

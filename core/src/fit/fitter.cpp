@@ -7,6 +7,8 @@
 #include <cellfit/fit/fitter.hpp>
 #include <cellfit/optimizer.hpp>
 #include <cellfit/registry.hpp>
+#include <cellfit/sim/integrator_choice.hpp>
+#include <cellfit/sim/lower.hpp>
 #include <cellfit/suggest.hpp>
 #include <cellfit/units/quantity.hpp>
 
@@ -25,10 +27,24 @@ fitter::fitter(fit_target target, const model_spec& spec, fit_data data, fitter_
                const plugin_registry& registry) {
     model m = build_fit_model(spec);
     const auto shape = detail::check_fit_data(target, m, data, settings);
+    // A spike fit integrates with exponential Euler unless told otherwise, as
+    // brian2modelfitting's SpikeFitter does.
+    const bool default_spike_method = target == fit_target::spikes && settings.method.empty();
+    if (default_spike_method) settings.method = "exponential_euler";
     state_ = std::make_unique<state>(target, std::move(m), std::move(data), std::move(settings), registry);
     state_->n_traces = shape.n_traces;
     state_->n_steps = shape.n_steps;
     state_->data.n_steps = shape.n_steps;
+    if (default_spike_method) {
+        const simulation_setup setup = state_->base_setup(state_->n_traces);
+        try {
+            choose_integrator(ode_system_of(state_->m, setup), setup.method, registry);
+        } catch (const input_error& e) {
+            throw input_error(std::string(e.what()) + ". A spike fit integrates with exponential_euler unless told "
+                                                      "otherwise, as brian2modelfitting's SpikeFitter; choose one of "
+                                                      "those with --method (method in the C++ API)");
+        }
+    }
 }
 
 fitter::~fitter() = default;
