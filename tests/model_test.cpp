@@ -101,8 +101,29 @@ TEST_CASE("threshold, reset and refractoriness", "[model]") {
     s.refractory.reset();
     s.reset = "k = 2";
     CHECK_THROWS_WITH(build_model(s), Contains("cannot set 'k'") && Contains("(constant)"));
-    s.reset = "u = 2";
-    CHECK_THROWS_WITH(build_model(s), Contains("not a variable of the model"));
+    // As Brian: a name the model lacks is a temporary of the reset; one that
+    // nothing reads is accepted with a warning that names the likely variable.
+    s.reset = "vv = 2*mV";
+    m = build_model(s);
+    REQUIRE(m.reset.size() == 1);
+    CHECK(m.reset[0].temporary);
+    REQUIRE(m.warnings.size() == 1);
+    CHECK_THAT(m.warnings[0], Contains("'vv' is not a variable of the model") && Contains("nothing reads") &&
+                                  Contains("did you mean v"));
+    s.reset = "x = v - El; v = Vr - 0.1*x; x += 1*mV; w += b*x/mV";
+    m = build_model(s);
+    REQUIRE(m.reset.size() == 4);
+    CHECK(m.reset[0].temporary);
+    CHECK_FALSE(m.reset[1].temporary);
+    CHECK(m.reset[2].temporary);
+    CHECK(m.warnings.empty());
+    CHECK(m.find("x") == nullptr);  // the temporary is not a model variable
+    s.reset = "x += 1*mV";
+    CHECK_THROWS_WITH(build_model(s), Contains("updates 'x' before setting it"));
+    s.reset = "x = 2*mV; x += 1";
+    CHECK_THROWS_WITH(build_model(s), Contains("must have unit volt"));
+    s.reset = "t = 2*ms";
+    CHECK_THROWS_WITH(build_model(s), Contains("cannot set 't'"));
     s.reset = "w *= 2*mV";
     CHECK_THROWS_WITH(build_model(s), Contains("must have unit 1"));
     s.reset = "v == 2*mV";

@@ -69,6 +69,26 @@ inline std::vector<std::filesystem::path> reference_cases() {
     return cases;
 }
 
+// Reference cases the project made with Brian 2.5.1 (tests/data/brian, with
+// the script that made them), in the corpus's format: what the shared corpus
+// does not cover.
+inline const std::vector<std::string> expected_project_cases = {"reset_temporaries"};
+
+inline std::vector<std::filesystem::path> project_cases() {
+    const std::filesystem::path dir = std::filesystem::path(CELLFIT_TEST_SOURCE_DIR) / "data" / "brian" / "cases";
+    std::vector<std::filesystem::path> cases;
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+        if (!std::filesystem::exists(entry.path() / "model.json"))
+            FAIL("the project's reference case " << entry.path().string() << " has no model.json");
+        cases.push_back(entry.path());
+    }
+    std::sort(cases.begin(), cases.end());
+    std::vector<std::string> names;
+    for (const auto& c : cases) names.push_back(c.filename().string());
+    REQUIRE(names == expected_project_cases);
+    return cases;
+}
+
 // The model_spec of a reference case (model.json), with its input declared as
 // the timed array the case uses.
 inline cellfit::model_spec spec_of_case(const nlohmann::json& m, const std::string& origin) {

@@ -53,11 +53,12 @@ struct checked {
 // Every reference case on each backend, compared with Brian's traces, spike
 // steps and final state; what was compared is counted.
 checked check_reference_cases(const std::vector<std::pair<std::string, std::string>>& backends_and_labels,
-                              const plugin_registry& registry) {
+                              const plugin_registry& registry,
+                              const std::vector<std::filesystem::path>& cases = test::reference_cases()) {
     checked c;
     auto& [runs, traces, spike_cases, final_values] = c;
     for (const auto& [backend, label] : backends_and_labels)
-    for (const auto& dir : test::reference_cases()) {
+    for (const auto& dir : cases) {
         const std::string name = dir.filename().string();
         INFO("case " << name << ", backend " << backend);
         const auto m_json = test::read_json(dir / "model.json");
@@ -161,4 +162,14 @@ TEST_CASE("a third-party backend plugin runs every reference case as Brian does"
     CHECK(runs == test::expected_reference_cases.size());
     CHECK(spike_cases == 6);
     CHECK(final_values == 35);
+}
+
+TEST_CASE("the project's own Brian 2 cases match on both backends: reset temporaries", "[reference][simulation]") {
+    // tests/data/brian/make_cases.py: what the shared corpus does not cover.
+    const auto [runs, traces, spike_cases, final_values] = check_reference_cases(
+        {{"interp", "interpreter"}, {"compiled", "compiled"}}, test::builtin_registry(), test::project_cases());
+    CHECK(runs == 2 * test::expected_project_cases.size());
+    CHECK(traces == 2 * 2);
+    CHECK(spike_cases == 2 * 1);
+    CHECK(final_values == 2 * 2);
 }

@@ -312,6 +312,24 @@ private:
             begin = end + 1;
         }
         if (m_.reset.empty()) source.fail(0, "the reset has no statement; write e.g. v = -65*mV");
+        // Temporaries live in the reset only; one never read was probably
+        // meant to be a model variable.
+        for (const auto& temporary : reset_temporaries_) {
+            const std::string& name = temporary.first;
+            variables_.erase(name);
+            const bool read = std::any_of(m_.reset.begin(), m_.reset.end(), [&](const reset_statement& r) {
+                const auto ids = expr::identifiers(r.rhs);
+                return std::find(ids.begin(), ids.end(), name) != ids.end();
+            });
+            if (read) continue;
+            std::vector<std::string> names;
+            for (const auto& st : m_.states) names.push_back(st.name);
+            for (const auto& p : m_.parameters) names.push_back(p.name);
+            const auto close = closest_names(name, names);
+            m_.warnings.push_back("--reset: '" + name + "' is not a variable of the model, so the reset sets a temporary "
+                                  "that nothing reads" +
+                                  (close.empty() ? std::string(".") : "; did you mean " + join_alternatives(close) + "?"));
+        }
     }
 
     reset_statement reset_statement_at(const source_text& source, std::size_t begin, std::size_t end) {
@@ -337,14 +355,33 @@ private:
 
         auto it = variables_.find(target);
         if (it == variables_.end()) {
-            std::vector<std::string> names;
-            for (const auto& s : m_.states) names.push_back(s.name);
-            for (const auto& p : m_.parameters) names.push_back(p.name);
-            const auto close = closest_names(target, names);
-            source.fail(begin, "the reset sets '" + target + "', which is not a variable of the model" +
-                                   (close.empty() ? "" : "; did you mean " + join_alternatives(close) + "?"));
+            // As in Brian: a name the model does not have becomes a temporary
+            // of the reset, with the unit of its first value, readable by the
+            // statements after it.
+            if (*how != assignment::set)
+                source.fail(begin, "the reset updates '" + target + "' before setting it: it is not a variable of the "
+                                   "model, and a temporary must be set with '=' first");
+            if (builtin_symbol(target, m_.constants) || detail::is_special_name(target))
+                source.fail(begin, "the reset cannot set '" + target + "': it is a constant or a name Brian reserves");
+            detail::check_variable_name(source, target, begin);
+            const expr::ptr rhs = expr::parse(source, k, end);
+            const typed t = check(source, rhs);
+            variables_[target] = symbol{{t.dim, t.type, std::nullopt}, "temporary of the reset"};
+            reset_temporaries_.emplace_back(target, begin);
+            return {target, *how, rhs, true};
         }
         const std::string what = it->second.what;
+        if (what == "temporary of the reset") {
+            const expr::ptr rhs = expr::parse(source, k, end);
+            const typed t = check(source, rhs);
+            const dimension expected = (*how == assignment::multiply || *how == assignment::divide) ? dimension{}
+                                                                                                     : it->second.type.dim;
+            if (!(t.dim == expected))
+                source.fail(expr::first_offset(rhs), "the right-hand side of '" + text.substr(begin, end - begin) +
+                                                         "' has unit " + detail::describe(t.dim) + " but must have unit " +
+                                                         detail::describe(expected));
+            return {target, *how, rhs, true};
+        }
         if (what != "state variable" && what != "parameter")
             source.fail(begin, "the reset cannot set '" + target + "': it is " +
                                    (what == "subexpression" ? "a subexpression, computed from its equation" : "an " + what));
@@ -401,6 +438,7 @@ private:
     parsed_equations parsed_;
     model m_;
     std::map<std::string, symbol> variables_;
+    std::vector<std::pair<std::string, std::size_t>> reset_temporaries_;  // name, offset in --reset
     std::vector<std::string> last_random_calls_;
 };
 

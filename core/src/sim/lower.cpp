@@ -53,7 +53,7 @@ struct statements {
     bool has_refractory, discrete, continuous;
     std::vector<std::pair<std::string, ptr>> expanded;  // subexpressions, expanded (not constant over dt)
     std::vector<std::pair<std::string, std::vector<ptr>>> initial;  // parsed initial values
-    std::set<std::string> state_names, live, carried, constant_names;
+    std::set<std::string> state_names, live, carried, constant_names, reset_temporaries;
     ode_system system;
     std::vector<update_statement> constant_over_dt, reset;
     std::vector<std::string> sensitivity_states;  // S_x__p kept between steps (continuous ones so far)
@@ -78,9 +78,21 @@ struct statements {
                 rhs = expr::binary(expr::op::multiply, expr::call("int", {expr::name("not_refractory")}), rhs);
             system.odes.push_back({st.name, rhs});
         }
+        // The reset's temporaries get slots of their own, named apart from
+        // the model's (_reset_x), and carry derivatives like the states.
+        std::vector<std::pair<std::string, ptr>> temporaries;
         for (const auto& r : m.reset) {
-            const ptr target = expr::name(r.target);
-            ptr value = expand(r.rhs);
+            if (r.temporary && std::none_of(temporaries.begin(), temporaries.end(),
+                                            [&](const auto& t) { return t.first == r.target; })) {
+                ptr value = expr::substitute(expand(r.rhs), temporaries);
+                temporaries.emplace_back(r.target, expr::name("_reset_" + r.target));
+                reset_temporaries.insert("_reset_" + r.target);
+                reset.push_back({"_reset_" + r.target, expr::call("__where", {expr::name("_cond"), value,
+                                                                               expr::name("_reset_" + r.target)})});
+                continue;
+            }
+            const ptr target = r.temporary ? expr::name("_reset_" + r.target) : expr::name(r.target);
+            ptr value = expr::substitute(expand(r.rhs), temporaries);
             switch (r.how) {
             case assignment::set: break;
             case assignment::add: value = expr::binary(expr::op::add, target, value); break;
@@ -88,7 +100,7 @@ struct statements {
             case assignment::multiply: value = expr::binary(expr::op::multiply, target, value); break;
             case assignment::divide: value = expr::binary(expr::op::divide, target, value); break;
             }
-            reset.push_back({r.target, expr::call("__where", {expr::name("_cond"), value, target})});
+            reset.push_back({target->name, expr::call("__where", {expr::name("_cond"), value, target})});
         }
         for (const auto& sub : m.subexpressions)
             if (sub.constant_over_dt) {  // in dependency order
@@ -99,6 +111,7 @@ struct statements {
         // (and, in discrete mode, the integrator's temporaries: added later).
         carried = state_names;
         carried.insert(constant_names.begin(), constant_names.end());
+        carried.insert(reset_temporaries.begin(), reset_temporaries.end());
         if (continuous) add_sensitivity_equations();
     }
 

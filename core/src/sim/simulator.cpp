@@ -118,9 +118,11 @@ void simulator::state::reset_engine() {
     // its padding with it too (dt, N, refractoriness, shared parameters):
     // padding lanes then compute with sane numbers, never 0/0.
     std::vector<slot_values> initial;
-    for (auto& [slot, v] : values) {
-        const bool uniform = slot != program.i && std::all_of(v.begin(), v.end(), [&](double x) { return x == v[0]; });
-        initial.push_back({slot, uniform ? std::vector<double>{v[0]} : std::move(v)});
+    for (auto& entry : values) {
+        std::vector<double>& v = entry.second;
+        const double first = v[0];
+        const bool uniform = entry.first != program.i && std::all_of(v.begin(), v.end(), [first](double x) { return x == first; });
+        initial.push_back({entry.first, uniform ? std::vector<double>{first} : std::move(v)});
     }
     engine->reset(initial);
 }

@@ -58,6 +58,7 @@ struct reset_statement {
     std::string target;
     assignment how = assignment::set;
     expr::ptr rhs;
+    bool temporary = false;  // a name the model does not have: a temporary of the reset, as in Brian
 };
 
 struct refractoriness {
