@@ -176,6 +176,7 @@ TEST_CASE("cellfit fit: bad input exits 2 with a clear message", "[fit][cli]") {
         {flags + bounds + " --metric msee", "mse"},
         {flags + bounds + " --metric w=mse", "'w' is not an output"},
         {flags + bounds + " --results '" + d + "/r.txt'", "must end in .csv or .json"},
+        {flags + bounds + " --metric-opt t_start=5*mV", "option 't_start' of metric.mse is in second, but '5*mV' is in volt"},
         {"fit --model '" + d + "/model.eqs' --const El=-70*mV --input I='" + d + "/in.csv':nA --output v='" + d + "/out.csv':mV" + bounds,
          "--dt is required"},
     };
@@ -321,4 +322,28 @@ TEST_CASE("cellfit fit --refine and cellfit refine write the refinement with unc
                                        "", test::source_root);
     CHECK(bad.exit_code == 2);
     CHECK(bad.err.find("--gradient exact: use fd, discrete or sensitivity") != std::string::npos);
+}
+
+TEST_CASE("metric options take quantities: t_start=5*ms is t_start=0.005", "[fit][cli]") {
+    test::temp_dir dir;
+    const std::string d = dir.path().string();
+    auto best_error = [&](const std::string& t_start, const std::string& name) {
+        const auto r = test::run_cellfit("fit " + passive_fit_flags(dir) +
+                                         " --bound gl=1*nS,100*nS --bound C=20*pF,1*nF --optimizer random --samples 8 "
+                                         "--rounds 2 --seed 4 --metric-opt t_start=" + t_start + " --results '" + d + "/" +
+                                         name + ".json'");
+        INFO(r.err);
+        REQUIRE(r.exit_code == 0);
+        return nlohmann::json::parse(test::read_file(dir.path() / (name + ".json")))["best_error"].get<double>();
+    };
+    const double with_unit = best_error("5*ms", "unit"), plain = best_error("0.005", "plain"), none = best_error("0", "none");
+    CHECK(with_unit == plain);
+    CHECK(with_unit != none);  // the option did something
+    const auto listing = nlohmann::json::parse(test::run_cellfit("plugins --json --kind metric").out);
+    bool shown = false;
+    for (const auto& p : listing["plugins"])
+        if (p["full_name"] == "metric.gamma")
+            for (const auto& o : p["options"])
+                if (o["name"] == "delta") shown = o.value("unit", "") == "second";
+    CHECK(shown);
 }

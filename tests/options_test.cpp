@@ -78,3 +78,19 @@ TEST_CASE("reading an option as the wrong type is the plugin's bug", "[options]"
     CHECK_THROWS_AS(o.real("popsize"), plugin_contract_error);
     CHECK_THROWS_AS(o.integer("undeclared"), plugin_contract_error);
 }
+
+TEST_CASE("a real option with a unit takes quantities, converted to SI, and refuses other units", "[options]") {
+    plugin_info info = example_info();
+    info.options.push_back({.name = "delta", .type = option_type::real, .default_value = "0.004",
+                            .help = "window", .choices = {}, .unit = "second"});
+    CHECK(validate_options(info, {}).real("delta") == 0.004);
+    CHECK(validate_options(info, {{"delta", "2*ms"}}).real("delta") == Approx(0.002).epsilon(1e-15));
+    CHECK(validate_options(info, {{"delta", "0.002"}}).real("delta") == 0.002);  // a plain number is SI
+    CHECK(validate_options(info, {{"delta", "1500*us"}}).real("delta") == Approx(0.0015).epsilon(1e-15));
+    CHECK_THROWS_WITH(validate_options(info, {{"delta", "2*mV"}}),
+                      Contains("option 'delta' of optimizer.example is in second") && Contains("'2*mV' is in volt"));
+    CHECK_THROWS_WITH(validate_options(info, {{"delta", "two"}}),
+                      Contains("expects a quantity in second") && Contains("got 'two'"));
+    // Options without a unit stay plain numbers.
+    CHECK_THROWS_AS(validate_options(info, {{"tol", "2*ms"}}), option_error);
+}

@@ -34,6 +34,7 @@ nlohmann::json to_json(const registered_plugin& plugin) {
                                  {"default", typed_default(spec)},
                                  {"help", spec.help}};
         if (!spec.choices.empty()) option["choices"] = spec.choices;
+        if (!spec.unit.empty()) option["unit"] = spec.unit;
         options.push_back(std::move(option));
     }
     return {{"full_name", info.full_name()}, {"kind", to_string(info.kind)},
@@ -57,7 +58,8 @@ void print_text(std::ostream& out, const std::vector<const registered_plugin*>& 
         for (const auto& spec : info.options) width = std::max(width, spec.name.size());
         for (const auto& spec : info.options) {
             out << "      " << std::left << std::setw(static_cast<int>(width)) << spec.name << "  "
-                << to_string(spec.type) << ", default " << (spec.default_value.empty() ? "\"\"" : spec.default_value);
+                << to_string(spec.type) << (spec.unit.empty() ? "" : " in " + spec.unit) << ", default "
+                << (spec.default_value.empty() ? "\"\"" : spec.default_value);
             for (std::size_t k = 0; k < spec.choices.size(); ++k) out << (k == 0 ? ", one of " : "|") << spec.choices[k];
             out << "\n      " << std::string(width, ' ') << "  " << spec.help << "\n";
         }

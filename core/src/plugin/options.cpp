@@ -1,5 +1,7 @@
 #include <cellfit/error.hpp>
 #include <cellfit/io/numbers.hpp>
+#include <cellfit/model/model.hpp>
+#include <cellfit/units/quantity.hpp>
 #include <cellfit/options.hpp>
 #include <cellfit/suggest.hpp>
 
@@ -27,6 +29,7 @@ std::string lowercase(std::string_view s) {
 
 std::string describe(const option_spec& spec) {
     std::string text = spec.name + " (" + std::string(to_string(spec.type));
+    if (!spec.unit.empty()) text += " in " + spec.unit;
     for (std::size_t k = 0; k < spec.choices.size(); ++k) text += (k == 0 ? ": " : "|") + spec.choices[k];
     text += ", default " + (spec.default_value.empty() ? std::string("\"\"") : spec.default_value) + ")";
     return text;
@@ -45,11 +48,33 @@ std::string list_valid(const plugin_info& info) {
 std::string expected_form(const option_spec& spec) {
     switch (spec.type) {
     case option_type::integer: return "an integer";
-    case option_type::real: return "a real number";
+    case option_type::real:
+        return spec.unit.empty() ? "a real number"
+                                 : "a quantity in " + spec.unit + " (e.g. 5*m" + spec.unit + ", or a number in " +
+                                       spec.unit + ")";
     case option_type::boolean: return "true or false";
     case option_type::string: return "one of " + join_alternatives(spec.choices);
     }
     return "a value";
+}
+
+// A real option with a unit, written as a quantity ("2*ms"): its value in
+// SI, after checking its unit against the option's.
+std::optional<option_value> parse_quantity_option(const plugin_info& info, const option_spec& spec,
+                                                  const std::string& text) {
+    const std::string where = "option '" + spec.name + "' of " + info.full_name();
+    quantity q;
+    try {
+        q = evaluate_quantity(text, where);
+    } catch (const input_error&) {
+        return std::nullopt;  // not a quantity either: the caller says what is expected
+    }
+    const quantity unit = evaluate_quantity(spec.unit, info.full_name() + " metadata");
+    if (!(q.dim == unit.dim))
+        throw option_error(where + " is in " + spec.unit + ", but '" + text + "' is in " + unit_name(q.dim) +
+                           "; write e.g. " + spec.name + "=5*m" + spec.unit);
+    if (!std::isfinite(q.value)) return std::nullopt;
+    return option_value{q.value / unit.value};
 }
 
 const option_spec* find_spec(const plugin_info& info, std::string_view name) {
@@ -117,6 +142,8 @@ plugin_options validate_options(const plugin_info& info, const raw_options& raw)
             throw option_error("option '" + name + "' of " + info.full_name() +
                                " is given twice; give it once");
         auto value = parse_option_value(spec->type, text);
+        if (!value && spec->type == option_type::real && !spec->unit.empty())
+            value = parse_quantity_option(info, *spec, text);
         const bool bad_choice =
             value && !spec->choices.empty() &&
             std::find(spec->choices.begin(), spec->choices.end(), std::get<std::string>(*value)) ==

@@ -108,7 +108,7 @@ CELLFIT_PLUGIN_LIBRARY(sink) {
          .version = CELLFIT_VERSION_STRING,
          .description = "Mean squared error between simulated and recorded traces, in the output unit squared",
          .options = {{.name = "t_start", .type = option_type::real, .default_value = "0",
-                      .help = "seconds: steps before it are not compared (excludes t_weights)", .choices = {}},
+                      .help = "steps before it are not compared (excludes t_weights)", .choices = {}, .unit = "second"},
                      {.name = "t_weights", .type = option_type::string, .default_value = "",
                       .help = "CSV file of one weight >= 0 per step, normalised by their mean (excludes t_start)",
                       .choices = {}},

@@ -16,8 +16,9 @@
 // from before the minor version reads a minor-carrying header ("CFP2") as not
 // a plugin header at all.
 //   3.1: the backend plugin kind.
-#define CELLFIT_ABI_VERSION 3
-#define CELLFIT_ABI_MINOR 1
+//   4.0: option_spec::unit (options with physical units).
+#define CELLFIT_ABI_VERSION 4
+#define CELLFIT_ABI_MINOR 0
 
 #include <version>  // defines the standard library's identification macros
 

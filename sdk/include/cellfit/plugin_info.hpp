@@ -30,6 +30,9 @@ struct option_spec {
     std::string default_value;         // written as a user would type it
     std::string help;                  // one line
     std::vector<std::string> choices;  // for strings: the only values allowed (empty: any)
+    // For a real option holding a physical value: its SI unit ("second").
+    // The user may then write a quantity ("5*ms"); a plain number is SI.
+    std::string unit = {};  // "= {}": designated initializers may leave it out
 };
 
 // What a plugin says about itself. The name may contain dots
