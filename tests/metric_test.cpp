@@ -150,9 +150,10 @@ TEST_CASE("gamma: coincidences within delta, normalised by the recorded rate, ra
     const matrix plain = run({{"delta", "0.002"}, {"rate_correction", "false"}});
     CHECK(plain(1, 0) == Approx(1 - (1 - 0.36) / (0.44 * 4)));
     CHECK(plain(3, 0) == Approx(1 + 0.36 / (0.44 * 3)));
-    // normalization divides every error.
-    const matrix halved = run({{"delta", "0.002"}, {"normalization", "2"}});
-    for (std::size_t n = 0; n < 4; ++n) CHECK(halved(n, 0) == Approx(corrected(n, 0) / 2));
+    // normalization divides every error by its square, as the toolbox's
+    // GammaFactor (1/normalization applied to the features and to their mean).
+    const matrix normalized = run({{"delta", "0.002"}, {"normalization", "2"}});
+    for (std::size_t n = 0; n < 4; ++n) CHECK(normalized(n, 0) == Approx(corrected(n, 0) / 4));
 }
 
 TEST_CASE("gamma: every value the toolbox's gamma factor gives, on its own 405 spike-train pairs",

@@ -91,6 +91,19 @@ TEST_CASE("a real option with a unit takes quantities, converted to SI, and refu
                       Contains("option 'delta' of optimizer.example is in second") && Contains("'2*mV' is in volt"));
     CHECK_THROWS_WITH(validate_options(info, {{"delta", "two"}}),
                       Contains("expects a quantity in second") && Contains("got 'two'"));
+    // The plugin's declaration is checked: an SI unit, on a real option.
+    plugin_info bad = example_info();
+    bad.options.push_back({.name = "delta", .type = option_type::real, .default_value = "4",
+                           .help = "window", .choices = {}, .unit = "ms"});
+    CHECK_THROWS_AS(validate_options(bad, {}), plugin_contract_error);
+    bad.options.back() = {.name = "delta", .type = option_type::string, .default_value = "", .help = "window",
+                          .choices = {}, .unit = "second"};
+    CHECK_THROWS_WITH(validate_options(bad, {}), Contains("only real options have units"));
+    // A default may be written as a quantity.
+    plugin_info quantity_default = example_info();
+    quantity_default.options.push_back({.name = "delta", .type = option_type::real, .default_value = "4*ms",
+                                        .help = "window", .choices = {}, .unit = "second"});
+    CHECK(validate_options(quantity_default, {}).real("delta") == Approx(0.004).epsilon(1e-15));
     // Options without a unit stay plain numbers.
     CHECK_THROWS_AS(validate_options(info, {{"tol", "2*ms"}}), option_error);
 }

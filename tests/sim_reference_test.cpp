@@ -164,12 +164,13 @@ TEST_CASE("a third-party backend plugin runs every reference case as Brian does"
     CHECK(final_values == 35);
 }
 
-TEST_CASE("the project's own Brian 2 cases match on both backends: reset temporaries", "[reference][simulation]") {
+TEST_CASE("the project's own Brian 2 cases match on both backends: reset temporaries, set and updated",
+          "[reference][simulation]") {
     // tests/data/brian/make_cases.py: what the shared corpus does not cover.
     const auto [runs, traces, spike_cases, final_values] = check_reference_cases(
         {{"interp", "interpreter"}, {"compiled", "compiled"}}, test::builtin_registry(), test::project_cases());
     CHECK(runs == 2 * test::expected_project_cases.size());
-    CHECK(traces == 2 * 2);
-    CHECK(spike_cases == 2 * 1);
-    CHECK(final_values == 2 * 2);
+    CHECK(traces == 2 * 4);
+    CHECK(spike_cases == 2 * 2);
+    CHECK(final_values == 2 * 4);
 }

@@ -35,7 +35,8 @@ void add_model_options(po::options_description& options) {
         ("refractory", po::value<std::string>()->value_name("R"),
          "a duration (5*ms), an expression giving one (tau_ref), or a condition (v > -40*mV)")
         ("method", po::value<std::string>()->value_name("NAME"),
-         "integration method: exact, euler, rk2, rk4, heun, exponential_euler (default: exact, else euler)")
+         "integration method: exact, euler, rk2, rk4, heun, exponential_euler (default: exact, else euler; "
+         "exponential_euler for spike fits)")
         ("const", po::value<std::vector<std::string>>()->value_name("NAME=QUANTITY"),
          "a constant the model uses, e.g. tau=10*ms (repeatable; may use earlier ones)");
 }

@@ -37,8 +37,9 @@ fitter::fitter(fit_target target, const model_spec& spec, fit_data data, fitter_
     state_->data.n_steps = shape.n_steps;
     if (default_spike_method) {
         const simulation_setup setup = state_->base_setup(state_->n_traces);
+        const ode_system system = ode_system_of(state_->m, setup);  // its own errors (--init) stand as they are
         try {
-            choose_integrator(ode_system_of(state_->m, setup), setup.method, registry);
+            choose_integrator(system, setup.method, registry);
         } catch (const input_error& e) {
             throw input_error(std::string(e.what()) + ". A spike fit integrates with exponential_euler unless told "
                                                       "otherwise, as brian2modelfitting's SpikeFitter; choose one of "

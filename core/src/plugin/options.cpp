@@ -66,15 +66,31 @@ std::optional<option_value> parse_quantity_option(const plugin_info& info, const
     quantity q;
     try {
         q = evaluate_quantity(text, where);
-    } catch (const input_error&) {
-        return std::nullopt;  // not a quantity either: the caller says what is expected
+    } catch (const input_error& e) {
+        throw option_error(where + " expects " + expected_form(spec) + ", got '" + text + "' (" + e.what() + ")");
     }
-    const quantity unit = evaluate_quantity(spec.unit, info.full_name() + " metadata");
-    if (!(q.dim == unit.dim))
+    const dimension unit = evaluate_quantity(spec.unit, info.full_name() + " metadata").dim;
+    if (!(q.dim == unit))
         throw option_error(where + " is in " + spec.unit + ", but '" + text + "' is in " + unit_name(q.dim) +
                            "; write e.g. " + spec.name + "=5*m" + spec.unit);
-    if (!std::isfinite(q.value)) return std::nullopt;
-    return option_value{q.value / unit.value};
+    if (std::isnan(q.value)) return std::nullopt;
+    return option_value{q.value};
+}
+
+// An option's unit, as the plugin declares it: an SI unit (value 1) of a
+// real option, so that a plain number means the same as a quantity.
+void check_unit_metadata(const plugin_info& info, const option_spec& spec) {
+    const std::string where = info.full_name() + ": option '" + spec.name + "' declares the unit '" + spec.unit + "'";
+    if (spec.type != option_type::real) throw plugin_contract_error(where + ", but only real options have units");
+    quantity unit;
+    try {
+        unit = evaluate_quantity(spec.unit, where);
+    } catch (const input_error& e) {
+        throw plugin_contract_error(where + ", which is not a unit: " + e.what());
+    }
+    if (unit.value != 1)
+        throw plugin_contract_error(where + ", which is not an SI unit (it is " + format_quantity(unit) +
+                                    "); declare the SI unit and give the default in it");
 }
 
 const option_spec* find_spec(const plugin_info& info, std::string_view name) {
@@ -121,7 +137,9 @@ std::pair<std::string, std::string> split_option(std::string_view text) {
 plugin_options validate_options(const plugin_info& info, const raw_options& raw) {
     plugin_options result;
     for (const auto& spec : info.options) {
+        if (!spec.unit.empty()) check_unit_metadata(info, spec);
         auto value = parse_option_value(spec.type, spec.default_value);
+        if (!value && !spec.unit.empty()) value = parse_quantity_option(info, spec, spec.default_value);
         // A default that does not parse is the plugin's bug; say so plainly.
         if (!value)
             throw plugin_contract_error(info.full_name() + ": the default '" + spec.default_value +

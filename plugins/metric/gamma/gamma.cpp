@@ -11,7 +11,7 @@
 //
 // Error = 1 - Gamma, or with rate_correction (Clopath et al. 2007)
 // 1 + 2*|nu - nu_model|/nu - Gamma; clipped at 0 from below, then divided by
-// `normalization`. (Jolivet et al. 2008 use the simulated rate in the
+// `normalization` squared (the toolbox applies it twice). (Jolivet et al. 2008 use the simulated rate in the
 // expected coincidences; the toolbox, and so cellfit, the recorded one.)
 
 #include <cellfit/error.hpp>
@@ -52,7 +52,7 @@ public:
         for (std::size_t trace = 0; trace < setup.n_traces; ++trace) {
             std::vector<std::int64_t> steps;
             for (double s : setup.target_spikes[trace])
-                if (s > t_start_) steps.push_back(static_cast<std::int64_t>(std::nearbyint(s / setup.dt)));
+                if (t_start_ == 0 || s > t_start_) steps.push_back(static_cast<std::int64_t>(std::nearbyint(s / setup.dt)));
             if (steps.empty())
                 throw input_error("metric.gamma: recorded trace " + std::to_string(trace) +
                                   " has no spike after t_start; the Gamma factor is undefined without recorded spikes");
@@ -69,7 +69,8 @@ public:
     void block(std::size_t, std::size_t, const double*) override {}
 
     void spike(std::size_t neuron, std::size_t step) override {
-        if (!(static_cast<double>(step) * setup_->dt > t_start_)) return;
+        // As the toolbox: with t_start > 0, only spikes after it count.
+        if (t_start_ > 0 && !(static_cast<double>(step) * setup_->dt > t_start_)) return;
         ++model_spikes_[neuron];
         // A recorded spike coincides when some simulated spike (so its
         // nearest one) is within delta's steps; each counts once. Those
@@ -96,7 +97,10 @@ public:
             const double gamma = (static_cast<double>(coincidences_[i]) - expected) / (norm * (n_model + n_data));
             const double rate_term = rate_correction_ ? 1 + 2 * std::abs((data_rate - model_rate) / data_rate) : 1.0;
             const double error = rate_term - gamma;
-            e(i / setup_->n_traces, i % setup_->n_traces) = (std::isnan(error) ? error : std::max(0.0, error)) / normalization_;
+            // The toolbox's GammaFactor applies its normalization twice (to the
+            // features and to their mean): errors are divided by its square.
+            e(i / setup_->n_traces, i % setup_->n_traces) =
+                (std::isnan(error) ? error : std::max(0.0, error)) / (normalization_ * normalization_);
         }
         return e;
     }
@@ -128,6 +132,6 @@ CELLFIT_PLUGIN_LIBRARY(sink) {
                      {.name = "rate_correction", .type = option_type::boolean, .default_value = "true",
                       .help = "add 2*|r_data - r_model|/r_data (Clopath et al. 2007)", .choices = {}},
                      {.name = "normalization", .type = option_type::real, .default_value = "1",
-                      .help = "every error is divided by it", .choices = {}}}},
+                      .help = "every error is divided by its square (as the toolbox's GammaFactor, which applies it twice)", .choices = {}}}},
         [](const plugin_options& o) { return std::make_unique<gamma_factor>(o); });
 }

@@ -36,6 +36,26 @@ CASES = [
         "n_neurons": 3,
         "record": ["v", "w"],
     },
+    {
+        "name": "reset_temporaries_refractory",
+        "description": "a temporary updated and set again within the reset, with (unless refractory) and a "
+                       "refractory period",
+        "equations": "dv/dt = (El - v + R*(I0 - w))/tau : volt (unless refractory)\n"
+                     "dw/dt = -w/tau_w : amp\n"
+                     "I0 : amp (constant)\n"
+                     "b : amp (constant)\n",
+        "namespace": {"El": "-65*mV", "R": "100*Mohm", "tau": "10*ms", "tau_w": "50*ms", "Vr": "-70*mV"},
+        "threshold": "v > -50*mV",
+        "reset": "x = v - Vr\nx += 1*mV\nv = Vr - 0.1*x\nx = x*2\nw += b*x/(10*mV)",
+        "refractory": "3*ms",
+        "method": "euler",
+        "params": {"I0": ["0.25*nA", "0.4*nA"], "b": ["15*pA", "30*pA"]},
+        "init": {"v": "El", "w": "0*amp"},
+        "dt": "0.1*ms",
+        "duration": "150*ms",
+        "n_neurons": 2,
+        "record": ["v", "w"],
+    },
 ]
 
 
