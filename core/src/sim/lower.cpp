@@ -80,19 +80,12 @@ struct statements {
         }
         // The reset's temporaries get slots of their own, named apart from
         // the model's (_reset_x), and carry derivatives like the states.
-        std::vector<std::pair<std::string, ptr>> temporaries;
+        std::vector<std::pair<std::string, ptr>> temporaries;  // reset name -> its slot's name
         for (const auto& r : m.reset) {
-            if (r.temporary && std::none_of(temporaries.begin(), temporaries.end(),
-                                            [&](const auto& t) { return t.first == r.target; })) {
-                ptr value = expr::substitute(expand(r.rhs), temporaries);
-                temporaries.emplace_back(r.target, expr::name("_reset_" + r.target));
-                reset_temporaries.insert("_reset_" + r.target);
-                reset.push_back({"_reset_" + r.target, expr::call("__where", {expr::name("_cond"), value,
-                                                                               expr::name("_reset_" + r.target)})});
-                continue;
-            }
-            const ptr target = r.temporary ? expr::name("_reset_" + r.target) : expr::name(r.target);
+            const ptr target = expr::name(r.temporary ? "_reset_" + r.target : r.target);
+            // The right-hand side reads the temporaries set before this statement.
             ptr value = expr::substitute(expand(r.rhs), temporaries);
+            if (r.temporary && reset_temporaries.insert(target->name).second) temporaries.emplace_back(r.target, target);
             switch (r.how) {
             case assignment::set: break;
             case assignment::add: value = expr::binary(expr::op::add, target, value); break;
