@@ -249,69 +249,104 @@ TEST_CASE("cellfit check gives a located error for every line Brian rejects", "[
     CHECK(checked == 41);
 }
 
+namespace {
+
+// The model flags of a reference case's model.json, as a user types them.
+std::string model_flags(const nlohmann::json& m, const std::filesystem::path& model_file) {
+    std::string args = " --model " + quoted(model_file);
+    for (const auto& [name, value] : m.at("namespace").items())
+        args += " --const " + shell_quote(name + "=" + value.get<std::string>());
+    for (const char* flag : {"threshold", "reset", "refractory", "method"})
+        if (!m.at(flag).is_null()) args += std::string(" --") + flag + " " + shell_quote(m.at(flag).get<std::string>());
+    return args;
+}
+
+// Runs a reference case through `cellfit simulate` and compares its files
+// with Brian's; true when the case has spikes to compare.
+bool simulate_case_from_the_command_line(const std::filesystem::path& cs, const std::string& backend,
+                                         const test::temp_dir& dir) {
+    const auto m = test::read_json(cs / "model.json");
+    INFO("case " << cs.filename().string() << ", backend " << backend);
+    const auto model_file = dir.path() / "model.eqs";
+    std::ofstream(model_file) << m.at("equations").get<std::string>();
+    // A prefix of its own per run: a file an earlier run left cannot pass for this one's.
+    const auto out = dir.path() / (cs.filename().string() + "-" + backend);
+    std::string args = "simulate --backend " + backend + model_flags(m, model_file) + " --out " + quoted(out);
+    auto joined = [](const nlohmann::json& v) {
+        if (!v.is_array()) return v.get<std::string>();
+        std::string s;
+        for (const auto& x : v) s += (s.empty() ? "" : ",") + x.get<std::string>();
+        return s;
+    };
+    for (const auto& [name, value] : m.at("params").items()) args += " --param " + shell_quote(name + "=" + joined(value));
+    for (const auto& [name, value] : m.at("init").items()) args += " --init " + shell_quote(name + "=" + joined(value));
+    if (!m.at("input_var").is_null())
+        args += " --timed-array " + shell_quote(m.at("input_wiring").at("function").get<std::string>() + "=" +
+                                                 (cs / "input.csv").string() + ":" + m.at("input_unit").get<std::string>());
+    args += " --dt " + shell_quote(m.at("dt").get<std::string>()) + " --duration " +
+            shell_quote(m.at("duration").get<std::string>()) + " --neurons " + std::to_string(m.at("n_neurons").get<int>());
+    for (const auto& var : m.at("record")) args += " --record " + var.get<std::string>();
+    const auto r = test::run_cellfit(args);
+    INFO(args << "\n" << r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.out, Contains("with " + m.at("method_chosen_by_brian2").get<std::string>() + " (" +
+                               (backend == "interp" ? "interpreter" : "compiled") + ")"));
+    for (const auto& var : m.at("record")) {
+        const auto ours = cellfit::read_csv(out.string() + "_" + var.get<std::string>() + ".csv").rows;
+        const auto brian = cellfit::read_csv(cs / ("out_" + var.get<std::string>() + ".csv")).rows;
+        REQUIRE(ours.size() == brian.size());
+        double lo = INFINITY, hi = -INFINITY, worst = 0;
+        for (const auto& row : brian)
+            for (double x : row) lo = std::min(lo, x), hi = std::max(hi, x);
+        for (std::size_t n = 0; n < brian.size(); ++n) {
+            REQUIRE(ours[n].size() == brian[n].size());
+            for (std::size_t k = 0; k < brian[n].size(); ++k)
+                worst = std::max(worst, std::abs(ours[n][k] - brian[n][k]) / std::max(hi - lo, 1e-300));
+        }
+        INFO(var << ": worst deviation " << worst << " of the range");
+        CHECK(worst <= m.value("trace_tolerance", 1e-7));
+    }
+    if (m.at("threshold").is_null()) return false;
+    REQUIRE(std::filesystem::exists(cs / "spike_steps.csv"));
+    REQUIRE(std::filesystem::exists(out.string() + "_spike_steps.csv"));
+    CHECK(test::read_file(out.string() + "_spike_steps.csv") == test::read_file(cs / "spike_steps.csv"));
+    return true;
+}
+
+} // namespace
+
 TEST_CASE("cellfit simulate reproduces every reference case from its model.json, on both backends",
           "[cli][simulate][reference][cases]") {
     test::temp_dir dir;
     std::size_t runs = 0, spike_cases = 0;
     for (const char* backend : {"compiled", "interp"})
-    for (const auto& cs : test::reference_cases()) {
-        const auto m = test::read_json(cs / "model.json");
-        INFO("case " << cs.filename().string() << ", backend " << backend);
-        const auto model_file = dir.path() / "model.eqs";
-        std::ofstream(model_file) << m.at("equations").get<std::string>();
-        // A prefix of its own per run: a file an earlier run left cannot pass for this one's.
-        const auto out = dir.path() / (cs.filename().string() + "-" + backend);
-        std::string args = "simulate --backend " + std::string(backend) + " --model " + quoted(model_file) + " --out " +
-                           quoted(out);
-        for (const auto& [name, value] : m.at("namespace").items())
-            args += " --const " + shell_quote(name + "=" + value.get<std::string>());
-        for (const char* flag : {"threshold", "reset", "refractory", "method"})
-            if (!m.at(flag).is_null()) args += std::string(" --") + flag + " " + shell_quote(m.at(flag).get<std::string>());
-        auto joined = [](const nlohmann::json& v) {
-            if (!v.is_array()) return v.get<std::string>();
-            std::string s;
-            for (const auto& x : v) s += (s.empty() ? "" : ",") + x.get<std::string>();
-            return s;
-        };
-        for (const auto& [name, value] : m.at("params").items()) args += " --param " + shell_quote(name + "=" + joined(value));
-        for (const auto& [name, value] : m.at("init").items()) args += " --init " + shell_quote(name + "=" + joined(value));
-        if (!m.at("input_var").is_null())
-            args += " --timed-array " + shell_quote(m.at("input_wiring").at("function").get<std::string>() + "=" +
-                                                     (cs / "input.csv").string() + ":" + m.at("input_unit").get<std::string>());
-        args += " --dt " + shell_quote(m.at("dt").get<std::string>()) + " --duration " +
-                shell_quote(m.at("duration").get<std::string>()) + " --neurons " +
-                std::to_string(m.at("n_neurons").get<int>());
-        for (const auto& var : m.at("record")) args += " --record " + var.get<std::string>();
-        const auto r = test::run_cellfit(args);
-        INFO(args << "\n" << r.err);
-        REQUIRE(r.exit_code == 0);
-        CHECK_THAT(r.out, Contains("with " + m.at("method_chosen_by_brian2").get<std::string>() + " (" +
-                                   (std::string(backend) == "interp" ? "interpreter" : "compiled") + ")"));
-        for (const auto& var : m.at("record")) {
-            const auto ours = cellfit::read_csv(out.string() + "_" + var.get<std::string>() + ".csv").rows;
-            const auto brian = cellfit::read_csv(cs / ("out_" + var.get<std::string>() + ".csv")).rows;
-            REQUIRE(ours.size() == brian.size());
-            double lo = INFINITY, hi = -INFINITY, worst = 0;
-            for (const auto& row : brian)
-                for (double x : row) lo = std::min(lo, x), hi = std::max(hi, x);
-            for (std::size_t n = 0; n < brian.size(); ++n) {
-                REQUIRE(ours[n].size() == brian[n].size());
-                for (std::size_t k = 0; k < brian[n].size(); ++k)
-                    worst = std::max(worst, std::abs(ours[n][k] - brian[n][k]) / std::max(hi - lo, 1e-300));
-            }
-            INFO(var << ": worst deviation " << worst << " of the range");
-            CHECK(worst <= 1e-7);
+        for (const auto& cs : test::reference_cases()) {
+            spike_cases += simulate_case_from_the_command_line(cs, backend, dir);
+            ++runs;
         }
-        if (!m.at("threshold").is_null()) {
-            REQUIRE(std::filesystem::exists(cs / "spike_steps.csv"));
-            REQUIRE(std::filesystem::exists(out.string() + "_spike_steps.csv"));
-            CHECK(test::read_file(out.string() + "_spike_steps.csv") == test::read_file(cs / "spike_steps.csv"));
-            ++spike_cases;
-        }
-        ++runs;
-    }
     CHECK(runs == 2 * test::expected_reference_cases.size());
     CHECK(spike_cases == 2 * 6);
+}
+
+TEST_CASE("cellfit check and simulate accept the project's Brian 2 examples and reproduce them",
+          "[cli][simulate][check][reference]") {
+    test::temp_dir dir;
+    std::size_t runs = 0, spike_cases = 0;
+    for (const auto& cs : test::project_cases()) {
+        const auto m = test::read_json(cs / "model.json");
+        INFO("case " << cs.filename().string());
+        const auto model_file = dir.path() / "model.eqs";
+        std::ofstream(model_file) << m.at("equations").get<std::string>();
+        const auto r = test::run_cellfit("check" + model_flags(m, model_file));
+        INFO(r.err);
+        CHECK(r.exit_code == 0);
+        for (const char* backend : {"compiled", "interp"}) {
+            spike_cases += simulate_case_from_the_command_line(cs, backend, dir);
+            ++runs;
+        }
+    }
+    CHECK(runs == 2 * test::expected_project_cases.size());
+    CHECK(spike_cases == 2 * 4);
 }
 
 TEST_CASE("cellfit simulate rejects bad setups with exit code 2", "[cli][simulate]") {
@@ -362,4 +397,25 @@ TEST_CASE("cellfit simulate --backend takes any backend plugin, and cellfit plug
     r = test::run_cellfit(base + " --backend gpu");
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.err, Contains("no backend plugin named 'gpu'") && Contains("available: compiled, interp"));
+}
+
+TEST_CASE("cellfit check asks the integrators: a method that cannot integrate the model exits 2, none names Brian's "
+          "choice",
+          "[cli][check][integrators]") {
+    test::temp_dir dir;
+    const auto model = dir.path() / "model.eqs";
+    std::ofstream(model) << "dx/dt = -x/tau + x**2/tau2 : 1\n";
+    const std::string base = "check --model " + quoted(model) + " --const tau=10*ms --const tau2=20*ms";
+    auto r = test::run_cellfit(base + " --method exponential_euler");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("the term 'x**2/tau2' is a power of x other than the first") &&
+                          Contains("Methods that can: euler, heun, rk2, rk4"));
+    r = test::run_cellfit(base + " --json");
+    REQUIRE(r.exit_code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j.at("method") == "euler");
+    CHECK(j.at("method_is_default") == true);
+    r = test::run_cellfit(base + " --method rk4");
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.out, Contains("method: rk4\n"));
 }

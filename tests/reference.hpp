@@ -72,7 +72,9 @@ inline std::vector<std::filesystem::path> reference_cases() {
 // Reference cases the project made with Brian 2.5.1 (tests/data/brian, with
 // the script that made them), in the corpus's format: what the shared corpus
 // does not cover.
-inline const std::vector<std::string> expected_project_cases = {"reset_temporaries", "reset_temporaries_refractory"};
+inline const std::vector<std::string> expected_project_cases = {
+    "izhikevich_default_method", "morris_lecar", "nmda_mg_block", "reset_temporaries", "reset_temporaries_refractory",
+    "wang_buzsaki_1996"};
 
 inline std::vector<std::filesystem::path> project_cases() {
     const std::filesystem::path dir = std::filesystem::path(CELLFIT_TEST_SOURCE_DIR) / "data" / "brian" / "cases";

@@ -1,8 +1,12 @@
 #include "check_command.hpp"
 #include "model_options.hpp"
+#include "plugins_command.hpp"
 
 #include <cellfit/expr/printer.hpp>
 #include <cellfit/model/model.hpp>
+#include <cellfit/registry.hpp>
+#include <cellfit/sim/integrator_choice.hpp>
+#include <cellfit/sim/lower.hpp>
 #include <cellfit/suggest.hpp>
 
 #include <nlohmann/json.hpp>
@@ -54,8 +58,15 @@ std::vector<const model_variable*> all_variables(const model& m) {
     return all;
 }
 
+// The integration method: the one asked for, or the one Brian's default
+// choice takes (empty for a model without ODEs, or a stochastic one).
+struct method_choice {
+    std::string name;
+    bool is_default = false;
+};
+
 nlohmann::json summary_json(const model& m, const std::string& file, const std::vector<std::string>& outputs,
-                            const std::string& method) {
+                            const method_choice& method) {
     nlohmann::json states = nlohmann::json::array(), params = nlohmann::json::array(),
                    subexprs = nlohmann::json::array(), inputs = nlohmann::json::array(),
                    arrays = nlohmann::json::array(), constants = nlohmann::json::array(),
@@ -97,7 +108,8 @@ nlohmann::json summary_json(const model& m, const std::string& file, const std::
     j["threshold"] = m.threshold ? nlohmann::json(expr::to_string(*m.threshold)) : nlohmann::json(nullptr);
     j["refractory"] = m.refractory.type == refractoriness::kind::none ? nlohmann::json(nullptr)
                                                                         : nlohmann::json(refractory_text(m.refractory));
-    j["method"] = method.empty() ? nlohmann::json(nullptr) : nlohmann::json(method);
+    j["method"] = method.name.empty() ? nlohmann::json(nullptr) : nlohmann::json(method.name);
+    j["method_is_default"] = method.is_default;
     nlohmann::json per_neuron = nlohmann::json::array(), shared = nlohmann::json::array();
     for (const auto* v : all_variables(m)) (m.per_neuron(v->name) ? per_neuron : shared).push_back(v->name);
     j["per_neuron"] = per_neuron;
@@ -106,7 +118,7 @@ nlohmann::json summary_json(const model& m, const std::string& file, const std::
 }
 
 void print_summary(std::ostream& out, const model& m, const std::string& file, const std::vector<std::string>& outputs,
-                   const std::string& method) {
+                   const method_choice& method) {
     out << "model " << file << ": OK\n";
     auto deps = [](const std::vector<std::string>& d) { return d.empty() ? std::string("nothing") : join_alternatives(d, ", "); };
     if (!m.states.empty()) {
@@ -145,8 +157,8 @@ void print_summary(std::ostream& out, const model& m, const std::string& file, c
     if (!shared.empty()) out << "shared (one value for all neurons): " << join_alternatives(shared, ", ") << "\n";
     if (!outputs.empty()) out << "outputs: " << join_alternatives(outputs, ", ") << "\n";
     if (m.stochastic) out << "note: the model uses xi (white noise); simulating it needs a stochastic integrator\n";
-    if (!method.empty())
-        out << "method: " << method << " (whether it can integrate this model is decided by the integrator plugins)\n";
+    if (!method.name.empty())
+        out << "method: " << method.name << (method.is_default ? " (Brian's default choice)" : "") << "\n";
 }
 
 int run_check(const po::variables_map& vm, io& io) {
@@ -155,10 +167,19 @@ int run_check(const po::variables_map& vm, io& io) {
     for (const auto& c : values(vm, "input")) spec.inputs.push_back(split_flag("input", c, ':', "I:amp"));
     for (const auto& c : values(vm, "timed-array"))
         spec.timed_arrays.push_back(split_flag("timed-array", c, ':', "I_in:amp"));
-    const std::string method = read_method(vm);
+    const std::string requested_method = read_method(vm);
 
     const model m = build_model(spec);
     for (const auto& w : m.warnings) io.err << "cellfit check: warning: " << w << "\n";
+    // The integrator plugins decide whether the method can integrate the
+    // model (or which one Brian's default choice takes): an error here is the
+    // one a fit or simulation would give.
+    method_choice method{requested_method};
+    if (!m.states.empty() && !(m.stochastic && requested_method.empty())) {
+        const plugin_registry registry = load_plugins(vm, io.err);
+        const chosen_integrator chosen = choose_integrator(ode_system_of(m, simulation_setup{}), requested_method, registry);
+        if (requested_method.empty() && chosen.method) method = {chosen.name, true};
+    }
     const auto outputs = values(vm, "output");
     for (const auto& name : outputs) {
         const model_variable* v = m.find(name);
@@ -191,6 +212,7 @@ command check_command() {
         "                     [--output VAR]... [--json]",
         [](po::options_description& options) {
             add_model_options(options);
+            add_plugin_dir_option(options);
             options.add_options()
                 ("input", po::value<std::vector<std::string>>()->value_name("VAR:UNIT"),
                  "a variable the fit supplies per trace and step, e.g. I:amp (repeatable)")

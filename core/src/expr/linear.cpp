@@ -13,21 +13,46 @@ namespace cellfit::expr {
 
 namespace {
 
-// coefficient * prod(factor_k ** power_k)
+// coefficient * prod(factor_k ** power_k). Powers are real: a bare variable
+// may carry any numeric exponent (v**0.5), as in sympy.
 struct term {
     double coefficient = 1;
-    std::vector<std::pair<ptr, int>> factors;
+    std::vector<std::pair<ptr, double>> factors;
 };
 
 using sum = std::vector<term>;
 
-void multiply_factor(term& t, const ptr& f, int power) {
-    for (auto& [g, p] : t.factors)
-        if (equal(g, f)) {
-            p += power;
+void multiply_factor(term& t, const ptr& f, double power) {
+    for (auto it = t.factors.begin(); it != t.factors.end(); ++it)
+        if (equal(it->first, f)) {
+            it->second += power;
+            if (it->second == 0) t.factors.erase(it);  // v/v is 1, as sympy has it
             return;
         }
     t.factors.emplace_back(f, power);
+}
+
+bool same_factors(const term& a, const term& b) {
+    if (a.factors.size() != b.factors.size()) return false;
+    for (const auto& [f, p] : a.factors) {
+        const bool found = std::any_of(b.factors.begin(), b.factors.end(),
+                                       [&](const auto& g) { return g.second == p && equal(g.first, f); });
+        if (!found) return false;
+    }
+    return true;
+}
+
+// Like terms added up and zero terms dropped, as sympy's automatic
+// simplification does: (v + 1)*(v - 1) - v**2 has no v**2 term.
+sum combine_like_terms(const sum& s) {
+    sum out;
+    for (const term& t : s) {
+        auto like = std::find_if(out.begin(), out.end(), [&](const term& u) { return same_factors(u, t); });
+        if (like == out.end()) out.push_back(t);
+        else like->coefficient += t.coefficient;
+    }
+    std::erase_if(out, [](const term& t) { return t.coefficient == 0; });
+    return out;
 }
 
 sum multiply(const sum& a, const sum& b) {
@@ -39,14 +64,20 @@ sum multiply(const sum& a, const sum& b) {
             for (const auto& [f, p] : y.factors) multiply_factor(t, f, p);
             out.push_back(std::move(t));
         }
-    return out;
+    return combine_like_terms(out);
 }
 
 sum single(const ptr& e) { return {term{1, {{e, 1}}}}; }
 
-// Expands products over sums; powers with small integer exponents of sums are
-// multiplied out. Divisions by a single product invert its factors; other
-// divisors stay opaque factors with power -1.
+// Integer powers of sums are multiplied out up to this exponent (sympy's
+// expand has no limit; past it a model is far from anything published).
+constexpr int max_expanded_power = 16;
+
+// Expands products over sums and integer powers of sums, as sympy's expand
+// does. Divisions by a single product invert its factors; other divisors stay
+// opaque factors with power -1. A name raised to a non-integer number keeps
+// that power (v**0.5); other non-integer powers stay opaque, as sympy leaves
+// (v*w)**0.5 for real v and w.
 sum expand(const ptr& e) {
     switch (e->kind) {
     case op::number: return e->value == 0 ? sum{} : sum{term{e->value, {}}};
@@ -54,7 +85,7 @@ sum expand(const ptr& e) {
         sum a = expand(e->args[0]);
         sum b = expand(e->args[1]);
         a.insert(a.end(), b.begin(), b.end());
-        return a;
+        return combine_like_terms(a);
     }
     case op::subtract: {
         sum a = expand(e->args[0]);
@@ -62,7 +93,7 @@ sum expand(const ptr& e) {
             t.coefficient = -t.coefficient;
             a.push_back(std::move(t));
         }
-        return a;
+        return combine_like_terms(a);
     }
     case op::negate: {
         sum a = expand(e->args[0]);
@@ -80,21 +111,22 @@ sum expand(const ptr& e) {
         return multiply(expand(e->args[0]), {term{1, {{e->args[1], -1}}}});
     }
     case op::power: {
+        const ptr& base = e->args[0];
         const ptr& exponent = e->args[1];
-        if (exponent->kind == op::number && exponent->value == std::round(exponent->value) &&
-            std::abs(exponent->value) <= 8) {
-            const int n = static_cast<int>(exponent->value);
-            const sum base = expand(e->args[0]);
-            if (base.size() == 1) {
-                term t{std::pow(base[0].coefficient, n), {}};
-                for (const auto& [f, p] : base[0].factors) t.factors.emplace_back(f, p * n);
-                return {t};
-            }
-            if (n >= 0) {
-                sum result{term{1, {}}};
-                for (int k = 0; k < n; ++k) result = multiply(result, base);
-                return result;
-            }
+        if (exponent->kind != op::number || !std::isfinite(exponent->value)) return single(e);
+        const double n = exponent->value;
+        if (n != std::round(n) || std::abs(n) > max_expanded_power)
+            return base->kind == op::name ? sum{term{1, {{base, n}}}} : single(e);
+        const sum expanded_base = expand(base);
+        if (expanded_base.size() == 1) {
+            term t{std::pow(expanded_base[0].coefficient, n), {}};
+            for (const auto& [f, p] : expanded_base[0].factors) t.factors.emplace_back(f, p * n);
+            return {t};
+        }
+        if (n >= 0) {
+            sum result{term{1, {}}};
+            for (int k = 0; k < static_cast<int>(n); ++k) result = multiply(result, expanded_base);
+            return result;
         }
         return single(e);
     }
@@ -111,7 +143,7 @@ bool mentions_any(const ptr& e, const std::vector<std::string>& variables) {
 // coefficient * (factors with positive powers) / (factors with negative
 // powers): divisions rather than x**-1, which costs a pow() per evaluation.
 ptr rebuild(const term& t) {
-    auto power_of = [](const ptr& f, int p) {
+    auto power_of = [](const ptr& f, double p) {
         if (p == 1) return f;
         if (p == 2) return binary(op::multiply, f, f);
         return binary(op::power, f, number(p));
@@ -122,6 +154,22 @@ ptr rebuild(const term& t) {
     for (const auto& [f, p] : t.factors)
         if (p < 0) product = binary(op::divide, product, power_of(f, -p));
     return product;
+}
+
+// A term as the user would write it, for messages: x**2/tau2.
+std::string term_text(const term& t) {
+    term written{1, {}};
+    ptr product;
+    for (const auto& [f, p] : t.factors)
+        if (p > 0) {
+            const ptr factor = p == 1 ? f : binary(op::power, f, number(p));
+            product = product ? binary(op::multiply, product, factor) : factor;
+        }
+    if (!product || std::abs(t.coefficient) != 1) product = product ? binary(op::multiply, number(std::abs(t.coefficient)), product)
+                                                                     : number(std::abs(t.coefficient));
+    for (const auto& [f, p] : t.factors)
+        if (p < 0) product = binary(op::divide, product, p == -1 ? f : binary(op::power, f, number(-p)));
+    return (t.coefficient < 0 ? "-" : "") + to_string(product);
 }
 
 void add_to(ptr& total, const ptr& e) { total = total ? binary(op::add, total, e) : e; }
@@ -162,6 +210,50 @@ linear_split split_linear(const ptr& f, const std::vector<std::string>& variable
     for (auto& c : result.coefficients)
         if (c) c = simplify(c);
     if (result.constant) result.constant = simplify(result.constant);
+    return result;
+}
+
+} // namespace cellfit::expr
+
+namespace cellfit::expr {
+
+conditionally_linear_split split_conditionally_linear(const ptr& f, const std::string& x) {
+    conditionally_linear_split result;
+    std::vector<double> group_powers;  // the powers of bare x that occur: Brian's collect groups
+    std::string other_power_term;
+    std::string only_inside_term;
+    for (const term& t : expand(f)) {
+        double power = 0;
+        term rest{t.coefficient, {}};
+        for (const auto& [factor, p] : t.factors) {
+            if (factor->kind == op::name && factor->name == x) power = p;
+            else rest.factors.emplace_back(factor, p);
+        }
+        if (std::find(group_powers.begin(), group_powers.end(), power) == group_powers.end())
+            group_powers.push_back(power);
+        if (power == 1) {
+            add_to(result.coefficient, rebuild(rest));
+        } else if (power == 0) {
+            if (only_inside_term.empty() && depends_on(rebuild(t), x)) only_inside_term = term_text(t);
+            add_to(result.remainder, rebuild(t));
+        } else if (other_power_term.empty()) {
+            other_power_term = term_text(t);
+        }
+    }
+    const bool has_first_power = result.coefficient != nullptr;
+    if (!other_power_term.empty()) {
+        // Brian keeps two groups: with exactly x and one other power, it
+        // integrates as if that other term were not there.
+        const bool brian_drops_it = group_powers.size() == 2 && has_first_power;
+        result.problem = "the term '" + other_power_term + "' is a power of " + x + " other than the first" +
+                         (brian_drops_it ? " (Brian 2 would leave it out of the integration without a word; "
+                                           "cellfit refuses instead)"
+                                         : "");
+    } else if (!has_first_power && !only_inside_term.empty()) {
+        result.problem = "no term is proportional to " + x + ", which appears only inside '" + only_inside_term + "'";
+    }
+    if (result.coefficient) result.coefficient = simplify(result.coefficient);
+    if (result.remainder) result.remainder = simplify(result.remainder);
     return result;
 }
 

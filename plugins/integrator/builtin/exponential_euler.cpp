@@ -1,6 +1,7 @@
 // Exponential Euler as Brian does it: each right-hand side is written as
-// B*x + A (B the coefficient of x, A everything else, evaluated on the old
-// state), and x advances by the exact solution of that linear equation.
+// B*x + A (B the coefficient of x, A everything else, both evaluated on the
+// old state even where they mention x), and x advances by the exact solution
+// of that linear equation.
 
 #include "methods.hpp"
 
@@ -13,10 +14,10 @@ using namespace cellfit::expr;
 
 std::string exponential_euler_problem(const ode_system& system) {
     for (const auto& o : system.odes) {
-        const linear_split split = split_linear(o.rhs, {o.variable}, true);
+        const conditionally_linear_split split = split_conditionally_linear(o.rhs, o.variable);
         if (!split.problem.empty())
             return "the right-hand side of d" + o.variable + "/dt could not be separated into linear components B*" +
-                   o.variable + " + A: the term '" + split.problem + "' is not linear in " + o.variable;
+                   o.variable + " + A: " + split.problem;
     }
     return {};
 }
@@ -25,15 +26,16 @@ std::vector<update_statement> exponential_euler(const ode_system& system) {
     std::vector<update_statement> program;
     for (const auto& o : system.odes) {
         const std::string& x = o.variable;
-        const linear_split split = split_linear(o.rhs, {x}, true);
-        // When f is affine in x, B is simply df/dx: compact, where the
+        const conditionally_linear_split split = split_conditionally_linear(o.rhs, x);
+        // When neither part mentions x, B is simply df/dx: compact, where the
         // expansion repeats every factor of every term.
-        const bool affine = split_linear(o.rhs, {x}, false).problem.empty();
-        const ptr B = split.coefficients[0] && affine ? derivative(o.rhs, x) : split.coefficients[0];
-        // A = f - B*x: the same value as the expanded remainder, from the
-        // compact right-hand side (the expansion repeats every factor).
-        const ptr A = split.constant ? (B ? binary(op::subtract, o.rhs, binary(op::multiply, B, name(x))) : o.rhs)
-                                     : nullptr;
+        const bool affine = !(split.coefficient && depends_on(split.coefficient, x)) &&
+                            !(split.remainder && depends_on(split.remainder, x));
+        const ptr B = split.coefficient && affine ? derivative(o.rhs, x) : split.coefficient;
+        // A = f - B*x: the value of the expanded remainder, from the compact
+        // right-hand side.
+        const ptr A = split.remainder ? (B ? binary(op::subtract, o.rhs, binary(op::multiply, B, name(x))) : o.rhs)
+                                      : nullptr;
         ptr next;
         if (!B) {
             next = A ? binary(op::add, name(x), binary(op::multiply, name("dt"), A)) : name(x);
