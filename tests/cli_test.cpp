@@ -409,7 +409,7 @@ TEST_CASE("cellfit check asks the integrators: a method that cannot integrate th
     auto r = test::run_cellfit(base + " --method exponential_euler");
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.err, Contains("the term 'x**2/tau2' is a power of x other than the first") &&
-                          Contains("Methods that can: euler, heun, rk2, rk4"));
+                          Contains("Methods that can: euler, heun, milstein, rk2, rk4"));
     r = test::run_cellfit(base + " --json");
     REQUIRE(r.exit_code == 0);
     const auto j = nlohmann::json::parse(r.out);

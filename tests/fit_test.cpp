@@ -538,3 +538,26 @@ TEST_CASE("a spike fit integrates with exponential Euler unless told otherwise, 
     settings.method = "euler";
     CHECK_NOTHROW(spike_fitter(quadratic, data, settings, test::builtin_registry()));
 }
+
+TEST_CASE("a fit of a stochastic model is reproducible and does not depend on the threads", "[fit][random]") {
+    model_spec spec = passive_spec();
+    spec.equations = "dv/dt = (gl*(El - v) + I)/C + sigma*xi*ms**-0.5 : volt\n"
+                     "gl : siemens (constant)\nC : farad (constant)\n";
+    spec.constants.emplace_back("sigma", "0.5*mV");
+    auto run = [&](unsigned threads) {
+        fitter_settings settings = passive_settings();
+        settings.threads = threads;
+        trace_fitter f(spec, passive_data(), settings, test::builtin_registry());
+        fit_options o = passive_options(3);
+        o.optimizer = "random";
+        f.fit(o);
+        std::vector<double> errors;
+        for (const auto& sample : f.results().samples) errors.push_back(sample.error);
+        return errors;
+    };
+    const auto one = run(1);
+    REQUIRE(one.size() == 60);
+    CHECK(run(3) == one);
+    CHECK(run(1) == one);
+    CHECK(std::all_of(one.begin(), one.end(), [](double e) { return std::isfinite(e) && e > 0; }));
+}

@@ -80,7 +80,7 @@ TEST_CASE("a method that cannot integrate the model says why and which can", "[s
     s.n_steps = 10;
     s.method = "exponential_euler";
     CHECK_THROWS_WITH(simulate(m, s, test::builtin_registry()), Contains("could not be separated into linear components") &&
-                                                      Contains("Methods that can: euler, heun, rk2, rk4"));
+                                                      Contains("Methods that can: euler, heun, milstein, rk2, rk4"));
     s.method = "exact";
     CHECK_THROWS_WITH(simulate(m, s, test::builtin_registry()), Contains("not linear"));
     const model rotation = make_model("dx/dt = -x/tau + w*y : 1\ndy/dt = -w*x - y/tau : 1", {{"tau", "20*ms"}, {"w", "300*Hz"}});
@@ -88,7 +88,13 @@ TEST_CASE("a method that cannot integrate the model says why and which can", "[s
     s.method.clear();  // default: exact when it can, else euler
     CHECK(simulate(rotation, s, test::builtin_registry()).summary.method == "euler");
     const model noisy = make_model("dv/dt = -v/tau + sigma*xi*tau**-0.5 : volt", {{"tau", "10*ms"}, {"sigma", "1*mV"}});
-    CHECK_THROWS_WITH(simulate(noisy, s, test::builtin_registry()), Contains("xi (white noise)"));
+    // Brian's choice for noise: exact cannot, euler can (additive noise).
+    CHECK(simulate(noisy, s, test::builtin_registry()).summary.method == "euler");
+    const model multiplicative = make_model("dv/dt = -v/tau + v*xi*tau**-0.5 : volt", {{"tau", "10*ms"}});
+    CHECK(simulate(multiplicative, s, test::builtin_registry()).summary.method == "heun");
+    s.method = "euler";
+    CHECK_THROWS_WITH(simulate(multiplicative, s, test::builtin_registry()),
+                      Contains("multiplicative") && Contains("Methods that can: heun, milstein"));
 }
 
 TEST_CASE("refractory periods: fixed, per neuron and conditional", "[simulation][refractory]") {

@@ -59,7 +59,7 @@ std::vector<const model_variable*> all_variables(const model& m) {
 }
 
 // The integration method: the one asked for, or the one Brian's default
-// choice takes (empty for a model without ODEs, or a stochastic one).
+// choice takes (empty for a model without ODEs).
 struct method_choice {
     std::string name;
     bool is_default = false;
@@ -156,7 +156,7 @@ void print_summary(std::ostream& out, const model& m, const std::string& file, c
         if (!m.per_neuron(v->name)) shared.push_back(v->name);
     if (!shared.empty()) out << "shared (one value for all neurons): " << join_alternatives(shared, ", ") << "\n";
     if (!outputs.empty()) out << "outputs: " << join_alternatives(outputs, ", ") << "\n";
-    if (m.stochastic) out << "note: the model uses xi (white noise); simulating it needs a stochastic integrator\n";
+    if (m.stochastic) out << "stochastic: xi (white noise); euler takes additive noise, heun and milstein multiplicative\n";
     if (!method.name.empty())
         out << "method: " << method.name << (method.is_default ? " (Brian's default choice)" : "") << "\n";
 }
@@ -175,7 +175,7 @@ int run_check(const po::variables_map& vm, io& io) {
     // model (or which one Brian's default choice takes): an error here is the
     // one a fit or simulation would give.
     method_choice method{requested_method};
-    if (!m.states.empty() && !(m.stochastic && requested_method.empty())) {
+    if (!m.states.empty()) {
         const plugin_registry registry = load_plugins(vm, io.err);
         const chosen_integrator chosen = choose_integrator(ode_system_of(m, simulation_setup{}), requested_method, registry);
         if (requested_method.empty() && chosen.method) method = {chosen.name, true};

@@ -76,6 +76,7 @@ int run_simulate(const po::variables_map& vm, io& io) {
     for (const auto& text : values(vm, "record"))
         for (auto& name : split_top_level(text)) setup.record.push_back(name);
     setup.threads = read_threads(vm);
+    setup.random_seed = vm["seed"].as<std::uint64_t>();
     setup.backend = read_backend(vm);
 
     const plugin_registry registry = load_plugins(vm, io.err);
@@ -129,7 +130,8 @@ command simulate_command() {
         "Simulate a model for many neurons at once and write the recorded traces and spikes as CSV.",
         "cellfit simulate --model FILE [model flags] [--param NAME=Q[,Q...]]... [--init VAR=EXPR[,EXPR...]]...\n"
         "                        [--input VAR=FILE.csv:UNIT]... [--timed-array NAME=FILE.csv:UNIT]... [--dt Q]\n"
-        "                        [--duration Q] [--neurons N] [--record VAR,...] [--out PREFIX] [--threads N]",
+        "                        [--duration Q] [--neurons N] [--record VAR,...] [--out PREFIX] [--threads N]\n"
+        "                        [--seed N]",
         [](po::options_description& options) {
             add_model_options(options);
             options.add_options()
@@ -151,6 +153,9 @@ command simulate_command() {
                 ("out", po::value<std::string>()->value_name("PREFIX"),
                  "write PREFIX_<var>.csv (rows = neurons, columns = steps, SI), PREFIX_spikes.csv (seconds) and "
                  "PREFIX_spike_steps.csv")
+                ("seed", po::value<std::uint64_t>()->default_value(1)->value_name("N"),
+                 "key of the random draws (rand(), randn(), xi): the same seed gives the same numbers, whatever "
+                 "--threads and --backend")
                 ;
             add_backend_options(options);
             add_plugin_dir_option(options);

@@ -63,6 +63,8 @@ ptr d(const ptr& e, std::string_view x) {
     case op::not_equal: case op::logical_and: case op::logical_or: case op::logical_not:
         return num(0);  // piecewise constant
     case op::call: {
+        if (e->name == "rand" || e->name == "randn" || e->name == "__rand" || e->name == "__randn")
+            return num(0);  // a draw does not depend on the parameters
         if (e->name == "__where")  // the simulator's select: differentiate both branches
             return call("__where", {a[0], d(a[1], x), d(a[2], x)});
         if (e->name == "clip") {

@@ -1,6 +1,7 @@
 #include <cellfit/error.hpp>
 #include <cellfit/expr/functions.hpp>
 #include <cellfit/expr/transform.hpp>
+#include <cellfit/random_stream.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -34,6 +35,11 @@ double evaluate(const ptr& e, const std::function<double(const std::string&)>& l
     case op::logical_or: return arg(0) != 0 || arg(1) != 0;
     case op::logical_not: return arg(0) == 0;
     case op::call: {
+        // A draw of the step program: __rand(site, t, dt, key_hi, key_lo).
+        if (e->name == "__rand" || e->name == "__randn") {
+            const double site = arg(0), t = arg(1), dt = arg(2), hi = arg(3), lo = arg(4);
+            return e->name == "__rand" ? cf_rand(site, t, dt, hi, lo) : cf_randn(site, t, dt, hi, lo);
+        }
         const function_info* f = find_function(e->name);
         if (!f || f->rule == unit_rule::random) throw error("cannot evaluate " + e->name + "() here");
         if (f->rule == unit_rule::clip) return std::min(std::max(arg(0), arg(1)), arg(2));

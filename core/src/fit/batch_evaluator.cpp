@@ -56,8 +56,9 @@ batch_evaluator::batch_evaluator(const model& m, simulation_setup setup, std::ve
 
 const std::string& batch_evaluator::method() const { return sim_.method(); }
 
-matrix batch_evaluator::evaluate(const std::map<std::string, std::vector<double>>& parameters) {
-    sim_.restart(parameters);
+matrix batch_evaluator::evaluate(const std::map<std::string, std::vector<double>>& parameters,
+                                 std::uint64_t random_stream) {
+    sim_.restart(parameters, random_stream);
     for (const auto& [name, values] : parameters) parameters_[name] = values;
     for (auto& bm : metrics_) bm.scorer->start(bm.setup);
     metric_router router(metrics_, record_index_);

@@ -40,8 +40,9 @@ public:
 
     // Objective errors, n_samples rows x (metrics + penalty) columns; +inf
     // for a sample whose simulation diverged (a NaN or infinite state).
-    // parameters: name -> one value per neuron (or one for all).
-    matrix evaluate(const std::map<std::string, std::vector<double>>& parameters);
+    // parameters: name -> one value per neuron (or one for all); the random
+    // draws come from `random_stream` (the round).
+    matrix evaluate(const std::map<std::string, std::vector<double>>& parameters, std::uint64_t random_stream);
 
     const std::vector<bound_metric>& metrics() const noexcept { return metrics_; }
     const std::string& method() const;

@@ -73,6 +73,7 @@ simulation_setup fitter::state::base_setup(std::size_t n_neurons) const {
     setup.lookups = data.inputs;
     for (const auto& [name, value] : settings.fixed_parameters) setup.parameters[name] = {value};
     setup.parameters[detail::iteration_name] = {0.0};
+    setup.random_seed = random_seed;
     for (const auto& [name, text] : settings.param_init) setup.initial_values.push_back({name, {text}});
     return setup;
 }
@@ -200,6 +201,7 @@ void fitter::state::start(const fit_options& options) {
     results.error_unit = unit_name(error_dim);
     results.n_samples = population;
 
+    random_seed = options.seed;
     simulation_setup setup = base_setup(population * n_traces);
     for (const auto& name : fitted) setup.parameters[name] = {options.bounds.at(name).lower};
     evaluator = std::make_unique<batch_evaluator>(m, std::move(setup), std::move(metrics), penalty,
@@ -253,7 +255,7 @@ fit_outcome fitter::fit(const fit_options& options) {
                 v[i] = asked(std::min(i / s.n_traces, asked.rows() - 1), p);
         }
         values[detail::iteration_name] = {static_cast<double>(s.iteration)};
-        const matrix objectives = s.evaluator->evaluate(values);
+        const matrix objectives = s.evaluator->evaluate(values, s.round);
 
         matrix errors(asked.rows(), s.multi_objective ? objectives.cols() : 1);
         std::vector<double> totals(asked.rows());

@@ -39,7 +39,8 @@ struct fitter::state {
     std::unique_ptr<batch_evaluator> evaluator;
     std::size_t population = 0;
     std::size_t iteration = 0;  // the value of `iteration` in the next round
-    std::size_t round = 0;      // rounds run since the start
+    std::size_t round = 0;      // rounds run since the start: the random stream of the round's draws
+    std::uint64_t random_seed = 0;  // the fit's seed, which keys the random draws too
     dimension error_dim;
     std::vector<std::string> start_warnings;  // found when the fit started, repeated by each fit()
     fit_results results;

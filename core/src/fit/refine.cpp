@@ -153,6 +153,10 @@ refine_record fitter::refine(const refine_options& options) {
         try {
             simulation_setup base = s.base_setup(s.n_traces);
             base.threads = per_start;
+            // Every evaluation and every perturbed sample of one trace sees
+            // the same noise: the objective is then a function of the
+            // parameters, and finite differences measure their effect alone.
+            base.common_random_numbers = true;
             base.parameters[detail::iteration_name] = {static_cast<double>(options.iteration.value_or(1000000000))};
             for (std::size_t j = 0; j < fitted.size(); ++j) base.parameters[fitted[j]] = {starts[k][j]};
             detail::trace_residuals residuals(s.m, base, outputs, fitted, kind, s.registry);

@@ -45,6 +45,28 @@ ptr multiply_by_reciprocals(const ptr& e, bool exact = false) {
 
 bool is_zero(const ptr& e) { return e->kind == expr::op::number && e->value == 0; }
 
+// Every call of rand() or randn() becomes a draw of its own call site,
+// __rand(site, t, dt, _rng_key_hi, _rng_key_lo) (cellfit/random_stream.hpp):
+// a function of the neuron's stream key, the site and the step alone.
+class draw_sites {
+public:
+    ptr number_calls(const ptr& e, const ptr& time) {
+        if (e->kind == expr::op::call && (e->name == "rand" || e->name == "randn") && e->args.empty()) {
+            return expr::call("__" + e->name, {expr::number(next_++), time, expr::name("dt"), expr::name("_rng_key_hi"),
+                                                expr::name("_rng_key_lo")}, e->offset);
+        }
+        if (e->args.empty()) return e;
+        std::vector<ptr> args;
+        for (const auto& a : e->args) args.push_back(number_calls(a, time));
+        expr::node copy = *e;
+        copy.args = std::move(args);
+        return std::make_shared<const expr::node>(std::move(copy));
+    }
+
+private:
+    double next_ = 0;
+};
+
 // The statements of one step by phase, as names, before slots are assigned:
 // what the integrator is chosen for and what lowering finishes.
 struct statements {
@@ -173,11 +195,6 @@ void check_simulation_setup(const model& m, const simulation_setup& s) {
     if (s.n_traces == 0 || s.n_neurons % s.n_traces != 0)
         throw input_error("the number of neurons (" + std::to_string(s.n_neurons) +
                           ") must be a multiple of the number of traces (" + std::to_string(s.n_traces) + ")");
-    if (m.stochastic)
-        throw input_error("the model uses xi (white noise); cellfit cannot integrate stochastic equations yet");
-    if (!m.random_functions.empty())
-        throw input_error("the model calls " + m.random_functions.front() + "(); random functions are not supported in "
-                                                                            "simulations yet");
     for (const auto& entry : s.parameters) {
         const std::string& name = entry.first;  // a plain name: lambdas below capture it
         const auto& values = entry.second;
@@ -278,6 +295,9 @@ step_program lower(const model& m, const simulation_setup& setup, const integrat
     p.not_refractory = named("not_refractory");
     p.lastspike = named("lastspike");
     p.cond = named("_cond");
+    // The neuron's random stream key (cellfit/random_stream.hpp), set by the simulator.
+    named("_rng_key_hi");
+    named("_rng_key_lo");
     p.has_threshold = m.threshold.has_value();
     p.has_refractory = s.has_refractory;
     for (const auto* list : {&s.constant_over_dt, &update, &s.reset})
@@ -361,6 +381,13 @@ step_program lower(const model& m, const simulation_setup& setup, const integrat
     }
     // 6. Reset statements, each written only where the neuron spiked.
     for (const auto& st : s.reset) p.reset.push_back({p.slots.at(st.target), st.value});
+    // Each call of rand() or randn() its own site, in program order: the
+    // step's first (t is the step's start), then the initial values' (t = 0).
+    draw_sites sites;
+    for (auto* phase : {&p.constant_over_dt, &p.record, &p.refractory, &p.update, &p.threshold, &p.reset})
+        for (auto& a : *phase) a.value = sites.number_calls(a.value, expr::name("t"));
+    for (auto& [name, parsed] : s.initial)
+        for (auto& e : parsed) e = sites.number_calls(e, expr::number(0));
     // Constants and units become numbers, and constant parts fold: the
     // backends compute only what varies, and every name left is a slot.
     auto fold = [&](const ptr& e) {

@@ -5,6 +5,7 @@
 
 #include <cellfit/error.hpp>
 #include <cellfit/expr/transform.hpp>
+#include <cellfit/random_stream.hpp>
 #include <cellfit/registry.hpp>
 #include <cellfit/sim/integrator_choice.hpp>
 #include <cellfit/sim/lower.hpp>
@@ -92,6 +93,15 @@ void simulator::state::reset_engine() {
     values[program.lastspike] = all(-1e4);
     for (const auto& [name, given] : setup.parameters)
         values[program.slots.at(name)] = given.size() == 1 ? all(given[0]) : given;
+    auto& key_hi = values[program.slots.at("_rng_key_hi")];
+    auto& key_lo = values[program.slots.at("_rng_key_lo")];
+    for (std::size_t n = 0; n < n_neurons; ++n) {
+        const std::uint64_t index = setup.first_neuron + n;
+        const std::uint64_t key = random_stream_key(setup.random_seed, setup.random_stream,
+                                                    setup.common_random_numbers ? index % setup.n_traces : index);
+        key_hi.push_back(random_key_high(key));
+        key_lo.push_back(random_key_low(key));
+    }
     // Initial values, in order, each neuron on its own (t = 0).
     for (const auto& init : program.initial) {
         if (!values.count(init.slot)) values[init.slot] = all(0.0);
@@ -127,7 +137,9 @@ void simulator::state::reset_engine() {
     engine->reset(initial);
 }
 
-void simulator::restart(const std::map<std::string, std::vector<double>>& parameters) {
+void simulator::restart(const std::map<std::string, std::vector<double>>& parameters,
+                        std::optional<std::uint64_t> random_stream) {
+    if (random_stream) state_->setup.random_stream = *random_stream;
     simulation_setup changed = state_->setup;
     for (const auto& [name, values] : parameters) changed.parameters[name] = values;
     check_simulation_setup(state_->m, changed);

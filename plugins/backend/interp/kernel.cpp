@@ -3,6 +3,7 @@
 #include <cellfit/error.hpp>
 #include <cellfit/expr/functions.hpp>
 #include <cellfit/expr/printer.hpp>
+#include <cellfit/random_stream.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -85,6 +86,9 @@ std::uint32_t kernel_compiler::compile_node(const expr::ptr& e, kernel_program& 
         } else if (e->name == "clip") {
             in.op = opcode::clip;
             in.a = args[0], in.b = args[1], in.c = args[2];
+        } else if (e->name == "__rand" || e->name == "__randn") {
+            in.op = e->name == "__rand" ? opcode::random_uniform : opcode::random_normal;
+            in.a = args[0], in.b = args[1], in.c = args[2], in.d = args[3], in.e = args[4];
         } else if (const auto* f = expr::find_function(e->name)) {
             if (!f->evaluate1) throw error("the interpreter cannot evaluate " + e->name + "()");
             in.op = e->name == "exp" ? opcode::exp : opcode::function1;
@@ -196,6 +200,14 @@ void run_program(const kernel_program& program, const kernel_memory& memory, std
         case opcode::logical_or: for (std::size_t l = 0; l < width; ++l) d[l] = (a[l] != 0) || (b[l] != 0); break;
         case opcode::logical_not: for (std::size_t l = 0; l < width; ++l) d[l] = a[l] == 0; break;
         case opcode::function1: for (std::size_t l = 0; l < width; ++l) d[l] = in.function(a[l]); break;
+        case opcode::random_uniform:
+        case opcode::random_normal: {
+            const double* key_hi = slot(in.d);
+            const double* key_lo = slot(in.e);
+            const auto draw = in.op == opcode::random_uniform ? cf_rand : cf_randn;
+            for (std::size_t l = 0; l < width; ++l) d[l] = draw(a[l], b[l], c[l], key_hi[l], key_lo[l]);
+            break;
+        }
         case opcode::exp:
 #pragma omp simd
             for (std::size_t l = 0; l < width; ++l) d[l] = ::exp(a[l]);

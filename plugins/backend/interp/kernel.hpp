@@ -21,11 +21,12 @@ enum class opcode : std::uint8_t {
     less, less_equal, greater, greater_equal, equal, not_equal,
     logical_and, logical_or, logical_not,
     function1, exp, clip, where, lookup,
+    random_uniform, random_normal,  // cf_rand, cf_randn (cellfit/random_stream.hpp) of a, b, c, d, e
 };
 
 struct instruction {
     opcode op = opcode::copy;
-    std::uint32_t dst = 0, a = 0, b = 0, c = 0;
+    std::uint32_t dst = 0, a = 0, b = 0, c = 0, d = 0, e = 0;
     double (*function)(double) = nullptr;
     std::uint32_t table = 0;
 };

@@ -84,7 +84,14 @@ linear_system analyse(const ode_system& system) {
 
 } // namespace
 
-std::string exact_problem(const ode_system& system) { return analyse(system).problem; }
+std::string exact_problem(const ode_system& system) {
+    // A draw is a new value at each evaluation: no closed form holds it.
+    for (const auto& o : system.odes)
+        for (const auto& f : called_functions(o.rhs))
+            if (f == "rand" || f == "randn")
+                return "the right-hand side of d" + o.variable + "/dt calls " + f + "(), a new value at each evaluation";
+    return analyse(system).problem;
+}
 
 std::vector<update_statement> exact(const ode_system& system) {
     const linear_system s = analyse(system);

@@ -30,20 +30,42 @@ void add(plugin_sink& sink, const char* name, const char* description, program_f
                          [program, problem](const plugin_options&) { return std::make_unique<method>(program, problem); });
 }
 
+// A deterministic method refuses noise before its own checks.
+template <problem_fn own>
+std::string deterministic_and(const ode_system& system) {
+    const std::string noisy = integrators::deterministic_only(system);
+    return noisy.empty() ? own(system) : noisy;
+}
+
+std::string no_problem(const ode_system&) { return {}; }
+
+// The stochastic program when the equations have noise, else the plain one.
+template <program_fn plain, program_fn noisy>
+std::vector<update_statement> either(const ode_system& system) {
+    return integrators::is_stochastic(system) ? noisy(system) : plain(system);
+}
+
 } // namespace
 
 CELLFIT_PLUGIN_LIBRARY(sink) {
     using namespace cellfit::integrators;
-    add(sink, "euler", "Forward Euler: x += dt*f(x, t)", euler, nullptr);
+    add(sink, "euler", "Forward Euler: x += dt*f(x, t) + g*dW (additive noise)",
+        either<euler, stochastic_euler>, additive_noise_problem);
     add(sink, "heun",
-        "Brian's stochastic Heun; for deterministic equations identical to forward Euler", euler, nullptr);
-    add(sink, "rk2", "Second-order Runge-Kutta (midpoint): stages at t and t + dt/2", rk2, nullptr);
-    add(sink, "rk4", "Classic fourth-order Runge-Kutta: stages at t, t + dt/2, t + dt/2, t + dt", rk4, nullptr);
+        "Brian's stochastic Heun (Stratonovich, multiplicative noise); for deterministic equations forward Euler",
+        either<euler, stochastic_heun>, multiplicative_noise_problem);
+    add(sink, "milstein",
+        "Brian's derivative-free Milstein (Stratonovich, diagonal multiplicative noise); for deterministic equations "
+        "forward Euler",
+        either<euler, stochastic_milstein>, diagonal_noise_problem);
+    add(sink, "rk2", "Second-order Runge-Kutta (midpoint): stages at t and t + dt/2", rk2, deterministic_and<no_problem>);
+    add(sink, "rk4", "Classic fourth-order Runge-Kutta: stages at t, t + dt/2, t + dt/2, t + dt", rk4,
+        deterministic_and<no_problem>);
     add(sink, "exponential_euler",
         "Exponential Euler: each equation as B*x + A, advanced by exp(B*dt) (Hodgkin-Huxley type models)",
-        exponential_euler, exponential_euler_problem);
+        exponential_euler, deterministic_and<exponential_euler_problem>);
     add(sink, "exact",
         "Exact solution of linear systems with constant coefficients and no coupling cycle; inputs constant "
         "over a step",
-        exact, exact_problem);
+        exact, deterministic_and<exact_problem>);
 }

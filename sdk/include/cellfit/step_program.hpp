@@ -4,8 +4,12 @@
 // plain data that a backend runs. Every value lives in a slot, one double per
 // neuron; every statement assigns an expression over slots to a slot, for
 // every neuron on its own. Names in the expressions are slot names; calls are
-// the functions of cellfit/expr/functions.hpp, clip, __where(cond, a, b) and
-// lookups NAME(t, i) of the tables in lookups.
+// the functions of cellfit/expr/functions.hpp, clip, __where(cond, a, b),
+// lookups NAME(t, i) of the tables in lookups, and the random draws
+// __rand(site, t, dt, key_hi, key_lo) and __randn(...) of
+// cellfit/random_stream.hpp (cf_rand and cf_randn there: a backend computes
+// them with those functions; key_hi and key_lo are the slots _rng_key_hi and
+// _rng_key_lo, which the simulator sets at time 0).
 
 #include <cellfit/expr/ast.hpp>
 

@@ -8,8 +8,10 @@
 #include <cellfit/step_program.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,6 +51,16 @@ struct simulation_setup {
     // (0 where it is structurally zero).
     gradient_kind sensitivity = gradient_kind::finite_differences;
     std::vector<std::string> sensitivity_parameters;
+    // rand(), randn() and xi: neuron n draws from the stream keyed by
+    // (random_seed, random_stream, first_neuron + n), the same whatever the
+    // threads, backend or split of neurons across processes. A fit passes its
+    // round as the stream. With common_random_numbers, the neurons of one
+    // trace share a stream (key index (first_neuron + n) % n_traces): samples
+    // then differ by their parameters only, as finite differences need.
+    std::uint64_t random_seed = 0;
+    std::uint64_t random_stream = 0;
+    std::uint64_t first_neuron = 0;
+    bool common_random_numbers = false;
 };
 
 // Receives the simulation as it runs, block by block.
@@ -99,8 +111,10 @@ public:
     // Back to time 0 with new values for some parameters (the others keep
     // theirs) and the initial values evaluated again. The update program and
     // compiled kernel are kept: this is how a fit runs round after round.
-    // Throws input_error as the constructor does.
-    void restart(const std::map<std::string, std::vector<double>>& parameters);
+    // Throws input_error as the constructor does. A random_stream replaces
+    // the setup's (a fit's next round draws new noise).
+    void restart(const std::map<std::string, std::vector<double>>& parameters,
+                 std::optional<std::uint64_t> random_stream = std::nullopt);
 
 private:
     struct state;

@@ -24,7 +24,8 @@ CELLFIT_API ptr derivative(const ptr& e, std::string_view variable);
 CELLFIT_API bool depends_on(const ptr& e, std::string_view variable);
 
 // Numeric value, with names from `lookup`; booleans are 1 and 0, % is
-// Python's floored modulo. For tests and constant folding (rand is an error).
+// Python's floored modulo. For tests and constant folding (rand() is an
+// error; the step program's draws __rand and __randn are evaluated).
 CELLFIT_API double evaluate(const ptr& e, const std::function<double(const std::string&)>& lookup);
 
 } // namespace cellfit::expr
