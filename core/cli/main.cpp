@@ -3,6 +3,7 @@
 
 #include "check_command.hpp"
 #include "command_line.hpp"
+#include "features_command.hpp"
 #include "fit_command.hpp"
 #include "plugins_command.hpp"
 #include "simulate_command.hpp"
@@ -24,6 +25,7 @@ constexpr int exit_usage = 2;
 std::vector<cli::command> make_commands() {
     std::vector<cli::command> commands;
     commands.push_back(cli::check_command());
+    commands.push_back(cli::features_command());
     commands.push_back(cli::fit_command());
     commands.push_back(cli::generate_command());
     commands.push_back(cli::refine_command());

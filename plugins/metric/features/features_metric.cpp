@@ -1,12 +1,11 @@
-// metric.features: electrophysiology features (efeatures.hpp, eFEL's
-// conventions) of every simulated and recorded trace; the error of a sample
-// and trace is sum over features of weight * |feature(model) - feature(data)|.
-// A feature undefined for one trace and defined for the other (no spikes)
-// costs `penalty`; undefined for both costs nothing. The metric keeps the
-// simulated traces whole (features need them).
+// metric.features: eFEL's features (cellfit/efeatures.hpp) of every
+// simulated and recorded trace, with the options of brian2modelfitting's
+// FeatureMetric: the error of a sample and trace is normalization * sum over
+// features of weight * |model - data| (or the squared difference), an
+// undefined feature taking the value 99 as in the toolbox. The metric keeps
+// the simulated traces whole (features need them).
 
-#include "efeatures.hpp"
-
+#include <cellfit/efeatures.hpp>
 #include <cellfit/error.hpp>
 #include <cellfit/io/numbers.hpp>
 #include <cellfit/plugin.hpp>
@@ -44,10 +43,15 @@ std::vector<double> numbers(const std::string& option, const std::string& text) 
 class feature_metric final : public metric {
 public:
     explicit feature_metric(const plugin_options& o)
-        : threshold_(o.real("threshold")), derivative_threshold_(o.real("derivative_threshold")),
-          penalty_(o.real("penalty")), stim_start_(numbers("stim_start", o.string("stim_start"))),
-          stim_end_(numbers("stim_end", o.string("stim_end"))) {
-        const auto& known = features::feature_names();
+        : stim_start_(numbers("stim_start", o.string("stim_start"))),
+          stim_end_(numbers("stim_end", o.string("stim_end"))), t_start_(o.real("t_start")),
+          normalization_(o.real("normalization")), undefined_value_(o.real("undefined_value")),
+          squared_(o.string("combine") == "squared") {
+        context_.interp_step_ms = o.real("interp_step") * 1e3;
+        context_.threshold_mv = o.real("threshold") * 1e3;
+        context_.derivative_threshold = o.real("derivative_threshold");            // V/s = mV/ms
+        context_.down_derivative_threshold = o.real("down_derivative_threshold");
+        const auto known = features::feature_names();
         for (const auto& name : split(o.string("features"))) {
             if (std::find(known.begin(), known.end(), name) == known.end()) {
                 std::string list;
@@ -70,7 +74,12 @@ public:
         }
         if (stim_start_.empty() || stim_end_.empty())
             throw option_error("metric.features: give stim_start and stim_end (seconds; one value, or one per trace)");
-        if (!(penalty_ >= 0) || !std::isfinite(penalty_)) throw option_error("metric.features: penalty must be finite and >= 0");
+        if (!(context_.interp_step_ms > 0) || !std::isfinite(context_.interp_step_ms))
+            throw option_error("metric.features: interp_step must be a positive duration (eFEL's default: 0.1*ms)");
+        if (!(t_start_ >= 0) || !std::isfinite(t_start_)) throw option_error("metric.features: t_start must be >= 0");
+        if (!(normalization_ > 0) || !std::isfinite(normalization_))
+            throw option_error("metric.features: normalization must be a positive number");
+        if (!std::isfinite(undefined_value_)) throw option_error("metric.features: undefined_value must be finite");
     }
 
     bool uses_traces() const override { return true; }
@@ -85,26 +94,36 @@ public:
         if (setup.target_traces.size() != setup.n_traces)
             throw input_error("metric.features: " + std::to_string(setup.target_traces.size()) +
                               " recorded traces for " + std::to_string(setup.n_traces) + " input traces");
+        // The toolbox cuts the traces at t_start; eFEL's time starts there.
+        first_step_ = static_cast<std::size_t>(std::llround(t_start_ / setup.dt));
+        if (first_step_ + 3 > setup.n_steps)
+            throw input_error("metric.features: t_start leaves fewer than three samples of the traces");
         data_features_.clear();
         for (std::size_t trace = 0; trace < setup.n_traces; ++trace) {
             const features::trace_context c = context(trace);
             if (!(c.stim_end_ms > c.stim_start_ms))
                 throw input_error("metric.features: the stimulus of trace " + std::to_string(trace) + " ends before it starts");
             std::vector<double> mv;
-            for (std::size_t k = 0; k < setup.n_steps && k < setup.target_traces[trace].size(); ++k)
-                mv.push_back(setup.target_traces[trace][k] * 1e3);
+            for (std::size_t k = first_step_; k < setup.n_steps && k < setup.target_traces[trace].size(); ++k)
+                mv.push_back(setup.target_traces[trace][k] * 1e3 * normalization_);
+            if (mv.size() < 3)
+                throw input_error("metric.features: recorded trace " + std::to_string(trace) + " is too short");
             data_features_.push_back(features::compute(mv, c));
         }
-        traces_.assign(setup.n_samples * setup.n_traces, std::vector<double>(setup.n_steps, 0.0));
+        traces_.assign(setup.n_samples * setup.n_traces, std::vector<double>(setup.n_steps - first_step_, 0.0));
     }
 
     void block(std::size_t first, std::size_t n, const double* values) override {
         for (std::size_t i = 0; i < traces_.size(); ++i)
-            for (std::size_t s = 0; s < n; ++s) traces_[i][first + s] = values[i * n + s] * 1e3;  // mV
+            for (std::size_t s = 0; s < n; ++s)
+                if (first + s >= first_step_)
+                    traces_[i][first + s - first_step_] = values[i * n + s] * 1e3 * normalization_;  // mV
     }
 
     void spike(std::size_t, std::size_t) override {}
 
+    // Per trace: normalization * sum over features of weight * combine(model,
+    // data), an undefined feature taking undefined_value (the toolbox's 99).
     matrix errors() const override {
         matrix e(setup_->n_samples, setup_->n_traces);
         for (std::size_t i = 0; i < traces_.size(); ++i) {
@@ -112,12 +131,11 @@ public:
             const auto model = features::compute(traces_[i], context(trace));
             double error = 0;
             for (std::size_t f = 0; f < selected_.size(); ++f) {
-                const auto& a = model.at(selected_[f]);
-                const auto& b = data_features_[trace].at(selected_[f]);
-                if (a && b) error += weights_[f] * std::abs(*a - *b);
-                else if (a.has_value() != b.has_value()) error += weights_[f] * penalty_;
+                const double a = model.at(selected_[f]).value_or(undefined_value_);
+                const double b = data_features_[trace].at(selected_[f]).value_or(undefined_value_);
+                error += weights_[f] * (squared_ ? (a - b) * (a - b) : std::abs(a - b));
             }
-            e(i / setup_->n_traces, trace) = error;
+            e(i / setup_->n_traces, trace) = error * normalization_;
         }
         return e;
     }
@@ -125,15 +143,21 @@ public:
 private:
     features::trace_context context(std::size_t trace) const {
         auto pick = [&](const std::vector<double>& v) { return v.size() == 1 ? v[0] : v[trace]; };
-        return {setup_->dt * 1e3, pick(stim_start_) * 1e3, pick(stim_end_) * 1e3, threshold_ * 1e3,
-                derivative_threshold_};
+        features::trace_context c = context_;
+        c.dt_ms = setup_->dt * 1e3;
+        c.stim_start_ms = pick(stim_start_) * 1e3;
+        c.stim_end_ms = pick(stim_end_) * 1e3;
+        return c;
     }
 
-    double threshold_, derivative_threshold_, penalty_;
+    features::trace_context context_;
     std::vector<double> stim_start_, stim_end_;
+    double t_start_, normalization_, undefined_value_;
+    bool squared_;
     std::vector<std::string> selected_;
     std::vector<double> weights_;
     const metric_setup* setup_ = nullptr;
+    std::size_t first_step_ = 0;
     std::vector<std::map<std::string, std::optional<double>>> data_features_;
     std::vector<std::vector<double>> traces_;
 };
@@ -150,21 +174,38 @@ CELLFIT_PLUGIN_LIBRARY(sink) {
     sink.add<metric>(
         {.name = "features",
          .version = CELLFIT_VERSION_STRING,
-         .description = "Electrophysiology features (eFEL conventions) of each trace; weighted absolute differences",
+         .description = "eFEL's electrophysiology features of each trace; weighted differences, as the toolbox's "
+                        "FeatureMetric",
          .options = {{.name = "features", .type = option_type::string, .default_value = default_features(),
-                      .help = "comma-separated feature names", .choices = {}},
+                      .help = "comma-separated eFEL feature names (cellfit features lists them with units)",
+                      .choices = {}},
                      {.name = "weights", .type = option_type::string, .default_value = "",
                       .help = "NAME=W,... (default weight 1)", .choices = {}},
                      {.name = "stim_start", .type = option_type::string, .default_value = "",
-                      .help = "stimulus start in seconds: one value, or one per trace (comma-separated)", .choices = {}},
+                      .help = "stimulus start in seconds, from t_start: one value, or one per trace (comma-separated)",
+                      .choices = {}},
                      {.name = "stim_end", .type = option_type::string, .default_value = "",
-                      .help = "stimulus end in seconds: one value, or one per trace", .choices = {}},
+                      .help = "stimulus end in seconds, from t_start: one value, or one per trace", .choices = {}},
+                     {.name = "t_start", .type = option_type::real, .default_value = "0",
+                      .help = "the traces are cut here before their features are computed, as the toolbox does",
+                      .choices = {}, .unit = "second"},
+                     {.name = "interp_step", .type = option_type::real, .default_value = "0.0001",
+                      .help = "eFEL resamples every trace to this step first (eFEL's default 0.1 ms)", .choices = {},
+                      .unit = "second"},
+                     {.name = "combine", .type = option_type::string, .default_value = "absolute",
+                      .help = "how a feature's model and data values make its error", .choices = {"absolute", "squared"}},
+                     {.name = "normalization", .type = option_type::real, .default_value = "1",
+                      .help = "traces are scaled by it before their features, and errors by it after (the toolbox's)",
+                      .choices = {}},
+                     {.name = "undefined_value", .type = option_type::real, .default_value = "99",
+                      .help = "the value an undefined feature takes (the toolbox's 99)", .choices = {}},
                      {.name = "threshold", .type = option_type::real, .default_value = "-0.02",
-                      .help = "spike detection threshold (eFEL: -20 mV)", .choices = {}, .unit = "volt"},
+                      .help = "spike detection threshold (eFEL's Threshold, -20 mV)", .choices = {}, .unit = "volt"},
                      {.name = "derivative_threshold", .type = option_type::real, .default_value = "10",
-                      .help = "AP onset: dV/dt above this (eFEL: 10 mV/ms)", .choices = {}, .unit = "volt/second"},
-                     {.name = "penalty", .type = option_type::real, .default_value = "99",
-                      .help = "cost of a feature defined for one trace but not the other (brian2modelfitting: 99)",
-                      .choices = {}}}},
+                      .help = "AP onset: dV/dt from this up (eFEL's DerivativeThreshold, 10 mV/ms)", .choices = {},
+                      .unit = "volt/second"},
+                     {.name = "down_derivative_threshold", .type = option_type::real, .default_value = "-12",
+                      .help = "AP end: dV/dt back above this (eFEL's DownDerivativeThreshold, -12 mV/ms)",
+                      .choices = {}, .unit = "volt/second"}}},
         [](const plugin_options& o) { return std::make_unique<feature_metric>(o); });
 }
