@@ -102,22 +102,40 @@ TEST_CASE("metric.features: weighted absolute differences, an undefined feature 
     s.n_steps = train.size();
     s.dt = dt * 1e-3;
     for (double v : train) s.target_traces.resize(1), s.target_traces[0].push_back(v * 1e-3);
-    auto m = test::builtin_registry().create<metric>(
-        "features", {{"features", "spike_count,AP_height,voltage_base"}, {"weights", "AP_height=2"},
-                     {"stim_start", "0.02"}, {"stim_end", "0.12"}});
-    m->start(s);
     std::vector<double> block;
     for (const auto* trace : {&train, &quiet})  // sample 0: the data itself; sample 1: silent
         for (double v : *trace) block.push_back(v * 1e-3);
-    m->block(0, s.n_steps, block.data());
-    const matrix e = m->errors();
+    auto errors = [&](raw_options options) {
+        options.emplace_back("features", "spike_count,AP_height,voltage_base");
+        options.emplace_back("weights", "AP_height=2");
+        auto m = test::builtin_registry().create<metric>("features", options);
+        m->start(s);
+        m->block(0, s.n_steps, block.data());
+        return m->errors();
+    };
+    const matrix e = errors({{"stim_start", "20*ms"}, {"stim_end", "0.12"}});
     CHECK(e(0, 0) == Approx(0).margin(1e-9));
     // spike_count differs by 10; AP_height undefined for the silent trace
     // takes the value 99: 2 * |99 - 30|.
     CHECK(e(1, 0) == Approx(10 + 2 * (99.0 - 30)));
+    // Squared differences; a normalization scales the error (and the traces:
+    // voltage_base doubles on both sides and still agrees, AP_height doubles).
+    CHECK(errors({{"stim_start", "20*ms"}, {"stim_end", "0.12"}, {"combine", "squared"}})(1, 0) ==
+          Approx(10 * 10 + 2 * (99.0 - 30) * (99.0 - 30)));
+    CHECK(errors({{"stim_start", "20*ms"}, {"stim_end", "0.12"}, {"normalization", "2"}})(1, 0) ==
+          Approx(2 * (10 + 2 * (99.0 - 60))));
+    // t_start cuts the traces, and the stimulus counts from it: 10 ms cut,
+    // stimulus 10 to 110 ms, the same features.
+    CHECK(errors({{"stim_start", "10*ms"}, {"stim_end", "110*ms"}, {"t_start", "10*ms"}})(1, 0) ==
+          Approx(10 + 2 * (99.0 - 30)));
+    // Cut to 30 ms, the first spike (peak at 25.5 ms) is gone: 9 against 0.
+    CHECK(errors({{"stim_start", "0*ms"}, {"stim_end", "90*ms"}, {"t_start", "30*ms"}})(1, 0) ==
+          Approx(9 + 2 * (99.0 - 30)));
 
     CHECK_THROWS_WITH(test::builtin_registry().create<metric>("features", {{"features", "spike_cnt"},
                                                                            {"stim_start", "0"}, {"stim_end", "1"}}),
                       Contains("unknown feature 'spike_cnt'"));
     CHECK_THROWS_WITH(test::builtin_registry().create<metric>("features"), Contains("give stim_start and stim_end"));
+    CHECK_THROWS_WITH(test::builtin_registry().create<metric>("features", {{"stim_start", "20*mV"}, {"stim_end", "1"}}),
+                      Contains("stim_start holds '20*mV'") && Contains("50*ms"));
 }

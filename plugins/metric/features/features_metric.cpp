@@ -40,11 +40,38 @@ std::vector<double> numbers(const std::string& option, const std::string& text) 
     return values;
 }
 
+// Stimulus times: seconds, or a number times a time unit (50*ms, 0.05*second).
+std::vector<double> times(const std::string& option, const std::string& text) {
+    static const std::vector<std::pair<std::string, double>> units = {
+        {"second", 1}, {"s", 1}, {"msecond", 1e-3}, {"ms", 1e-3}, {"usecond", 1e-6}, {"us", 1e-6}};
+    std::vector<double> values;
+    for (const auto& item : split(text)) {
+        const auto star = item.find('*');
+        double scale = 1;
+        if (star != std::string::npos) {
+            std::string unit = item.substr(star + 1);
+            unit.erase(0, unit.find_first_not_of(" \t"));
+            const auto it = std::find_if(units.begin(), units.end(), [&](const auto& u) { return u.first == unit; });
+            if (it == units.end())
+                throw option_error("metric.features: " + option + " holds '" + item +
+                                   "'; give seconds or a number times second, ms or us (50*ms)");
+            scale = it->second;
+        }
+        std::string number = item.substr(0, star);
+        number.erase(number.find_last_not_of(" \t") + 1);
+        const auto value = parse_number(number);
+        if (!value || !std::isfinite(*value))
+            throw option_error("metric.features: " + option + " holds '" + item + "', not a time (0.05 or 50*ms)");
+        values.push_back(*value * scale);
+    }
+    return values;
+}
+
 class feature_metric final : public metric {
 public:
     explicit feature_metric(const plugin_options& o)
-        : stim_start_(numbers("stim_start", o.string("stim_start"))),
-          stim_end_(numbers("stim_end", o.string("stim_end"))), t_start_(o.real("t_start")),
+        : stim_start_(times("stim_start", o.string("stim_start"))),
+          stim_end_(times("stim_end", o.string("stim_end"))), t_start_(o.real("t_start")),
           normalization_(o.real("normalization")), undefined_value_(o.real("undefined_value")),
           squared_(o.string("combine") == "squared") {
         context_.interp_step_ms = o.real("interp_step") * 1e3;
@@ -73,7 +100,8 @@ public:
             weights_[static_cast<std::size_t>(it - selected_.begin())] = w;
         }
         if (stim_start_.empty() || stim_end_.empty())
-            throw option_error("metric.features: give stim_start and stim_end (seconds; one value, or one per trace)");
+            throw option_error("metric.features: give stim_start and stim_end (50*ms or seconds; one value, or one per "
+                               "trace)");
         if (!(context_.interp_step_ms > 0) || !std::isfinite(context_.interp_step_ms))
             throw option_error("metric.features: interp_step must be a positive duration (eFEL's default: 0.1*ms)");
         if (!(t_start_ >= 0) || !std::isfinite(t_start_)) throw option_error("metric.features: t_start must be >= 0");
@@ -182,10 +210,12 @@ CELLFIT_PLUGIN_LIBRARY(sink) {
                      {.name = "weights", .type = option_type::string, .default_value = "",
                       .help = "NAME=W,... (default weight 1)", .choices = {}},
                      {.name = "stim_start", .type = option_type::string, .default_value = "",
-                      .help = "stimulus start in seconds, from t_start: one value, or one per trace (comma-separated)",
+                      .help = "stimulus start, from t_start (50*ms, or seconds): one value, or one per trace "
+                              "(comma-separated)",
                       .choices = {}},
                      {.name = "stim_end", .type = option_type::string, .default_value = "",
-                      .help = "stimulus end in seconds, from t_start: one value, or one per trace", .choices = {}},
+                      .help = "stimulus end, from t_start (250*ms, or seconds): one value, or one per trace",
+                      .choices = {}},
                      {.name = "t_start", .type = option_type::real, .default_value = "0",
                       .help = "the traces are cut here before their features are computed, as the toolbox does",
                       .choices = {}, .unit = "second"},
