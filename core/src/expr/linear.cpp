@@ -69,9 +69,12 @@ sum multiply(const sum& a, const sum& b) {
 
 sum single(const ptr& e) { return {term{1, {{e, 1}}}}; }
 
-// Integer powers of sums are multiplied out up to this exponent (sympy's
-// expand has no limit; past it a model is far from anything published).
+// Integer powers of sums are multiplied out up to this exponent, and
+// products while they stay under this many terms (sympy's expand has no
+// limit; past them a model is far from anything published, and expanding it
+// would take long): beyond, the product or power stays one opaque factor.
 constexpr int max_expanded_power = 16;
+constexpr std::size_t max_expanded_terms = 4096;
 
 // Expands products over sums and integer powers of sums, as sympy's expand
 // does. Divisions by a single product invert its factors; other divisors stay
@@ -84,12 +87,15 @@ sum expand(const ptr& e) {
     case op::add: {
         sum a = expand(e->args[0]);
         sum b = expand(e->args[1]);
+        if (a.size() + b.size() > max_expanded_terms) return single(e);
         a.insert(a.end(), b.begin(), b.end());
         return combine_like_terms(a);
     }
     case op::subtract: {
         sum a = expand(e->args[0]);
-        for (auto t : expand(e->args[1])) {
+        const sum b = expand(e->args[1]);
+        if (a.size() + b.size() > max_expanded_terms) return single(e);
+        for (auto t : b) {
             t.coefficient = -t.coefficient;
             a.push_back(std::move(t));
         }
@@ -100,7 +106,11 @@ sum expand(const ptr& e) {
         for (auto& t : a) t.coefficient = -t.coefficient;
         return a;
     }
-    case op::multiply: return multiply(expand(e->args[0]), expand(e->args[1]));
+    case op::multiply: {
+        const sum a = expand(e->args[0]), b = expand(e->args[1]);
+        if (a.size() * b.size() > max_expanded_terms) return single(e);
+        return multiply(a, b);
+    }
     case op::divide: {
         const sum divisor = expand(e->args[1]);
         if (divisor.size() == 1) {
@@ -125,7 +135,10 @@ sum expand(const ptr& e) {
         }
         if (n >= 0) {
             sum result{term{1, {}}};
-            for (int k = 0; k < static_cast<int>(n); ++k) result = multiply(result, expanded_base);
+            for (int k = 0; k < static_cast<int>(n); ++k) {
+                if (result.size() * expanded_base.size() > max_expanded_terms) return single(e);
+                result = multiply(result, expanded_base);
+            }
             return result;
         }
         return single(e);

@@ -106,7 +106,8 @@ std::string additive_noise_problem(const ode_system& system) {
     const noisy_system s = split_noise(system);
     if (!s.problem.empty()) return s.problem;
     for (const auto& o : s.odes)
-        for (const auto& [xi, g] : o.diffusion) {
+        for (const auto& [xi, factor] : o.diffusion) {
+            const ptr& g = factor;  // a plain name: the lambda below captures it
             const bool on_state = std::any_of(system.odes.begin(), system.odes.end(),
                                               [&](const ode& x) { return depends_on(g, x.variable); });
             if (on_state || uses_time(g))

@@ -17,8 +17,11 @@
 // a plugin header at all.
 //   3.1: the backend plugin kind.
 //   4.0: option_spec::unit (options with physical units).
+//   4.1: random draws __rand and __randn in step programs
+//        (cellfit/random_stream.hpp); a 4.0 backend runs every model without
+//        them and refuses, naming the call, one with them.
 #define CELLFIT_ABI_VERSION 4
-#define CELLFIT_ABI_MINOR 0
+#define CELLFIT_ABI_MINOR 1
 
 #include <version>  // defines the standard library's identification macros
 
