@@ -34,9 +34,10 @@ void multiply_factor(term& t, const ptr& f, double power) {
 
 bool same_factors(const term& a, const term& b) {
     if (a.factors.size() != b.factors.size()) return false;
-    for (const auto& [f, p] : a.factors) {
-        const bool found = std::any_of(b.factors.begin(), b.factors.end(),
-                                       [&](const auto& g) { return g.second == p && equal(g.first, f); });
+    for (const auto& factor : a.factors) {
+        const bool found = std::any_of(b.factors.begin(), b.factors.end(), [&](const auto& g) {
+            return g.second == factor.second && equal(g.first, factor.first);
+        });
         if (!found) return false;
     }
     return true;
