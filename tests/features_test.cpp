@@ -139,3 +139,33 @@ TEST_CASE("metric.features: weighted absolute differences, an undefined feature 
     CHECK_THROWS_WITH(test::builtin_registry().create<metric>("features", {{"stim_start", "20*mV"}, {"stim_end", "1"}}),
                       Contains("stim_start holds '20*mV'") && Contains("50*ms"));
 }
+
+TEST_CASE("features refuse an interp_step that would make a gigantic grid, and a diverged simulation scores NaN",
+          "[features][metric]") {
+    const auto train = spike_train();
+    CHECK_THROWS_WITH(features::compute(train, {.dt_ms = dt, .stim_start_ms = 20, .stim_end_ms = 120,
+                                                .interp_step_ms = 1e-9}),
+                      Contains("more than 1e8 points"));
+    CHECK_THROWS_WITH(features::compute({-65, -65}, {.dt_ms = dt, .stim_start_ms = 0, .stim_end_ms = 1}),
+                      Contains("at least three samples"));
+    // A trace shorter than the stimulus, or a stimulus past its end: no crash,
+    // the window features undefined.
+    const auto short_trace = features::compute(std::vector<double>(50, -65.0),
+                                               {.dt_ms = dt, .stim_start_ms = 20, .stim_end_ms = 120, .interp_step_ms = dt});
+    CHECK(*short_trace.at("spike_count") == 0);
+    CHECK_FALSE(short_trace.at("minimum_voltage"));
+    CHECK_FALSE(short_trace.at("steady_state_voltage_stimend"));
+
+    metric_setup s;
+    s.n_samples = 1;
+    s.n_traces = 1;
+    s.n_steps = train.size();
+    s.dt = dt * 1e-3;
+    s.target_traces = {std::vector<double>(train.size(), -0.065)};
+    auto m = test::builtin_registry().create<metric>("features", {{"stim_start", "20*ms"}, {"stim_end", "120*ms"}});
+    m->start(s);
+    std::vector<double> diverged(train.size(), -0.065);
+    diverged[4000] = std::nan("");
+    m->block(0, s.n_steps, diverged.data());
+    CHECK(std::isnan(m->errors()(0, 0)));
+}

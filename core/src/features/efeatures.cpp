@@ -477,6 +477,12 @@ std::map<std::string, std::optional<double>> compute(const std::vector<double>& 
     if (!(context.interp_step_ms > 0) || !std::isfinite(context.interp_step_ms))
         throw input_error("features: interp_step must be a positive duration (eFEL's default: 0.1 ms)");
     if (v_mv.size() < 3) throw input_error("features: a trace needs at least three samples");
+    // The resampled grid is built in memory: a step far below the data's
+    // would ask for more points than any recording needs.
+    const double points = static_cast<double>(v_mv.size() - 1) * context.dt_ms / context.interp_step_ms;
+    if (!(points <= 1e8))
+        throw input_error("features: interp_step " + std::to_string(context.interp_step_ms) +
+                          " ms would resample the trace to more than 1e8 points; choose a step near the data's dt");
     return trace_features(v_mv, context).all();
 }
 

@@ -11,7 +11,9 @@
 #include <cellfit/plugin.hpp>
 #include <cellfit/version.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <sstream>
 
 namespace {
@@ -156,6 +158,11 @@ public:
         matrix e(setup_->n_samples, setup_->n_traces);
         for (std::size_t i = 0; i < traces_.size(); ++i) {
             const std::size_t trace = i % setup_->n_traces;
+            // A simulation that diverged has no features: NaN, which the fit scores +inf.
+            if (!std::all_of(traces_[i].begin(), traces_[i].end(), [](double x) { return std::isfinite(x); })) {
+                e(i / setup_->n_traces, trace) = std::numeric_limits<double>::quiet_NaN();
+                continue;
+            }
             const auto model = features::compute(traces_[i], context(trace));
             double error = 0;
             for (std::size_t f = 0; f < selected_.size(); ++f) {
