@@ -118,12 +118,13 @@ TEST_CASE("metric.features: weighted absolute differences, an undefined feature 
     // spike_count differs by 10; AP_height undefined for the silent trace
     // takes the value 99: 2 * |99 - 30|.
     CHECK(e(1, 0) == Approx(10 + 2 * (99.0 - 30)));
-    // Squared differences; a normalization scales the error (and the traces:
-    // voltage_base doubles on both sides and still agrees, AP_height doubles).
+    // Squared differences; a normalization divides the traces (voltage_base
+    // halves on both sides and still agrees, AP_height is 15 mV; -65/2 mV is
+    // still below the threshold, which stays -20 mV) and then the error.
     CHECK(errors({{"stim_start", "20*ms"}, {"stim_end", "0.12"}, {"combine", "squared"}})(1, 0) ==
           Approx(10 * 10 + 2 * (99.0 - 30) * (99.0 - 30)));
     CHECK(errors({{"stim_start", "20*ms"}, {"stim_end", "0.12"}, {"normalization", "2"}})(1, 0) ==
-          Approx(2 * (10 + 2 * (99.0 - 60))));
+          Approx((10 + 2 * (99.0 - 15)) / 2));
     // t_start cuts the traces, and the stimulus counts from it: 10 ms cut,
     // stimulus 10 to 110 ms, the same features.
     CHECK(errors({{"stim_start", "10*ms"}, {"stim_end", "110*ms"}, {"t_start", "10*ms"}})(1, 0) ==
@@ -145,7 +146,7 @@ TEST_CASE("features refuse an interp_step that would make a gigantic grid, and a
     const auto train = spike_train();
     CHECK_THROWS_WITH(features::compute(train, {.dt_ms = dt, .stim_start_ms = 20, .stim_end_ms = 120,
                                                 .interp_step_ms = 1e-9}),
-                      Contains("more than 1e8 points"));
+                      Contains("more than 1e7 points") && Contains("1e-09 ms"));
     CHECK_THROWS_WITH(features::compute({-65, -65}, {.dt_ms = dt, .stim_start_ms = 0, .stim_end_ms = 1}),
                       Contains("at least three samples"));
     // A trace shorter than the stimulus, or a stimulus past its end: no crash,
@@ -168,4 +169,17 @@ TEST_CASE("features refuse an interp_step that would make a gigantic grid, and a
     diverged[4000] = std::nan("");
     m->block(0, s.n_steps, diverged.data());
     CHECK(std::isnan(m->errors()(0, 0)));
+}
+
+TEST_CASE("a trace that ends during a spike's downstroke: AP_duration_half_width over the spikes that end",
+          "[features]") {
+    // Cut 0.6 ms after the last peak (at 115.5 ms), while the fall is at
+    // -30 mV: the spike is counted (it crossed back below -20 mV) but has no
+    // AP end, and eFEL would read past its array there. The other nine
+    // spikes keep their width.
+    auto train = spike_train();
+    train.resize(static_cast<std::size_t>(std::lround(116.1 / dt)));
+    const auto f = features::compute(train, {.dt_ms = dt, .stim_start_ms = 20, .stim_end_ms = 120, .interp_step_ms = dt});
+    CHECK(*f.at("spike_count") == 10);
+    CHECK(*f.at("AP_duration_half_width") == Approx(0.72).margin(dt));
 }

@@ -561,3 +561,22 @@ TEST_CASE("a fit of a stochastic model is reproducible and does not depend on th
     CHECK(run(1) == one);
     CHECK(std::all_of(one.begin(), one.end(), [](double e) { return std::isfinite(e) && e > 0; }));
 }
+
+TEST_CASE("refine of a stochastic model converges: every evaluation sees the same noise per trace",
+          "[fit][refine][random]") {
+    // With common random numbers the objective is a smooth function of the
+    // parameters and finite differences measure them; with noise of its own
+    // per perturbed sample, the differences would be the noise's.
+    model_spec spec = passive_spec();
+    spec.equations = "dv/dt = (gl*(El - v) + I)/C + sigma*xi*ms**-0.5 : volt\n"
+                     "gl : siemens (constant)\nC : farad (constant)\n";
+    spec.constants.emplace_back("sigma", "0.2*mV");
+    trace_fitter f(spec, passive_data(), passive_settings(), test::builtin_registry());
+    refine_options o;
+    o.params = std::map<std::string, double>{{"gl", 14e-9}, {"C", 260e-12}};
+    o.bounds = {{"gl", {1e-9, 100e-9, false}}, {"C", {20e-12, 1000e-12, false}}};
+    const auto r = f.refine(o);
+    INFO(r.message << ": gl " << r.params[0] << ", C " << r.params[1]);
+    CHECK(r.params[0] == Approx(10e-9).epsilon(0.03));
+    CHECK(r.params[1] == Approx(200e-12).epsilon(0.03));
+}

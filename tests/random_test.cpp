@@ -5,8 +5,11 @@
 
 #include "test_support.hpp"
 
+#include <cellfit/expr/transform.hpp>
+#include <cellfit/integrator.hpp>
 #include <cellfit/model/model.hpp>
 #include <cellfit/registry.hpp>
+#include <cellfit/sim/lower.hpp>
 #include <cellfit/sim/simulation.hpp>
 
 #include <catch2/catch.hpp>
@@ -215,4 +218,99 @@ TEST_CASE("a refractory period (1 + rand())*ms draws anew at every step, as Bria
     CHECK(shortest >= 10);
     CHECK(longest <= 20);
     CHECK(std::abs(sum / count - expected) < 0.1);
+}
+
+TEST_CASE("heun and milstein give Brian's update for given noise increments, with a support per noise", "[random][integrators]") {
+    // Brian 2.5.1's milstein for this system (printed by
+    // brian2.stateupdaters.explicit.milstein): the support of y for xi_1 has
+    // no noise term, since xi_1 does not drive y.
+    const model m = make_model("dx/dt = -x/tau + x*y*xi_1/sqrt(ms) : 1\ndy/dt = -y/tau + y*xi_2/sqrt(ms) : 1",
+                               {{"tau", "10*ms"}});
+    const double x = 0.7, y = 1.3, dt = 1e-4, tau = 0.01, ms = 1e-3, dW1 = 0.004, dW2 = -0.007;
+    auto run = [&](const std::string& method) {
+        simulation_setup s;
+        s.method = method;
+        const ode_system system = ode_system_of(m, s);
+        const auto program = test::builtin_registry().create<integrator>(method)->integrate(system);
+        std::map<std::string, double> values{{"x", x}, {"y", y}, {"dt", dt}, {"t", 0}};
+        for (const auto& st : program) {
+            if (st.target == "_dW_xi_1" || st.target == "_dW_xi_2") {
+                values[st.target] = st.target == "_dW_xi_1" ? dW1 : dW2;
+                continue;
+            }
+            values[st.target] = expr::evaluate(st.value, [&](const std::string& id) {
+                if (id == "tau") return tau;
+                if (id == "ms") return ms;
+                return values.at(id);
+            });
+        }
+        return std::pair{values.at("x"), values.at("y")};
+    };
+    const double r = std::sqrt(dt), s_ms = std::sqrt(ms);
+    const double xs1 = r * x * y / s_ms - dt * x / tau + x, ys1 = -dt * y / tau + y;
+    const double ys2 = r * y / s_ms - dt * y / tau + y;
+    const double k_x1 = (xs1 * ys1 / s_ms) * dW1 * dW1 / (2 * r) - x * dW1 * dW1 * y / (2 * r * s_ms);
+    const double k_y2 = (ys2 / s_ms) * dW2 * dW2 / (2 * r) - dW2 * dW2 * y / (2 * r * s_ms);
+    const auto [mx, my] = run("milstein");
+    CHECK(mx == Approx(k_x1 - dt * x / tau + x * dW1 * y / s_ms + x).epsilon(1e-14));
+    CHECK(my == Approx(k_y2 - dt * y / tau + dW2 * y / s_ms + y).epsilon(1e-14));
+    // Brian's heun: supports x + g_j*dW_j per noise, g at the support and t + dt.
+    const double hx1 = x + x * y / s_ms * dW1, hy1 = y;
+    const double hy2 = y + y / s_ms * dW2;
+    const auto [hx, hy] = run("heun");
+    CHECK(hx == Approx(x - dt * x / tau + 0.5 * dW1 * (x * y / s_ms + hx1 * hy1 / s_ms)).epsilon(1e-14));
+    CHECK(hy == Approx(y - dt * y / tau + 0.5 * dW2 * (y / s_ms + hy2 / s_ms)).epsilon(1e-14));
+}
+
+TEST_CASE("rand() in an exponential-Euler equation is one draw per step, as Brian's split keeps it",
+          "[random][integrators]") {
+    // dx/dt = (1 - x)*rand()/tau: Brian integrates x_new = 1 + (x - 1)*exp(-dt*u/tau)
+    // with one u per step. From x = 0, u = -tau/dt*log(1 - x_new) lies in (0, 1).
+    const model m = make_model("dx/dt = (1 - x)*rand()/tau : 1", {{"tau", "10*ms"}});
+    simulation_setup s;
+    s.method = "exponential_euler";
+    s.dt = 1e-4;
+    s.n_steps = 2;
+    s.n_neurons = 4000;
+    s.record = {"x"};
+    const auto result = simulate(m, s, test::builtin_registry());
+    double sum = 0;
+    for (std::size_t n = 0; n < s.n_neurons; ++n) {
+        const double u = -0.01 / 1e-4 * std::log(1 - result.values[0][n * s.n_steps + 1]);
+        REQUIRE(u > 0);
+        REQUIRE(u < 1 + 1e-9);
+        sum += u;
+    }
+    CHECK(std::abs(sum / static_cast<double>(s.n_neurons) - 0.5) < 5 * std::sqrt(1.0 / 12 / 4000));
+}
+
+TEST_CASE("common random numbers: the neurons of one trace share their noise, else each has its own",
+          "[random][simulation]") {
+    const model m = make_model("dv/dt = -v/tau + sigma*sqrt(2/tau)*xi : volt", {{"tau", "10*ms"}, {"sigma", "2*mV"}});
+    simulation_setup s;
+    s.dt = 1e-4;
+    s.n_steps = 50;
+    s.n_neurons = 6;
+    s.n_traces = 2;
+    s.record = {"v"};
+    auto trace = [&](const recorded_simulation& r, std::size_t n) {
+        return std::vector<double>(r.values[0].begin() + static_cast<std::ptrdiff_t>(n * s.n_steps),
+                                   r.values[0].begin() + static_cast<std::ptrdiff_t>((n + 1) * s.n_steps));
+    };
+    const auto independent = simulate(m, s, test::builtin_registry());
+    CHECK(trace(independent, 0) != trace(independent, 2));
+    s.common_random_numbers = true;
+    const auto common = simulate(m, s, test::builtin_registry());
+    CHECK(trace(common, 0) == trace(common, 2));
+    CHECK(trace(common, 0) == trace(common, 4));
+    CHECK(trace(common, 1) == trace(common, 5));
+    CHECK(trace(common, 0) != trace(common, 1));
+}
+
+TEST_CASE("an expression that calls rand() twice is refused, as Brian refuses it, but a threshold may", "[random][model]") {
+    CHECK_THROWS_WITH(make_model("dv/dt = (rand() - rand())/ms : 1", {}), Catch::Contains("calls rand() more than once"));
+    CHECK_THROWS_WITH(make_model("dv/dt = -v/ms : 1", {}, "v > 1", "v = rand() + rand()"),
+                      Catch::Contains("calls rand() more than once"));
+    CHECK_NOTHROW(make_model("dv/dt = -v/ms : 1", {}, "rand() < 0.1 and rand() < 0.5", "v = rand()\nv += randn()"));
+    CHECK_NOTHROW(make_model("dv/dt = -v/ms + x/ms : 1\nx = rand() + randn() : 1 (constant over dt)", {}));
 }

@@ -41,7 +41,8 @@ void add_fit_options(po::options_description& options) {
          "a fitted parameter and its interval, e.g. gl=1*nS,100*nS; ',log' searches it on a log scale (repeatable)")
         ("samples", po::value<std::size_t>()->default_value(30)->value_name("N"), "parameter samples per round")
         ("rounds", po::value<std::size_t>()->default_value(10)->value_name("N"), "optimization rounds")
-        ("seed", po::value<std::uint64_t>()->default_value(1)->value_name("N"), "random seed of the optimizer")
+        ("seed", po::value<std::uint64_t>()->default_value(1)->value_name("N"),
+         "random seed of the optimizer and of the model's random draws (rand(), randn(), xi)")
         ("multi-objective", po::bool_switch(),
          "tell the optimizer each output's error (and the penalty) instead of their sum: for pagmo.nsga2")
         ("penalty", po::value<std::string>()->value_name("VAR"),

@@ -70,82 +70,103 @@ sum multiply(const sum& a, const sum& b) {
 
 sum single(const ptr& e) { return {term{1, {{e, 1}}}}; }
 
-// Integer powers of sums are multiplied out up to this exponent, and
-// products while they stay under this many terms (sympy's expand has no
-// limit; past them a model is far from anything published, and expanding it
-// would take long): beyond, the product or power stays one opaque factor.
-constexpr int max_expanded_power = 16;
+// Products and integer powers of sums are multiplied out while they stay
+// under this many terms (sympy's expand has no limit; past it a model is far
+// from anything published, and expanding it would take long): beyond, the
+// product or power stays one opaque factor, listed in `truncated`.
 constexpr std::size_t max_expanded_terms = 4096;
+
+struct expansion {
+    std::vector<ptr> truncated;  // parts left whole because they were too large
+};
+
+sum expand(const ptr& e, expansion& ctx);
+
+sum truncated(const ptr& e, expansion& ctx) {
+    ctx.truncated.push_back(e);
+    return single(e);
+}
+
+// e = base**n for a number n, expanded as sympy's expand does.
+sum expand_power(const ptr& e, double n, expansion& ctx) {
+    const ptr& base = e->args[0];
+    if (n != std::round(n)) {
+        // A name keeps its power (v**0.5); sympy also pulls a positive number
+        // out of a product, (2*v)**0.5 = 2**0.5*v**0.5, and leaves the rest whole.
+        if (base->kind == op::name) return {term{1, {{base, n}}}};
+        const sum b = expand(base, ctx);
+        if (b.size() == 1 && b[0].coefficient > 0 && b[0].factors.size() == 1 &&
+            b[0].factors[0].first->kind == op::name && b[0].factors[0].second == 1)
+            return {term{std::pow(b[0].coefficient, n), {{b[0].factors[0].first, n}}}};
+        return single(e);
+    }
+    const sum b = expand(base, ctx);
+    if (b.size() == 1) {  // a product: each factor to the n
+        term t{std::pow(b[0].coefficient, n), {}};
+        if (n != 0)
+            for (const auto& [f, p] : b[0].factors) t.factors.emplace_back(f, p * n);
+        return {t};
+    }
+    if (b.empty()) return n > 0 ? sum{} : n == 0 ? sum{term{1, {}}} : single(e);
+    if (n < 0) return single(e);  // a denominator, as sympy leaves it
+    if (n > static_cast<double>(max_expanded_terms)) return truncated(e, ctx);
+    sum result{term{1, {}}};
+    for (double k = 0; k < n; ++k) {
+        if (result.size() * b.size() > max_expanded_terms) return truncated(e, ctx);
+        result = multiply(result, b);
+    }
+    return result;
+}
 
 // Expands products over sums and integer powers of sums, as sympy's expand
 // does. Divisions by a single product invert its factors; other divisors stay
 // opaque factors with power -1. A name raised to a non-integer number keeps
 // that power (v**0.5); other non-integer powers stay opaque, as sympy leaves
 // (v*w)**0.5 for real v and w.
-sum expand(const ptr& e) {
+sum expand(const ptr& e, expansion& ctx) {
     switch (e->kind) {
     case op::number: return e->value == 0 ? sum{} : sum{term{e->value, {}}};
-    case op::add: {
-        sum a = expand(e->args[0]);
-        sum b = expand(e->args[1]);
-        if (a.size() + b.size() > max_expanded_terms) return single(e);
+    case op::add:
+    case op::subtract: {
+        sum a = expand(e->args[0], ctx);
+        sum b = expand(e->args[1], ctx);
+        if (a.size() + b.size() > max_expanded_terms) return truncated(e, ctx);
+        if (e->kind == op::subtract)
+            for (auto& t : b) t.coefficient = -t.coefficient;
         a.insert(a.end(), b.begin(), b.end());
         return combine_like_terms(a);
     }
-    case op::subtract: {
-        sum a = expand(e->args[0]);
-        const sum b = expand(e->args[1]);
-        if (a.size() + b.size() > max_expanded_terms) return single(e);
-        for (auto t : b) {
-            t.coefficient = -t.coefficient;
-            a.push_back(std::move(t));
-        }
-        return combine_like_terms(a);
-    }
     case op::negate: {
-        sum a = expand(e->args[0]);
+        sum a = expand(e->args[0], ctx);
         for (auto& t : a) t.coefficient = -t.coefficient;
         return a;
     }
     case op::multiply: {
-        const sum a = expand(e->args[0]), b = expand(e->args[1]);
-        if (a.size() * b.size() > max_expanded_terms) return single(e);
+        const sum a = expand(e->args[0], ctx), b = expand(e->args[1], ctx);
+        if (a.size() * b.size() > max_expanded_terms) return truncated(e, ctx);
         return multiply(a, b);
     }
     case op::divide: {
-        const sum divisor = expand(e->args[1]);
+        const sum divisor = expand(e->args[1], ctx);
         if (divisor.size() == 1) {
             term inverse{1 / divisor[0].coefficient, {}};
             for (const auto& [f, p] : divisor[0].factors) inverse.factors.emplace_back(f, -p);
-            return multiply(expand(e->args[0]), {inverse});
+            return multiply(expand(e->args[0], ctx), {inverse});
         }
-        return multiply(expand(e->args[0]), {term{1, {{e->args[1], -1}}}});
+        return multiply(expand(e->args[0], ctx), {term{1, {{e->args[1], -1}}}});
     }
     case op::power: {
-        const ptr& base = e->args[0];
         const ptr& exponent = e->args[1];
         if (exponent->kind != op::number || !std::isfinite(exponent->value)) return single(e);
-        const double n = exponent->value;
-        if (n != std::round(n) || std::abs(n) > max_expanded_power)
-            return base->kind == op::name ? sum{term{1, {{base, n}}}} : single(e);
-        const sum expanded_base = expand(base);
-        if (expanded_base.size() == 1) {
-            term t{std::pow(expanded_base[0].coefficient, n), {}};
-            for (const auto& [f, p] : expanded_base[0].factors) t.factors.emplace_back(f, p * n);
-            return {t};
-        }
-        if (n >= 0) {
-            sum result{term{1, {}}};
-            for (int k = 0; k < static_cast<int>(n); ++k) {
-                if (result.size() * expanded_base.size() > max_expanded_terms) return single(e);
-                result = multiply(result, expanded_base);
-            }
-            return result;
-        }
-        return single(e);
+        return expand_power(e, exponent->value, ctx);
     }
     default: return single(e);
     }
+}
+
+sum expand(const ptr& e) {
+    expansion ctx;
+    return expand(e, ctx);
 }
 
 bool mentions_any(const ptr& e, const std::vector<std::string>& variables) {
@@ -236,7 +257,15 @@ conditionally_linear_split split_conditionally_linear(const ptr& f, const std::s
     std::vector<double> group_powers;  // the powers of bare x that occur: Brian's collect groups
     std::string other_power_term;
     std::string only_inside_term;
-    for (const term& t : expand(f)) {
+    expansion ctx;
+    const sum terms = expand(f, ctx);
+    for (const ptr& part : ctx.truncated)
+        if (depends_on(part, x)) {
+            result.problem = "the right-hand side is too large to expand (more than " + std::to_string(max_expanded_terms) +
+                             " terms), so its split by powers of " + x + " cannot be decided";
+            return result;
+        }
+    for (const term& t : terms) {
         double power = 0;
         term rest{t.coefficient, {}};
         for (const auto& [factor, p] : t.factors) {

@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstddef>
 #include <numeric>
+#include <sstream>
 
 namespace cellfit::features {
 
@@ -332,14 +333,17 @@ private:
             const double half = (v_[peaks[i]] + v_[begins[i]]) / 2;
             rise[i] = nearest_to(v_, begins[i], peaks[i], half);
         }
-        for (std::size_t i = 0; i < m; ++i) {
-            // eFEL reads past the end of its AP ends here; the fall index then stays 0.
-            if (i >= ends.size() || peaks[i] > ends[i]) continue;
+        // eFEL reads past the end of its AP ends when the trace stops during
+        // a downstroke (its result is then memory garbage, often a large
+        // negative width): cellfit leaves the spikes without an end out.
+        const std::size_t measured = std::min(m, ends.size());
+        for (std::size_t i = 0; i < measured; ++i) {
+            if (peaks[i] > ends[i]) continue;  // the fall index stays 0, as in eFEL
             const double half = (v_[peaks[i]] + v_[begins[i]]) / 2;
             fall[i] = nearest_to(v_, peaks[i], ends[i], half);
         }
         series widths;
-        for (std::size_t i = 0; i < m; ++i) widths.push_back(t_[fall[i]] - t_[rise[i]]);
+        for (std::size_t i = 0; i < measured; ++i) widths.push_back(t_[fall[i]] - t_[rise[i]]);
         return mean_of(widths);
     }
 
@@ -480,10 +484,18 @@ std::map<std::string, std::optional<double>> compute(const std::vector<double>& 
     // The resampled grid is built in memory: a step far below the data's
     // would ask for more points than any recording needs.
     const double points = static_cast<double>(v_mv.size() - 1) * context.dt_ms / context.interp_step_ms;
-    if (!(points <= 1e8))
-        throw input_error("features: interp_step " + std::to_string(context.interp_step_ms) +
-                          " ms would resample the trace to more than 1e8 points; choose a step near the data's dt");
-    return trace_features(v_mv, context).all();
+    if (!(points <= 1e7)) {
+        std::ostringstream message;
+        message << "features: interp_step " << context.interp_step_ms << " ms would resample a trace of "
+                << v_mv.size() << " samples of " << context.dt_ms
+                << " ms to more than 1e7 points; choose a step near the data's dt";
+        throw input_error(message.str());
+    }
+    std::map<std::string, std::optional<double>> values = trace_features(v_mv, context).all();
+    // A division by a zero step (flat samples at a half level) gives no number: undefined.
+    for (auto& [name, value] : values)
+        if (value && !std::isfinite(*value)) value.reset();
+    return values;
 }
 
 } // namespace cellfit::features

@@ -81,6 +81,26 @@ private:
                 }};
     }
 
+    // Brian refuses an expression or statement that calls rand() (or
+    // randn()) twice: its code generation may simplify rand() - rand() to 0.
+    // Thresholds may, as in Brian.
+    static void refuse_repeated_draws(const source_text& source, const expr::ptr& e) {
+        for (const char* f : {"rand", "randn"}) {
+            std::size_t calls = 0;
+            std::function<void(const expr::ptr&)> count = [&](const expr::ptr& x) {
+                if (x->kind == expr::op::call && x->name == f) ++calls;
+                for (const auto& a : x->args) count(a);
+            };
+            count(e);
+            if (calls > 1)
+                source.fail(expr::first_offset(e), "'" + expr::to_string(e) + "' calls " + f +
+                                                       "() more than once; Brian 2 refuses this too (a draw per call "
+                                                       "would be lost if the calls were simplified together): draw "
+                                                       "each value into its own (constant over dt) subexpression or "
+                                                       "reset temporary");
+        }
+    }
+
     typed check(const source_text& source, const expr::ptr& e) {
         const detail::scope names = scope_with_variables();
         detail::checker checker(source, names);
@@ -169,6 +189,7 @@ private:
         for (const auto& eq : parsed_.equations) {
             if (!eq.rhs) continue;
             const typed t = check(eqs(), eq.rhs);
+            refuse_repeated_draws(eqs(), eq.rhs);
             const std::string rhs = "'" + expr::to_string(eq.rhs) + "'";
             if (eq.kind == equation_kind::differential) {
                 if (t.type == value_type::boolean)
@@ -366,6 +387,7 @@ private:
             detail::check_variable_name(source, target, begin);
             const expr::ptr rhs = expr::parse(source, k, end);
             const typed t = check(source, rhs);
+            refuse_repeated_draws(source, rhs);
             variables_[target] = symbol{{t.dim, t.type, std::nullopt}, "temporary of the reset"};
             reset_temporaries_.emplace_back(target, begin);
             return {target, *how, rhs, true};
@@ -374,6 +396,7 @@ private:
         if (what == "temporary of the reset") {
             const expr::ptr rhs = expr::parse(source, k, end);
             const typed t = check(source, rhs);
+            refuse_repeated_draws(source, rhs);
             const dimension expected = (*how == assignment::multiply || *how == assignment::divide) ? dimension{}
                                                                                                      : it->second.type.dim;
             if (!(t.dim == expected))
@@ -392,6 +415,7 @@ private:
 
         const expr::ptr rhs = expr::parse(source, k, end);
         const typed t = check(source, rhs);
+        refuse_repeated_draws(source, rhs);
         const dimension expected = (*how == assignment::multiply || *how == assignment::divide)
                                        ? dimension{}
                                        : it->second.type.dim;

@@ -381,13 +381,14 @@ step_program lower(const model& m, const simulation_setup& setup, const integrat
     }
     // 6. Reset statements, each written only where the neuron spiked.
     for (const auto& st : s.reset) p.reset.push_back({p.slots.at(st.target), st.value});
-    // Each call of rand() or randn() its own site, in program order: the
-    // step's first (t is the step's start), then the initial values' (t = 0).
+    // Each call of rand() or randn() its own site: the initial values' first
+    // (at t = 0; their numbers do not change with the method), then the
+    // step's in program order (t is the step's start).
     draw_sites sites;
-    for (auto* phase : {&p.constant_over_dt, &p.record, &p.refractory, &p.update, &p.threshold, &p.reset})
-        for (auto& a : *phase) a.value = sites.number_calls(a.value, expr::name("t"));
     for (auto& [name, parsed] : s.initial)
         for (auto& e : parsed) e = sites.number_calls(e, expr::number(0));
+    for (auto* phase : {&p.constant_over_dt, &p.record, &p.refractory, &p.update, &p.threshold, &p.reset})
+        for (auto& a : *phase) a.value = sites.number_calls(a.value, expr::name("t"));
     // Constants and units become numbers, and constant parts fold: the
     // backends compute only what varies, and every name left is a slot.
     auto fold = [&](const ptr& e) {

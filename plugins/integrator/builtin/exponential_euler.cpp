@@ -22,9 +22,31 @@ std::string exponential_euler_problem(const ode_system& system) {
     return {};
 }
 
+namespace {
+
+// Each rand() or randn() of a right-hand side drawn once, into _draw_<x>_<k>:
+// B and A both repeat parts of the right-hand side, and a call repeated
+// there would otherwise be several draws (Brian's sympy split keeps one).
+ptr with_draws_hoisted(const ptr& e, const std::string& x, std::vector<update_statement>& program) {
+    if (e->kind == op::call && (e->name == "rand" || e->name == "randn") && e->args.empty()) {
+        const std::string draw = "_draw_" + x + "_" + std::to_string(program.size());
+        program.push_back({draw, e});
+        return name(draw);
+    }
+    if (e->args.empty()) return e;
+    std::vector<ptr> args;
+    for (const auto& a : e->args) args.push_back(with_draws_hoisted(a, x, program));
+    node copy = *e;
+    copy.args = std::move(args);
+    return std::make_shared<const node>(std::move(copy));
+}
+
+} // namespace
+
 std::vector<update_statement> exponential_euler(const ode_system& system) {
     std::vector<update_statement> program;
-    for (const auto& o : system.odes) {
+    for (const auto& original : system.odes) {
+        const ode o{original.variable, with_draws_hoisted(original.rhs, original.variable, program)};
         const std::string& x = o.variable;
         const conditionally_linear_split split = split_conditionally_linear(o.rhs, x);
         // When neither part mentions x, B is simply df/dx: compact, where the

@@ -65,10 +65,14 @@ noisy_system split_noise(const ode_system& system) {
     return out;
 }
 
-// Every state variable x replaced by `prefix`x (a support value).
-ptr at_support(const ptr& e, const ode_system& system, const std::string& prefix, bool next_time) {
+// The support value of variable x for noise j: _support<j>_x (by index,
+// so that no two noises and variables share a name).
+std::string support_name(std::size_t j, const std::string& x) { return "_support" + std::to_string(j) + "_" + x; }
+
+// Every state variable x replaced by its support value for noise j.
+ptr at_support(const ptr& e, const ode_system& system, std::size_t j, bool next_time) {
     std::vector<std::pair<std::string, ptr>> replacements;
-    for (const auto& o : system.odes) replacements.emplace_back(o.variable, name(prefix + o.variable));
+    for (const auto& o : system.odes) replacements.emplace_back(o.variable, name(support_name(j, o.variable)));
     if (next_time) replacements.emplace_back("t", binary(op::add, name("t"), name("dt")));
     return substitute(e, replacements);
 }
@@ -151,18 +155,19 @@ std::vector<update_statement> stochastic_heun(const ode_system& system) {
     const noisy_system s = split_noise(system);
     std::vector<update_statement> program;
     draw_increments(s, program);
-    for (const auto& xi : s.noises) {
-        const std::string support = "_support_" + xi + "_";
+    for (std::size_t j = 0; j < s.noises.size(); ++j)
         for (const auto& o : s.odes) {
-            const ptr g = g_of(o, xi);
-            program.push_back({support + o.variable, g ? add(name(o.variable), mul(g, name("_dW_" + xi))) : name(o.variable)});
+            const ptr g = g_of(o, s.noises[j]);
+            program.push_back({support_name(j, o.variable),
+                               g ? add(name(o.variable), mul(g, name("_dW_" + s.noises[j]))) : name(o.variable)});
         }
-    }
     for (const auto& o : s.odes) {
         ptr next = add(name(o.variable), mul(name("dt"), o.drift));
-        for (const auto& [xi, g] : o.diffusion) {
-            const ptr g_support = at_support(g, system, "_support_" + xi + "_", true);
-            next = add(next, mul(mul(number(0.5), name("_dW_" + xi)), add(g, g_support)));
+        for (std::size_t j = 0; j < s.noises.size(); ++j) {
+            const ptr g = g_of(o, s.noises[j]);
+            if (!g) continue;
+            const ptr g_support = at_support(g, system, j, true);
+            next = add(next, mul(mul(number(0.5), name("_dW_" + s.noises[j])), add(g, g_support)));
         }
         program.push_back({"_new_" + o.variable, next});
     }
@@ -170,23 +175,27 @@ std::vector<update_statement> stochastic_heun(const ode_system& system) {
     return program;
 }
 
-// Brian's derivative-free Milstein (diagonal noise): x_support = x + dt*f +
-// sqrt(dt)*g; g_support = g(x_support, t); k = (g_support - g)*dW**2/(2*sqrt(dt));
-// x_new = x + dt*f + g*dW + k.
+// Brian's derivative-free Milstein (diagonal noise), per noise j:
+// x_support = x + dt*f + sqrt(dt)*g_j (the support of a variable that noise j
+// does not drive is x + dt*f); g_support = g_j(x_support, t);
+// k_j = (g_support - g_j)*dW_j**2/(2*sqrt(dt)); x_new = x + dt*f + sum_j (g_j*dW_j + k_j).
 std::vector<update_statement> stochastic_milstein(const ode_system& system) {
     const noisy_system s = split_noise(system);
     std::vector<update_statement> program;
     draw_increments(s, program);
-    for (const auto& o : s.odes) {
-        ptr support = add(name(o.variable), mul(name("dt"), o.drift));
-        for (const auto& [xi, g] : o.diffusion) support = add(support, mul(sqrt_dt(), g));
-        program.push_back({"_support_" + o.variable, support});
-    }
+    for (std::size_t j = 0; j < s.noises.size(); ++j)
+        for (const auto& o : s.odes) {
+            ptr support = add(name(o.variable), mul(name("dt"), o.drift));
+            if (const ptr g = g_of(o, s.noises[j])) support = add(support, mul(sqrt_dt(), g));
+            program.push_back({support_name(j, o.variable), support});
+        }
     for (const auto& o : s.odes) {
         ptr next = add(name(o.variable), mul(name("dt"), o.drift));
-        for (const auto& [xi, g] : o.diffusion) {
-            const ptr dW = name("_dW_" + xi);
-            const ptr g_support = at_support(g, system, "_support_", false);
+        for (std::size_t j = 0; j < s.noises.size(); ++j) {
+            const ptr g = g_of(o, s.noises[j]);
+            if (!g) continue;
+            const ptr dW = name("_dW_" + s.noises[j]);
+            const ptr g_support = at_support(g, system, j, false);
             const ptr k = binary(op::divide, mul(binary(op::subtract, g_support, g), mul(dW, dW)), mul(number(2), sqrt_dt()));
             next = add(add(next, mul(g, dW)), k);
         }

@@ -1,7 +1,7 @@
 // metric.features: eFEL's features (cellfit/efeatures.hpp) of every
 // simulated and recorded trace, with the options of brian2modelfitting's
-// FeatureMetric: the error of a sample and trace is normalization * sum over
-// features of weight * |model - data| (or the squared difference), an
+// FeatureMetric: the error of a sample and trace is the sum over features of
+// weight * |model - data| (or the squared difference) over normalization, an
 // undefined feature taking the value 99 as in the toolbox. The metric keeps
 // the simulated traces whole (features need them).
 
@@ -125,17 +125,23 @@ public:
             throw input_error("metric.features: " + std::to_string(setup.target_traces.size()) +
                               " recorded traces for " + std::to_string(setup.n_traces) + " input traces");
         // The toolbox cuts the traces at t_start; eFEL's time starts there.
-        first_step_ = static_cast<std::size_t>(std::llround(t_start_ / setup.dt));
-        if (first_step_ + 3 > setup.n_steps)
+        const double cut = std::round(t_start_ / setup.dt);
+        if (!(cut + 3 <= static_cast<double>(setup.n_steps)))
             throw input_error("metric.features: t_start leaves fewer than three samples of the traces");
+        first_step_ = static_cast<std::size_t>(cut);
         data_features_.clear();
         for (std::size_t trace = 0; trace < setup.n_traces; ++trace) {
             const features::trace_context c = context(trace);
             if (!(c.stim_end_ms > c.stim_start_ms))
                 throw input_error("metric.features: the stimulus of trace " + std::to_string(trace) + " ends before it starts");
             std::vector<double> mv;
-            for (std::size_t k = first_step_; k < setup.n_steps && k < setup.target_traces[trace].size(); ++k)
-                mv.push_back(setup.target_traces[trace][k] * 1e3 * normalization_);
+            for (std::size_t k = first_step_; k < setup.n_steps && k < setup.target_traces[trace].size(); ++k) {
+                const double v = setup.target_traces[trace][k];
+                if (!std::isfinite(v))
+                    throw input_error("metric.features: recorded trace " + std::to_string(trace) + " has a value that "
+                                      "is not finite at step " + std::to_string(k) + "; cut or fill the recording");
+                mv.push_back(v * 1e3 / normalization_);
+            }
             if (mv.size() < 3)
                 throw input_error("metric.features: recorded trace " + std::to_string(trace) + " is too short");
             data_features_.push_back(features::compute(mv, c));
@@ -147,13 +153,14 @@ public:
         for (std::size_t i = 0; i < traces_.size(); ++i)
             for (std::size_t s = 0; s < n; ++s)
                 if (first + s >= first_step_)
-                    traces_[i][first + s - first_step_] = values[i * n + s] * 1e3 * normalization_;  // mV
+                    traces_[i][first + s - first_step_] = values[i * n + s] * 1e3 / normalization_;  // mV
     }
 
     void spike(std::size_t, std::size_t) override {}
 
-    // Per trace: normalization * sum over features of weight * combine(model,
-    // data), an undefined feature taking undefined_value (the toolbox's 99).
+    // Per trace: sum over features of weight * combine(model, data) divided by
+    // the normalization, an undefined feature taking undefined_value (the
+    // toolbox's 99).
     matrix errors() const override {
         matrix e(setup_->n_samples, setup_->n_traces);
         for (std::size_t i = 0; i < traces_.size(); ++i) {
@@ -170,7 +177,7 @@ public:
                 const double b = data_features_[trace].at(selected_[f]).value_or(undefined_value_);
                 error += weights_[f] * (squared_ ? (a - b) * (a - b) : std::abs(a - b));
             }
-            e(i / setup_->n_traces, trace) = error * normalization_;
+            e(i / setup_->n_traces, trace) = error / normalization_;
         }
         return e;
     }
@@ -232,7 +239,7 @@ CELLFIT_PLUGIN_LIBRARY(sink) {
                      {.name = "combine", .type = option_type::string, .default_value = "absolute",
                       .help = "how a feature's model and data values make its error", .choices = {"absolute", "squared"}},
                      {.name = "normalization", .type = option_type::real, .default_value = "1",
-                      .help = "traces are scaled by it before their features, and errors by it after (the toolbox's)",
+                      .help = "traces are divided by it before their features, and errors after (the toolbox's)",
                       .choices = {}},
                      {.name = "undefined_value", .type = option_type::real, .default_value = "99",
                       .help = "the value an undefined feature takes (the toolbox's 99)", .choices = {}},

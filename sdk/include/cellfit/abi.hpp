@@ -19,7 +19,7 @@
 //   4.0: option_spec::unit (options with physical units).
 //   4.1: random draws __rand and __randn in step programs
 //        (cellfit/random_stream.hpp); a 4.0 backend runs every model without
-//        them and refuses, naming the call, one with them.
+//        them, but does not know the calls: models that draw need 4.1.
 #define CELLFIT_ABI_VERSION 4
 #define CELLFIT_ABI_MINOR 1
 

@@ -11,7 +11,10 @@
 //
 // The definitions below are compiled here and also pasted, as text
 // (random_stream_source), into the C++ the compiled backend generates, so
-// that the two cannot drift apart.
+// that the two cannot drift apart. cf_randn is never inlined: inside a
+// vectorised loop its log and cos would come from the vector maths library,
+// whose last bit differs from the scalar one (and between lanes and tails),
+// and a neuron's noise would depend on where it sits in the batch.
 
 #include <cmath>
 #include <cstdint>
@@ -41,7 +44,7 @@ static inline double cf_unit_interval(std::uint64_t bits) {
 static inline double cf_rand(double site, double t, double dt, double key_hi, double key_lo) {
     return cf_unit_interval(cf_random_bits(2 * site, t, dt, key_hi, key_lo));
 }
-static inline double cf_randn(double site, double t, double dt, double key_hi, double key_lo) {
+__attribute__((noinline, unused)) static double cf_randn(double site, double t, double dt, double key_hi, double key_lo) {
     const double u1 = cf_unit_interval(cf_random_bits(2 * site, t, dt, key_hi, key_lo));
     const double u2 = cf_unit_interval(cf_random_bits(2 * site + 1, t, dt, key_hi, key_lo));
     return std::sqrt(-2 * std::log(u1)) * std::cos(6.283185307179586 * u2);
