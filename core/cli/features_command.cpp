@@ -68,8 +68,13 @@ int run_features(const po::variables_map& vm, io& io) {
     c.stim_end_ms = in_ms(vm, "stim-end", no_model);
     if (!(c.stim_end_ms > c.stim_start_ms)) throw usage_error("--stim-end must come after --stim-start");
     c.interp_step_ms = read_duration(vm, "interp-step", no_model) * 1e3;
-    c.threshold_mv = read_quantity(vm["threshold"].as<std::string>(), "--threshold", no_model,
-                                   voltage()) * 1e3;
+    c.threshold_mv = read_quantity(vm["threshold"].as<std::string>(), "--threshold", no_model, voltage()) * 1e3;
+    const dimension slope = voltage() / dimension::of(dimension::time);
+    // volt/second is mV/ms, eFEL's unit for these.
+    c.derivative_threshold =
+        read_quantity(vm["derivative-threshold"].as<std::string>(), "--derivative-threshold", no_model, slope);
+    c.down_derivative_threshold = read_quantity(vm["down-derivative-threshold"].as<std::string>(),
+                                                "--down-derivative-threshold", no_model, slope);
     const auto chosen = chosen_features(vm);
 
     std::vector<std::map<std::string, std::optional<double>>> values;
@@ -83,9 +88,13 @@ int run_features(const po::variables_map& vm, io& io) {
     if (vm["json"].as<bool>()) {
         nlohmann::json j;
         j["file"] = flag.file;
-        j["settings"] = {{"dt_ms", c.dt_ms},           {"stim_start_ms", c.stim_start_ms},
-                         {"stim_end_ms", c.stim_end_ms}, {"interp_step_ms", c.interp_step_ms},
-                         {"threshold_mv", c.threshold_mv}};
+        j["settings"] = {{"dt_ms", c.dt_ms},
+                         {"stim_start_ms", c.stim_start_ms},
+                         {"stim_end_ms", c.stim_end_ms},
+                         {"interp_step_ms", c.interp_step_ms},
+                         {"threshold_mv", c.threshold_mv},
+                         {"derivative_threshold_mv_per_ms", c.derivative_threshold},
+                         {"down_derivative_threshold_mv_per_ms", c.down_derivative_threshold}};
         for (const auto& f : chosen) j["units"][f.name] = f.unit;
         j["traces"] = nlohmann::json::array();
         for (const auto& trace : values) {
@@ -126,7 +135,8 @@ command features_command() {
         "features",
         "Print eFEL's electrophysiology features of recorded traces, as metric.features computes them.",
         "cellfit features --trace FILE.csv:UNIT --dt Q --stim-start Q --stim-end Q [--features a,b,...]\n"
-        "                        [--interp-step Q] [--threshold Q] [--json]",
+        "                        [--interp-step Q] [--threshold Q] [--derivative-threshold Q]\n"
+        "                        [--down-derivative-threshold Q] [--json]",
         [](po::options_description& options) {
             options.add_options()
                 ("trace", po::value<std::string>()->required()->value_name("FILE.csv:UNIT"),
@@ -139,6 +149,10 @@ command features_command() {
                  "eFEL resamples each trace to this step first (its default)")
                 ("threshold", po::value<std::string>()->default_value("-20*mV")->value_name("Q"),
                  "spike detection threshold (eFEL's Threshold)")
+                ("derivative-threshold", po::value<std::string>()->default_value("10*mV/ms")->value_name("Q"),
+                 "AP onset: dV/dt from this up (eFEL's DerivativeThreshold)")
+                ("down-derivative-threshold", po::value<std::string>()->default_value("-12*mV/ms")->value_name("Q"),
+                 "AP end: dV/dt back above this (eFEL's DownDerivativeThreshold)")
                 ("json", po::bool_switch(), "print JSON: per trace, each feature's value or null, and the units");
         },
         run_features,
