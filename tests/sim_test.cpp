@@ -260,7 +260,9 @@ TEST_CASE("the kernel cache never loads another model's kernel under the same na
     SECTION("a race: another kernel's library beside this kernel's source") {
         plant(b_library, a_library);
         CHECK(final_v(a) == Approx(a_expected).epsilon(1e-12));
-        CHECK(libraries().size() == 3);
+        // The library fails its checksum: A is built again in its own slot.
+        CHECK(libraries().size() == 2);
+        CHECK(final_v(b) == Approx(b_expected).epsilon(1e-12));
     }
 }
 

@@ -40,6 +40,8 @@ file(REMOVE_RECURSE "${WORK_DIR}")
 set(prefix "${WORK_DIR}/prefix")
 
 run(COMMAND ${CMAKE_COMMAND} --install "${BUILD_DIR}" --prefix "${prefix}")
+# The installed binaries and plugins search no relative folder for libraries.
+run(COMMAND ${CMAKE_COMMAND} "-DDIRS=${prefix}" -P "${SOURCE_DIR}/tests/check_runpaths.cmake")
 
 foreach(example third-party-plugin embed-optimizer)
   run(COMMAND ${CMAKE_COMMAND} -S "${SOURCE_DIR}/examples/${example}" -B "${WORK_DIR}/${example}"

@@ -1,16 +1,19 @@
 #include "compiled_kernel.hpp"
+#include "kernel_cache.hpp"
+#include "process.hpp"
 
 #include <cellfit/error.hpp>
 #include <cellfit/version.hpp>
 
 #include <boost/dll/shared_library.hpp>
 
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <mutex>
+#include <set>
 #include <sstream>
 #include <string_view>
 #include <unistd.h>
@@ -21,23 +24,29 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* flags = "-std=c++17 -O3 -march=native -fno-math-errno -fopenmp-simd -fPIC -shared "
-                              "-fvisibility=hidden";
-constexpr const char* libraries = "-lmvec -lm";
+const std::vector<std::string> flags = {"-std=c++17", "-O3", "-march=native", "-fno-math-errno", "-fopenmp-simd",
+                                        "-fPIC", "-shared", "-fvisibility=hidden"};
+const std::vector<std::string> libraries = {"-lmvec", "-lm"};
 
-std::string compiler() {
+// The compiler's words (CXX, else c++), never through a shell.
+std::vector<std::string> compiler() {
     const char* cxx = std::getenv("CXX");
-    return cxx && *cxx ? cxx : "c++";
+    std::vector<std::string> words = command_words(cxx && *cxx ? cxx : "c++");
+    return words.empty() ? std::vector<std::string>{"c++"} : words;
 }
 
-std::string run_and_capture(const std::string& command) {
-    std::string output;
-    if (FILE* pipe = ::popen((command + " 2>/dev/null").c_str(), "r")) {
-        char buffer[512];
-        while (std::fgets(buffer, sizeof buffer, pipe)) output += buffer;
-        if (::pclose(pipe) != 0) return {};
-    }
-    return output;
+std::string joined(const std::vector<std::string>& words) {
+    std::string text;
+    for (const auto& w : words) text += (text.empty() ? "" : " ") + w;
+    return text;
+}
+
+// A warning printed once per process (the backend has no other channel).
+void warn_once(const std::string& message) {
+    static std::mutex mutex;
+    static std::set<std::string> said;
+    const std::lock_guard lock(mutex);
+    if (said.insert(message).second) std::cerr << "cellfit: warning: " << message << "\n";
 }
 
 // What the compiled code depends on besides its source: the compiler's
@@ -47,9 +56,11 @@ std::string build_identity() {
     static std::mutex mutex;
     static std::map<std::string, std::string> known;
     const std::lock_guard lock(mutex);
-    const std::string cxx = compiler();
+    const std::string cxx = joined(compiler());
     if (auto it = known.find(cxx); it != known.end()) return it->second;
-    std::string id = run_and_capture(cxx + " --version");
+    std::vector<std::string> version = compiler();
+    version.push_back("--version");
+    std::string id = program_output(version);
     if (!id.empty()) {
         std::ifstream cpu("/proc/cpuinfo");
         std::string line;
@@ -67,7 +78,8 @@ std::string build_identity() {
 // is compared in full before a cached kernel runs.
 std::string cache_record(const std::string& source, const std::string& identity) {
     std::string record = source + "\n// cellfit kernel cache record: built with\n";
-    std::istringstream lines(identity + "\n" + flags + " " + libraries + "\ncellfit " + CELLFIT_VERSION_STRING);
+    std::istringstream lines(identity + "\n" + joined(flags) + " " + joined(libraries) + "\ncellfit " +
+                             CELLFIT_VERSION_STRING);
     for (std::string line; std::getline(lines, line);) record += "// " + line + "\n";
     return record;
 }
@@ -83,19 +95,6 @@ std::uint64_t fnv1a(const std::string& text) {
     std::uint64_t h = 1469598103934665603ull;
     for (unsigned char c : text) h = (h ^ c) * 1099511628211ull;
     return h;
-}
-
-fs::path cache_directory() {
-    if (const char* dir = std::getenv("CELLFIT_CACHE_DIR"); dir && *dir) return fs::path(dir) / "kernels";
-    if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return fs::path(xdg) / "cellfit" / "kernels";
-    if (const char* home = std::getenv("HOME"); home && *home) return fs::path(home) / ".cache" / "cellfit" / "kernels";
-    return fs::temp_directory_path() / "cellfit-kernels";
-}
-
-std::string shell_quote(const std::string& s) {
-    std::string q = "'";
-    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return q + "'";
 }
 
 std::string head(const fs::path& file, int lines) {
@@ -117,29 +116,84 @@ std::string compiled_text(const std::string& record) {
                     "R\"cellfit_record(" + record + ")cellfit_record\";\n";
 }
 
-// Compiles `text` into `library` from private names, then renames: concurrent
-// runs never read or load half a file.
-void compile_into(const std::string& text, const fs::path& dir, const std::string& key) {
+// Compiles `text` into dir/key.so from private names, then renames:
+// concurrent runs never read or load half a file. The library's checksum
+// goes beside it (key.sum), checked before every load. Returns "" when
+// stored, or why the cache could not take it (a read-only folder, a full
+// disk): nothing partial is left then. Throws compile_error when the
+// compiler refuses the code.
+std::string compile_into(const std::string& text, const fs::path& dir, const std::string& key) {
+    constexpr unsigned long long needed = 64ull << 20;  // a kernel and the compiler's temporaries
+    if (const unsigned long long free = free_bytes(dir); free < needed)
+        return "the disk of the kernel cache " + dir.string() + " has " + std::to_string(free >> 20) +
+               " MiB free, less than 64 MiB";
     const std::string mine = "." + std::to_string(::getpid());
     const fs::path partial_source = dir / (key + mine + ".cpp");
     const fs::path partial = dir / (key + ".so" + mine);
     const fs::path log = dir / (key + mine + ".log");
-    std::ofstream(partial_source) << text;
-    const std::string command = compiler() + " " + flags + " -o " + shell_quote(partial.string()) + " " +
-                                shell_quote(partial_source.string()) + " " + libraries + " > " +
-                                shell_quote(log.string()) + " 2>&1";
+    const fs::path partial_sum = dir / (key + ".sum" + mine);
     std::error_code ec;
-    if (std::system(command.c_str()) != 0) {
+    auto clean = [&] {
+        for (const auto& f : {partial_source, partial, log, partial_sum}) fs::remove(f, ec);
+    };
+    {
+        std::ofstream out(partial_source, std::ios::binary);
+        out << text;
+        out.close();
+        if (!out) {
+            clean();
+            return "cannot write the kernel's source into the cache " + dir.string();
+        }
+    }
+    std::vector<std::string> command = compiler();
+    command.insert(command.end(), flags.begin(), flags.end());
+    command.insert(command.end(), {"-o", partial.string(), partial_source.string()});
+    command.insert(command.end(), libraries.begin(), libraries.end());
+    if (run_program(command, log.string()) != 0) {
+        const std::string output = read_whole(log);
+        // A write that failed (a full disk) is the cache's problem, not the code's.
+        if (output.find("No space left") != std::string::npos || output.find("File too large") != std::string::npos ||
+            output.empty()) {
+            clean();
+            return "the compiler could not write into the kernel cache " + dir.string() +
+                   (output.empty() ? "" : ": " + output.substr(0, 200));
+        }
         fs::remove(partial, ec);
+        fs::remove(partial_sum, ec);
         throw compile_error("compiling the simulation kernel failed; generated source: " + partial_source.string() +
                                 ", compiler output: " + log.string() + head(log, 8),
-                            read_whole(log), partial_source);
+                            output, partial_source);
+    }
+    {
+        std::ofstream sum(partial_sum, std::ios::binary);
+        sum << file_checksum(partial) << "\n";
+        sum.close();
+        if (!sum) {
+            clean();
+            return "cannot write the kernel's checksum into the cache " + dir.string();
+        }
     }
     for (const auto& [from, to] : {std::pair{partial_source, dir / (key + ".cpp")}, std::pair{log, dir / (key + ".log")},
-                                   std::pair{partial, dir / (key + ".so")}}) {
+                                   std::pair{partial, dir / (key + ".so")}, std::pair{partial_sum, dir / (key + ".sum")}}) {
         fs::rename(from, to, ec);
-        if (ec) throw error("cannot store the compiled kernel as " + to.string() + ": " + ec.message());
+        if (ec) {
+            clean();
+            return "cannot store the compiled kernel as " + to.string() + ": " + ec.message();
+        }
     }
+    return {};
+}
+
+// Whether dir/key.so may be opened: this user's own file, writable by no one
+// else, with the checksum recorded when it was built. A truncated or
+// replaced library is rebuilt, never opened (a truncated one would crash
+// the process when mapped).
+bool intact(const fs::path& dir, const std::string& key) {
+    const fs::path library = dir / (key + ".so");
+    if (!untrusted_reason(library, false).empty()) return false;
+    std::string recorded = read_whole(dir / (key + ".sum"));
+    while (!recorded.empty() && (recorded.back() == '\n' || recorded.back() == ' ')) recorded.pop_back();
+    return !recorded.empty() && recorded == file_checksum(library);
 }
 
 } // namespace
@@ -147,20 +201,20 @@ void compile_into(const std::string& text, const fs::path& dir, const std::strin
 std::optional<compiled_kernel> compiled_kernel::build(const std::string& source, std::string& unavailable) {
     const std::string identity = build_identity();
     if (identity.empty()) {
-        unavailable = "no working C++ compiler (" + compiler() + "; set CXX to choose one)";
+        unavailable = "no working C++ compiler (" + joined(compiler()) + "; set CXX to choose one)";
         return std::nullopt;
     }
     const std::string record = cache_record(source, identity);
     const std::string text = compiled_text(record);
     std::ostringstream hash;
     hash << std::hex << fnv1a(record);
-    const fs::path dir = cache_directory();
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    if (ec) {
-        unavailable = "cannot create the kernel cache " + dir.string() + " (" + ec.message() + "; set CELLFIT_CACHE_DIR)";
+    const cache_folder cache = kernel_cache_folder();
+    if (!cache.unavailable.empty()) {
+        unavailable = cache.unavailable;
         return std::nullopt;
     }
+    if (!cache.warning.empty()) warn_once(cache.warning);
+    const fs::path& dir = cache.dir;
     // One build at a time in this process (threads of a refinement ask for
     // the same kernel); other processes are kept apart by private file names.
     static std::mutex build_mutex;
@@ -174,7 +228,12 @@ std::optional<compiled_kernel> compiled_kernel::build(const std::string& source,
         const std::string key = hash.str() + (slot == 0 ? "" : "-" + std::to_string(slot));
         const fs::path library = dir / (key + ".so"), source_file = dir / (key + ".cpp");
         if (fs::exists(source_file) && read_whole(source_file) != text) continue;
-        if (!fs::exists(source_file) || !fs::exists(library)) compile_into(text, dir, key);
+        if (!fs::exists(source_file) || !intact(dir, key)) {
+            if (const std::string failed = compile_into(text, dir, key); !failed.empty()) {
+                unavailable = failed;
+                return std::nullopt;
+            }
+        }
         compiled_kernel kernel;
         try {
             auto lib = std::make_shared<boost::dll::shared_library>(library, boost::dll::load_mode::rtld_now);
