@@ -11,8 +11,11 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <cmath>
+#include <random>
 #include <sstream>
+#include <thread>
 
 namespace {
 
@@ -350,4 +353,99 @@ TEST_CASE("metric options take quantities: t_start=5*ms is t_start=0.005", "[fit
             for (const auto& o : p["options"])
                 if (o["name"] == "delta") shown = o.value("unit", "") == "second";
     CHECK(shown);
+}
+
+TEST_CASE("SIGTERM and SIGHUP stop a fit like Ctrl-C: results written, exit 128 + signal", "[fit][cli]") {
+    for (const int number : {SIGTERM, SIGHUP}) {
+        INFO("signal " << number);
+        test::temp_dir dir;
+        const std::string d = dir.path().string();
+        const std::string flags = passive_fit_flags(dir, "text") + " --bound gl=1*nS,100*nS --bound C=20*pF,1*nF --samples 8";
+        test::background_cellfit fit("fit " + flags + " --rounds 100000000 --results '" + d + "/r.json'");
+        REQUIRE(fit.started());
+        const bool reported = fit.wait_for_output("round 0: best error");
+        fit.signal(number);
+        const auto r = fit.wait();
+        INFO(r.out << r.err);
+        REQUIRE(reported);
+        CHECK(r.exit_code == 128 + number);
+        CHECK(r.err.find("interrupted") != std::string::npos);
+        const auto j = nlohmann::json::parse(test::read_file(dir.path() / "r.json"));
+        CHECK(j["n_rounds"].get<std::size_t>() > 0);
+    }
+}
+
+TEST_CASE("a results file is whole after a kill at any moment, and a write error loses nothing", "[fit][cli]") {
+    test::temp_dir dir;
+    const std::string d = dir.path().string();
+    // Many samples: writing the results takes a noticeable part of the run.
+    const std::string fit = "fit " + passive_fit_flags(dir) +
+                            " --bound gl=1*nS,100*nS --bound C=20*pF,1*nF --optimizer random --samples 3000 --rounds 4"
+                            " --results '" + d + "/r.json' --results '" + d + "/r.csv'";
+    const auto first_start = std::chrono::steady_clock::now();
+    auto r = test::run_cellfit(fit);
+    const auto full_run = std::chrono::steady_clock::now() - first_start;
+    REQUIRE(r.exit_code == 0);
+    auto whole = [&] {
+        const auto j = nlohmann::json::parse(test::read_file(dir.path() / "r.json"));  // throws on half a file
+        const auto csv = cellfit::read_csv_with_header(dir.path() / "r.csv");
+        return j["samples"].size() == 12000 && csv.rows.size() == 12000;
+    };
+    REQUIRE(whole());
+    std::mt19937 random(20261202);
+    for (int k = 0; k < 20; ++k) {
+        test::background_cellfit running(fit);
+        REQUIRE(running.started());
+        const auto until = std::chrono::steady_clock::now() +
+                           std::chrono::duration_cast<std::chrono::nanoseconds>(
+                               full_run * std::uniform_real_distribution<double>(0.0, 1.2)(random));
+        while (std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        running.signal(SIGKILL);
+        running.wait();
+        INFO("kill " << k);
+        CHECK_NOTHROW(whole());
+        CHECK(whole());
+    }
+    // A full disk (files limited to 64 KiB; the signal that would kill the
+    // process is ignored): exit 1 with the reason, no "wrote", the previous
+    // results kept whole.
+    const std::string command = "trap '' XFSZ; ulimit -f 128; exec '" + test::cellfit_exe.string() + "' " + fit + " >'" +
+                                d + "/out' 2>'" + d + "/err'";
+    const int status = std::system(command.c_str());
+    const std::string out = test::read_file(dir.path() / "out"), err = test::read_file(dir.path() / "err");
+    INFO(out << err);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 1);
+    CHECK(err.find("cannot write") != std::string::npos);
+    CHECK(out.find("wrote") == std::string::npos);
+    CHECK(whole());
+}
+
+TEST_CASE("a results path that is one of the fit's data files is refused", "[fit][cli]") {
+    test::temp_dir dir;
+    const std::string d = dir.path().string();
+    const std::string flags = passive_fit_flags(dir) + " --bound gl=1*nS,100*nS --bound C=20*pF,1*nF --samples 4 --rounds 1";
+    const std::string data_before = test::read_file(dir.path() / "out.csv");
+    for (const std::string& target : {d + "/out.csv", d + "/in.csv", d + "/model.eqs", d + "/./out.csv"}) {
+        // A data file named .csv or .json as results; the model as a generate prefix's file.
+        const auto r = test::run_cellfit("fit " + flags + " --results '" + target + "'");
+        INFO(target << "\n" << r.err);
+        if (target.ends_with(".eqs")) {
+            CHECK(r.exit_code == 2);  // not .csv/.json: refused for its name already
+            continue;
+        }
+        CHECK(r.exit_code == 2);
+        CHECK(r.err.find("writing it would destroy the data") != std::string::npos);
+    }
+    // --generate PREFIX whose file PREFIX_v.csv is the recording.
+    write_text(dir.path() / "data_v.csv", data_before);
+    std::string generate_flags = flags;
+    generate_flags.replace(generate_flags.find("/out.csv"), 8, "/data_v.csv");
+    const auto g = test::run_cellfit("fit " + generate_flags + " --generate '" + d + "/data'");
+    INFO(g.err);
+    CHECK(g.exit_code == 2);
+    CHECK(g.err.find("--generate") != std::string::npos);
+    CHECK(g.err.find("writing it would destroy the data") != std::string::npos);
+    CHECK(test::read_file(dir.path() / "data_v.csv") == data_before);
+    CHECK(test::read_file(dir.path() / "out.csv") == data_before);
 }

@@ -20,22 +20,27 @@ namespace cellfit::cli {
 
 namespace {
 
-// Ctrl-C asks the running fit to stop after its round; the results so far
-// are then written as usual. A second Ctrl-C ends the process.
+// Ctrl-C, SIGTERM (a job scheduler, kill) and SIGHUP (a closed terminal)
+// ask the running fit to stop after its round; the results so far are then
+// written as usual and the exit code is 128 + the signal. A second signal
+// of the same kind ends the process.
 std::atomic<fitter*> interruptible{nullptr};
+std::atomic<int> stopping_signal{0};
+constexpr int stopping_signals[] = {SIGINT, SIGTERM, SIGHUP};
 
-extern "C" void on_interrupt(int) {
+extern "C" void on_stop_signal(int number) {
+    stopping_signal.store(number);
     if (fitter* f = interruptible.load()) f->stop();
-    std::signal(SIGINT, SIG_DFL);
+    std::signal(number, SIG_DFL);
 }
 
 struct interrupt_guard {
     explicit interrupt_guard(fitter& f) {
         interruptible.store(&f);
-        std::signal(SIGINT, on_interrupt);
+        for (int s : stopping_signals) std::signal(s, on_stop_signal);
     }
     ~interrupt_guard() {
-        std::signal(SIGINT, SIG_DFL);
+        for (int s : stopping_signals) std::signal(s, SIG_DFL);
         interruptible.store(nullptr);
     }
 };
@@ -49,6 +54,7 @@ std::vector<std::string> results_paths(const po::variables_map& vm) {
             throw usage_error("--results " + p + ": the file name must end in .csv or .json");
         if (path.has_parent_path() && !std::filesystem::is_directory(path.parent_path()))
             throw usage_error("--results " + p + ": the folder " + path.parent_path().string() + " does not exist");
+        refuse_writing_data_file(vm, "--results", p);
     }
     return paths;
 }
@@ -88,6 +94,12 @@ int run_fit(const po::variables_map& vm, io& io) {
     fit_options options = read_fit_options(vm, d);
     options.callback = choose_callback(vm, io.err);
     const auto paths = results_paths(vm);
+    if (vm.count("generate")) {
+        const std::string prefix = vm["generate"].as<std::string>();
+        if (d.target == fit_target::spikes)
+            refuse_writing_data_file(vm, "--generate", prefix + "_spikes.csv");
+        for (const auto& o : d.data.outputs) refuse_writing_data_file(vm, "--generate", prefix + "_" + o.variable + ".csv");
+    }
     if (vm["refine"].as<bool>() && d.target == fit_target::spikes)
         throw usage_error("--refine fits traces by least squares; a spike fit (--spikes) has none");
     const plugin_registry registry = load_plugins(vm, io.err);
@@ -156,8 +168,10 @@ int run_fit(const po::variables_map& vm, io& io) {
         write_generated(prefix, f.generate(variables), io.out);
     }
     if (outcome.stopped) {
-        io.err << "cellfit fit: interrupted; the results above are those of the finished rounds\n";
-        return 130;
+        const int number = stopping_signal.load();
+        io.err << "cellfit fit: interrupted" << (number == SIGTERM ? " (SIGTERM)" : number == SIGHUP ? " (SIGHUP)" : "")
+               << "; the results above are those of the finished rounds\n";
+        return 128 + (number ? number : SIGINT);
     }
     return 0;
 }

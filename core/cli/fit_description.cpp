@@ -200,4 +200,18 @@ fit_options read_fit_options(const po::variables_map& vm, const fit_description&
     return o;
 }
 
+void refuse_writing_data_file(const po::variables_map& vm, const std::string& flag, const std::string& path) {
+    std::vector<std::pair<std::string, std::string>> data;  // flag, file
+    if (vm.count("model")) data.emplace_back("--model", vm["model"].as<std::string>());
+    if (vm.count("spikes")) data.emplace_back("--spikes", vm["spikes"].as<std::string>());
+    for (const char* table : {"input", "timed-array", "output"})
+        for (const auto& text : values(vm, table)) data.emplace_back(std::string("--") + table, split_table_flag(table, text).file);
+    for (const auto& [data_flag, file] : data) {
+        std::error_code ec;
+        if (std::filesystem::equivalent(path, file, ec))
+            throw usage_error(flag + " " + path + ": this is the file given to " + data_flag +
+                              "; writing it would destroy the data. Choose another name");
+    }
+}
+
 } // namespace cellfit::cli

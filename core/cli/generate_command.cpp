@@ -39,6 +39,7 @@ int run_generate(const po::variables_map& vm, io& io) {
         else
             for (const auto& o : d.data.outputs) variables.push_back(o.variable);
     }
+    for (const auto& v : variables) refuse_writing_data_file(vm, "--out", vm["out"].as<std::string>() + "_" + v + ".csv");
     const plugin_registry registry = load_plugins(vm, io.err);
     fitter f(d.target, d.spec, d.data, d.settings, registry);
     std::optional<std::size_t> iteration;

@@ -4,6 +4,7 @@
 
 #include <cellfit/error.hpp>
 #include <cellfit/fit/results.hpp>
+#include <cellfit/io/atomic_file.hpp>
 #include <cellfit/io/csv.hpp>
 #include <cellfit/io/numbers.hpp>
 #include <cellfit/model/model.hpp>
@@ -14,6 +15,7 @@
 #include <cmath>
 #include <fstream>
 #include <limits>
+#include <sstream>
 
 namespace cellfit {
 
@@ -21,11 +23,6 @@ using json = nlohmann::ordered_json;
 
 namespace {
 
-std::ofstream open_for_writing(const std::string& path) {
-    std::ofstream out(path);
-    if (!out) throw input_error("cannot write the results file " + path + " (does its directory exist?)");
-    return out;
-}
 
 json finite_or_null(double x) { return std::isfinite(x) ? json(x) : json(nullptr); }
 
@@ -169,7 +166,7 @@ fit_results read_results_json(const std::string& path) {
 } // namespace
 
 void write_results_csv(const fit_results& r, const std::string& path) {
-    std::ofstream out = open_for_writing(path);
+    std::ostringstream out;
     out << "round";
     for (std::size_t p = 0; p < r.parameter_names.size(); ++p)
         out << "," << r.parameter_names[p] << " (" << r.parameter_units[p] << ")";
@@ -184,7 +181,7 @@ void write_results_csv(const fit_results& r, const std::string& path) {
         for (double x : s.objectives) out << "," << format_number(x);
         out << "\n";
     }
-    if (!out) throw input_error("could not finish writing " + path + " (disk full?)");
+    write_file_atomically(path, out.str());
 }
 
 std::string results_json(const fit_results& r, int indent) {
@@ -247,9 +244,7 @@ std::string results_json(const fit_results& r, int indent) {
 }
 
 void write_results_json(const fit_results& r, const std::string& path) {
-    std::ofstream out = open_for_writing(path);
-    out << results_json(r) << "\n";
-    if (!out) throw input_error("could not finish writing " + path + " (disk full?)");
+    write_file_atomically(path, results_json(r) + "\n");
 }
 
 fit_results read_results(const std::string& path) {

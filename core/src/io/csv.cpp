@@ -1,4 +1,5 @@
 #include <cellfit/error.hpp>
+#include <cellfit/io/atomic_file.hpp>
 #include <cellfit/io/csv.hpp>
 #include <cellfit/io/numbers.hpp>
 
@@ -99,8 +100,9 @@ csv_table read_csv_with_header(const std::filesystem::path& file) {
 
 void write_csv(const std::filesystem::path& file, const std::vector<const double*>& rows,
                const std::vector<std::size_t>& lengths) {
-    std::FILE* out = std::fopen(file.string().c_str(), "w");
-    if (!out) throw error("cannot write " + file.string());
+    // Either the previous complete file or the new one, whatever happens meanwhile.
+    atomic_file file_out(file);
+    std::FILE* out = file_out.stream();
     for (std::size_t r = 0; r < rows.size(); ++r) {
         for (std::size_t k = 0; k < lengths[r]; ++k) {
             if (k) std::fputc(',', out);
@@ -108,7 +110,7 @@ void write_csv(const std::filesystem::path& file, const std::vector<const double
         }
         std::fputc('\n', out);
     }
-    if (std::fclose(out) != 0) throw error("cannot finish writing " + file.string());
+    file_out.commit();
 }
 
 std::vector<double> read_step_weights(const std::filesystem::path& file) {
