@@ -67,17 +67,30 @@ fuzz() {
       -DCMAKE_CXX_COMPILER=clang++ -DCELLFIT_FUZZ=ON \
       -DCELLFIT_BUILD_TESTS=OFF -DCELLFIT_BUILD_EXAMPLES=OFF -DCELLFIT_BUILD_BENCH=OFF
   fi
-  say "building the fuzz target"
-  cmake --build "$FUZZ_DIR" --target cellfit_fuzz_model cellfit_fuzz_seeds -j "$(nproc)"
+  say "building the fuzz targets"
+  cmake --build "$FUZZ_DIR" --target cellfit_fuzz_model cellfit_fuzz_csv cellfit_fuzz_ini cellfit_fuzz_seeds -j "$(nproc)"
   "$FUZZ_DIR/cellfit_fuzz_seeds" "$REFERENCE_DIR" "$FUZZ_DIR/seeds"
-  mkdir -p "$FUZZ_DIR/corpus" "$FUZZ_DIR/artifacts"
-  say "fuzzing the model parser and checker for ${seconds} s (a crash, hang or sanitizer report fails)"
-  local log="$FUZZ_DIR/fuzz.log"
-  if ! "$FUZZ_DIR/cellfit_fuzz_model" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-      -artifact_prefix="$FUZZ_DIR/artifacts/" -print_final_stats=1 \
-      "$FUZZ_DIR/corpus" "$FUZZ_DIR/seeds" >"$log" 2>&1; then
+  # Seeds of the readers: the project's own small CSV and INI files.
+  mkdir -p "$FUZZ_DIR/seeds-csv" "$FUZZ_DIR/seeds-ini"
+  find "$CELLFIT_ROOT/tests" "$CELLFIT_ROOT/examples" -name '*.csv' -size -64k -exec cp {} "$FUZZ_DIR/seeds-csv/" \; 2>/dev/null || true
+  find "$CELLFIT_ROOT/examples" -name '*.ini' -exec cp {} "$FUZZ_DIR/seeds-ini/" \; 2>/dev/null || true
+  run_fuzzer model "$seconds" "$FUZZ_DIR/seeds"
+  run_fuzzer csv "$(( seconds / 3 ))" "$FUZZ_DIR/seeds-csv"
+  run_fuzzer ini "$(( seconds / 6 ))" "$FUZZ_DIR/seeds-ini"
+}
+
+# run_fuzzer NAME SECONDS SEEDS: one libFuzzer target; a crash, hang or
+# sanitizer report fails with the input that triggers it.
+run_fuzzer() {
+  local name=$1 seconds=$2 seeds=$3
+  mkdir -p "$FUZZ_DIR/corpus-$name" "$FUZZ_DIR/artifacts"
+  say "fuzzing the $name reader for ${seconds} s (a crash, hang or sanitizer report fails)"
+  local log="$FUZZ_DIR/fuzz-$name.log"
+  if ! "$FUZZ_DIR/cellfit_fuzz_$name" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+      -artifact_prefix="$FUZZ_DIR/artifacts/$name-" -print_final_stats=1 \
+      "$FUZZ_DIR/corpus-$name" "$seeds" >"$log" 2>&1; then
     tail -n 60 "$log" >&2
-    die "the fuzzer found a problem (log: $log); the input that triggers it is in $FUZZ_DIR/artifacts/"
+    die "the $name fuzzer found a problem (log: $log); the input that triggers it is in $FUZZ_DIR/artifacts/"
   fi
   grep -E "^(Done|stat::(number_of_executed_units|new_units_added|peak_rss_mb))" "$log"
 }

@@ -58,6 +58,18 @@ TEST_CASE("absurdly deep or long expressions are refused, not crashed on", "[exp
     for (int k = 0; k < 2000; ++k) chain += " + x";
     CHECK_THROWS_WITH(ex::parse(chain), Contains("too long or too deeply nested"));
     CHECK_THROWS_WITH(ex::parse(std::string(5000, '-') + "x"), Contains("nested too deeply"));
+    // Every unary operator, 100,000 deep: a located error, not a stack overflow.
+    std::string nots, minuses(100000, '-'), pluses(100000, '+'), powers = "x";
+    for (int k = 0; k < 100000; ++k) nots += "not ";
+    for (int k = 0; k < 100000; ++k) powers += "**x";
+    for (const std::string& deep : {nots + "x", minuses + "x", pluses + "x", powers, "-" + std::string(50000, '(') + "x"}) {
+        try {
+            (void)ex::parse(deep);
+            FAIL("parsed an expression nested 100,000 deep");
+        } catch (const cellfit::input_error& e) {
+            CHECK_THAT(e.what(), Contains("nested too deeply") && Contains("expression:1:"));
+        }
+    }
     std::string fine = "x";
     for (int k = 0; k < 300; ++k) fine += " + x";
     CHECK_NOTHROW(ex::parse(fine));

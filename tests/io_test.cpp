@@ -95,3 +95,26 @@ TEST_CASE("numeric CSV files are written with the one formatter", "[io]") {
     CHECK(back[3] == -INFINITY);
     CHECK(back[4] == 1e300);
 }
+
+TEST_CASE("malformed CSV gets a message that says what is wrong and where", "[io]") {
+    // A byte-order mark (spreadsheet exports) is skipped.
+    CHECK(cellfit::parse_csv("\xEF\xBB\xBF" "1,2\n3,4\n", "bom.csv").rows == std::vector<std::vector<double>>{{1, 2}, {3, 4}});
+    CHECK(cellfit::parse_csv_with_header("\xEF\xBB\xBF" "a,b\n1,2\n", "bom.csv").header == std::vector<std::string>{"a", "b"});
+    // A value too large for a double.
+    CHECK_THROWS_WITH(cellfit::parse_csv("1,1e999\n", "big.csv"),
+                      Catch::Contains("big.csv:1:3") && Catch::Contains("'1e999' is out of the range of a double"));
+    // Other separators are named.
+    CHECK_THROWS_WITH(cellfit::parse_csv("1;2;3\n", "semi.csv"),
+                      Catch::Contains("semi.csv:1:1") && Catch::Contains("separated by ';'") &&
+                          Catch::Contains("replace the separators by commas"));
+    CHECK_THROWS_WITH(cellfit::parse_csv("1\t2\t3\n", "tabs.csv"), Catch::Contains("separated by tabs"));
+    // A long bad cell is quoted in part, not the whole line.
+    const std::string junk(5000, 'x');
+    try {
+        (void)cellfit::parse_csv("1," + junk + "\n", "long.csv");
+        FAIL("read a line of junk");
+    } catch (const cellfit::input_error& e) {
+        CHECK(std::string(e.what()).size() < 300);
+        CHECK_THAT(e.what(), Catch::Contains("long.csv:1:3") && Catch::Contains("xxx..."));
+    }
+}

@@ -18,4 +18,7 @@ struct config_entry {
 // comments, blank lines. Throws input_error naming the file and line.
 std::vector<config_entry> read_config_file(const std::filesystem::path& file);
 
+// The same from text in memory; `origin` names it in messages.
+std::vector<config_entry> parse_config_text(const std::string& content, const std::string& origin);
+
 } // namespace cellfit::cli

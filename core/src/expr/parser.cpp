@@ -189,6 +189,7 @@ private:
     }
 
     ptr parse_not() {
+        const nesting_guard guard(*this, current_.offset);  // not not not ... recurses here
         if (at_keyword("not")) {
             const auto at = here();
             advance();

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace cellfit {
@@ -25,6 +26,11 @@ CELLFIT_API csv_table read_csv(const std::filesystem::path& file, bool ragged = 
 // other non-empty line is a row of numbers, one per column. Throws
 // input_error naming the file, line and column of a bad value.
 CELLFIT_API csv_table read_csv_with_header(const std::filesystem::path& file);
+
+// The same from text in memory; `origin` names it in messages. A UTF-8
+// byte-order mark at the start is skipped, \r\n ends lines as \n does.
+CELLFIT_API csv_table parse_csv(std::string_view text, const std::string& origin, bool ragged = false);
+CELLFIT_API csv_table parse_csv_with_header(std::string_view text, const std::string& origin);
 
 // Per-step weights (t_weights of the MSE): every number of the file in
 // order, finite and >= 0, not all zero, divided by their mean. Throws
