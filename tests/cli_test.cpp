@@ -419,3 +419,44 @@ TEST_CASE("cellfit check asks the integrators: a method that cannot integrate th
     CHECK(r.exit_code == 0);
     CHECK_THAT(r.out, Contains("method: rk4\n"));
 }
+
+TEST_CASE("counts and durations are checked up front: no sign, no overflow, no more memory than the machine has",
+          "[cli]") {
+    test::temp_dir dir;
+    const auto model = dir.path() / "model.eqs";
+    std::ofstream(model) << "dv/dt = -v/(10*ms) : volt\n";
+    const std::string simulate = "simulate --model " + quoted(model) + " --duration 1*ms";
+    for (const auto& [args, message] : std::vector<std::pair<std::string, std::string>>{
+             {" --neurons -5", "'-5' for the option '--neurons' is not a whole number"},
+             {" --neurons 18446744073709551615", "--neurons 18446744073709551615: give a whole number from 1 to"},
+             {" --neurons 18446744073709551616", "is too large"},
+             {" --neurons 0", "--neurons 0: give a whole number from 1"},
+             {" --neurons 2.5", "is not a whole number"},
+             {" --threads -1", "'-1' for the option '--threads' is not a whole number"}}) {
+        const auto r = test::run_cellfit(simulate + args);
+        INFO(args << "\n" << r.err);
+        CHECK(r.exit_code == 2);
+        CHECK_THAT(r.err, Contains(message));
+    }
+    auto r = test::run_cellfit("simulate --model " + quoted(model) + " --duration 1e30*second");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("give from 1 to 1e12 steps"));
+    r = test::run_cellfit("simulate --model " + quoted(model) + " --duration 100*second --neurons 1000000000 --record v");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("this run needs") && Contains("GiB to keep the recorded values") &&
+                          Contains("and the machine has") && Contains("record fewer variables"));
+    const auto fit_model = dir.path() / "fit.eqs", recording = dir.path() / "v.csv";
+    std::ofstream(fit_model) << "dv/dt = -v/tau : volt\ntau : second (constant)\n";
+    std::ofstream(recording) << "0,0,0,0,0,0,0,0,0,0\n";
+    for (const auto& [args, message] : std::vector<std::pair<std::string, std::string>>{
+             {" --rounds -1", "'-1' for the option '--rounds' is not a whole number"},
+             {" --rounds 0", "--rounds 0: give a whole number from 1"},
+             {" --samples 0", "--samples 0: give a whole number from 1"},
+             {" --samples 99999999999", "--samples 99999999999: give a whole number from 1 to 10000000"}}) {
+        r = test::run_cellfit("fit --model " + quoted(fit_model) + " --dt 0.1*ms --output v=" + quoted(recording) +
+                              ":mV --bound tau=1*ms,10*ms" + args);
+        INFO(args << "\n" << r.err);
+        CHECK(r.exit_code == 2);
+        CHECK_THAT(r.err, Contains(message));
+    }
+}

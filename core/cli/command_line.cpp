@@ -4,6 +4,7 @@
 #include <cellfit/suggest.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <ostream>
 
 namespace cellfit::cli {
@@ -91,6 +92,27 @@ po::variables_map parse_arguments(const command& cmd, const std::vector<std::str
 
 void print_command_help(std::ostream& out, const command& cmd) {
     out << "Usage: " << cmd.usage << "\n\n" << cmd.summary << "\n\n" << describe(cmd) << "\n";
+}
+
+void validate(boost::any& v, const std::vector<std::string>& values, whole_number*, int) {
+    po::validators::check_first_occurrence(v);
+    const std::string& text = po::validators::get_single_string(values);
+    std::uint64_t value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos || end != text.data() + text.size())
+        throw po::error_with_option_name("'" + text + "' for the option '%canonical_option%' is not a whole number "
+                                         "(digits only, no sign), e.g. 100");
+    if (ec == std::errc::result_out_of_range)
+        throw po::error_with_option_name("'" + text + "' for the option '%canonical_option%' is too large");
+    v = boost::any(whole_number{value});
+}
+
+std::uint64_t read_whole_number(const po::variables_map& vm, const char* flag, std::uint64_t low, std::uint64_t high) {
+    const std::uint64_t value = vm[flag].as<whole_number>().value;
+    if (value < low || value > high)
+        throw usage_error(std::string("--") + flag + " " + std::to_string(value) + ": give a whole number from " +
+                          std::to_string(low) + " to " + std::to_string(high));
+    return value;
 }
 
 } // namespace cellfit::cli

@@ -4,6 +4,7 @@
 
 #include <boost/program_options.hpp>
 
+#include <cstdint>
 #include <functional>
 #include <iosfwd>
 #include <string>
@@ -46,5 +47,16 @@ po::variables_map parse_arguments(const command& cmd, const std::vector<std::str
 
 // The full help text of a command: usage, summary, options.
 void print_command_help(std::ostream& out, const command& cmd);
+
+// A count typed on the command line (--neurons, --samples, --rounds, ...):
+// digits only, no sign, no overflow. Boost would read "-5" as 2**64 - 5.
+struct whole_number {
+    std::uint64_t value = 0;
+};
+void validate(boost::any& v, const std::vector<std::string>& values, whole_number*, int);
+
+// The value of a whole-number flag, checked against [low, high]: usage_error
+// naming the flag and the range otherwise.
+std::uint64_t read_whole_number(const po::variables_map& vm, const char* flag, std::uint64_t low, std::uint64_t high);
 
 } // namespace cellfit::cli

@@ -39,15 +39,15 @@ void add_fit_options(po::options_description& options) {
          "a metric option for every output, or for one, e.g. t_start=0.005 or v.t_start=0.005 (repeatable)")
         ("bound", po::value<std::vector<std::string>>()->value_name("NAME=LOW,HIGH[,log]"),
          "a fitted parameter and its interval, e.g. gl=1*nS,100*nS; ',log' searches it on a log scale (repeatable)")
-        ("samples", po::value<std::size_t>()->default_value(30)->value_name("N"), "parameter samples per round")
-        ("rounds", po::value<std::size_t>()->default_value(10)->value_name("N"), "optimization rounds")
+        ("samples", po::value<whole_number>()->default_value(whole_number{30}, "30")->value_name("N"), "parameter samples per round")
+        ("rounds", po::value<whole_number>()->default_value(whole_number{10}, "10")->value_name("N"), "optimization rounds")
         ("seed", po::value<std::uint64_t>()->default_value(1)->value_name("N"),
          "random seed of the optimizer and of the model's random draws (rand(), randn(), xi)")
         ("multi-objective", po::bool_switch(),
          "tell the optimizer each output's error (and the penalty) instead of their sum: for pagmo.nsga2")
         ("penalty", po::value<std::string>()->value_name("VAR"),
          "a variable or subexpression whose final value is added to the error (in the error's unit)")
-        ("start-iteration", po::value<std::size_t>()->value_name("N"), "the value of `iteration` in the first round (default 0)");
+        ("start-iteration", po::value<whole_number>()->value_name("N"), "the value of `iteration` in the first round (default 0)");
     add_backend_options(options);
     add_plugin_dir_option(options);
 }
@@ -114,7 +114,7 @@ fit_description read_fit_description(const po::variables_map& vm, bool params_ar
     d.settings.method = read_method(vm);
     d.settings.backend = read_backend(vm);
     d.settings.threads = read_threads(vm);
-    d.settings.n_samples = vm["samples"].as<std::size_t>();
+    d.settings.n_samples = read_whole_number(vm, "samples", 1, 10000000);
     if (vm.count("penalty")) d.settings.penalty = vm["penalty"].as<std::string>();
     return d;
 }
@@ -193,10 +193,10 @@ fit_options read_fit_options(const po::variables_map& vm, const fit_description&
         b.log_scale = log_scale;
         o.bounds[name] = b;
     }
-    o.n_rounds = vm["rounds"].as<std::size_t>();
+    o.n_rounds = read_whole_number(vm, "rounds", 1, 1000000000);
     o.multi_objective = vm["multi-objective"].as<bool>();
     o.seed = vm["seed"].as<std::uint64_t>();
-    if (vm.count("start-iteration")) o.start_iteration = vm["start-iteration"].as<std::size_t>();
+    if (vm.count("start-iteration")) o.start_iteration = read_whole_number(vm, "start-iteration", 0, 1000000000000);
     return o;
 }
 

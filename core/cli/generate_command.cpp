@@ -43,7 +43,7 @@ int run_generate(const po::variables_map& vm, io& io) {
     const plugin_registry registry = load_plugins(vm, io.err);
     fitter f(d.target, d.spec, d.data, d.settings, registry);
     std::optional<std::size_t> iteration;
-    if (vm.count("iteration")) iteration = vm["iteration"].as<std::size_t>();
+    if (vm.count("iteration")) iteration = read_whole_number(vm, "iteration", 0, 1000000000000);
     write_generated(vm["out"].as<std::string>(), f.generate(variables, params, {}, iteration), io.out);
     return 0;
 }
@@ -64,15 +64,15 @@ command generate_command() {
                  "write PREFIX_<var>.csv (one row per trace, SI units) and PREFIX_spikes.csv (seconds)")
                 ("record", po::value<std::vector<std::string>>()->value_name("VAR,..."),
                  "variables to write, or 'spikes' (default: the fit's outputs)")
-                ("iteration", po::value<std::size_t>()->value_name("N"), "the value of `iteration` (default 1000000000)")
+                ("iteration", po::value<whole_number>()->value_name("N"), "the value of `iteration` (default 1000000000)")
                 // fit's own flags, accepted so that one INI file serves both commands
                 ("callback", po::value<std::string>(), "(fit only)")
                 ("results", po::value<std::vector<std::string>>(), "(fit only)")
                 ("generate", po::value<std::string>(), "(fit only)")
                 ("refine", po::bool_switch(), "(fit only)")
                 ("gradient", po::value<std::string>(), "(fit and refine only)")
-                ("max-nfev", po::value<std::size_t>(), "(fit and refine only)")
-                ("refine-top", po::value<std::size_t>(), "(fit and refine only)");
+                ("max-nfev", po::value<whole_number>(), "(fit and refine only)")
+                ("refine-top", po::value<whole_number>(), "(fit and refine only)");
         },
         run_generate,
     };

@@ -14,8 +14,8 @@ void add_refine_options(po::options_description& options) {
         ("gradient", po::value<std::string>()->value_name("KIND"),
          "the Jacobian of the refinement: fd (finite differences, one batch simulation; the default), discrete (the "
          "exact derivative of the simulation) or sensitivity (sensitivity equations, as brian2modelfitting)")
-        ("max-nfev", po::value<std::size_t>()->value_name("N"), "the refinement's residual evaluations per start (default 100 x (parameters + 1))")
-        ("refine-top", po::value<std::size_t>()->default_value(1)->value_name("K"),
+        ("max-nfev", po::value<whole_number>()->value_name("N"), "the refinement's residual evaluations per start (default 100 x (parameters + 1))")
+        ("refine-top", po::value<whole_number>()->default_value(whole_number{1}, "1")->value_name("K"),
          "refine the K best distinct samples, each on its own thread, and keep the best");
 }
 
@@ -32,8 +32,8 @@ refine_options read_refine_options(const po::variables_map& vm, const fit_option
         else
             throw usage_error("--gradient " + g + ": use fd, discrete or sensitivity");
     }
-    if (vm.count("max-nfev")) o.max_nfev = vm["max-nfev"].as<std::size_t>();
-    o.top = vm["refine-top"].as<std::size_t>();
+    if (vm.count("max-nfev")) o.max_nfev = read_whole_number(vm, "max-nfev", 1, 1000000000);
+    o.top = read_whole_number(vm, "refine-top", 1, 10000);
     if (o.top == 0) throw usage_error("--refine-top must be at least 1");
     for (const auto& m : fit.metrics)
         if (m.name == "mse" || m.name == "metric.mse") o.metric_options[m.output] = m.options;

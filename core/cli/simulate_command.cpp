@@ -4,6 +4,7 @@
 #include "table_options.hpp"
 
 #include <cellfit/io/csv.hpp>
+#include <cellfit/io/numbers.hpp>
 #include <cellfit/sim/simulation.hpp>
 #include <cellfit/suggest.hpp>
 
@@ -42,8 +43,13 @@ int run_simulate(const po::variables_map& vm, io& io) {
             input_rows = table.rows;
             input_steps = table.steps;
         }
-    if (vm.count("duration"))
-        setup.n_steps = static_cast<std::size_t>(std::llround(read_duration(vm, "duration", m) / setup.dt));
+    if (vm.count("duration")) {
+        const double steps = std::round(read_duration(vm, "duration", m) / setup.dt);
+        if (!(steps >= 1) || steps > 1e12)
+            throw usage_error("--duration " + vm["duration"].as<std::string>() + " is " + format_number(steps) +
+                              " steps of dt; give from 1 to 1e12 steps");
+        setup.n_steps = static_cast<std::size_t>(steps);
+    }
     else if (input_steps)
         setup.n_steps = input_steps;
     else
@@ -71,7 +77,7 @@ int run_simulate(const po::variables_map& vm, io& io) {
         if (parts.size() > 1) per_neuron = std::max(per_neuron, parts.size());
         setup.initial_values.emplace_back(name, std::move(parts));
     }
-    setup.n_neurons = vm.count("neurons") ? vm["neurons"].as<std::size_t>()
+    setup.n_neurons = vm.count("neurons") ? read_whole_number(vm, "neurons", 1, 1000000000)
                                           : std::max({per_neuron, setup.n_traces, std::size_t{1}});
     for (const auto& text : values(vm, "record"))
         for (auto& name : split_top_level(text)) setup.record.push_back(name);
@@ -79,6 +85,13 @@ int run_simulate(const po::variables_map& vm, io& io) {
     setup.random_seed = vm["seed"].as<std::uint64_t>();
     setup.backend = read_backend(vm);
 
+    // The recorded values are kept whole until written: say so before
+    // asking for more memory than the machine has.
+    check_memory(static_cast<double>(setup.record.size()) * static_cast<double>(setup.n_neurons) *
+                     static_cast<double>(setup.n_steps) * sizeof(double),
+                 "to keep the recorded values (" + std::to_string(setup.record.size()) + " variables x " +
+                     std::to_string(setup.n_neurons) + " neurons x " + std::to_string(setup.n_steps) + " steps)",
+                 "record fewer variables or neurons, or a shorter duration");
     const plugin_registry registry = load_plugins(vm, io.err);
     const recorded_simulation result = simulate(m, setup, registry);
 
@@ -146,7 +159,7 @@ command simulate_command() {
                  "a function NAME(t, i) as Brian's TimedArray: rows = neurons or traces, columns = steps (repeatable)")
                 ("dt", po::value<std::string>()->value_name("Q"), "time step (default 0.1*ms)")
                 ("duration", po::value<std::string>()->value_name("Q"), "simulated time (default: the inputs' length)")
-                ("neurons", po::value<std::size_t>()->value_name("N"),
+                ("neurons", po::value<whole_number>()->value_name("N"),
                  "number of neurons (default: the per-neuron values, else the input traces, else 1)")
                 ("record", po::value<std::vector<std::string>>()->value_name("VAR,..."),
                  "state variables and subexpressions to record at the start of each step")

@@ -6,8 +6,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iomanip>
 #include <ostream>
+#include <sstream>
 #include <thread>
+#include <unistd.h>
 
 namespace cellfit::cli {
 
@@ -99,18 +102,32 @@ void add_backend_options(po::options_description& options) {
          "a backend plugin (cellfit plugins --kind backend): compiled, C++ generated from the model, built by the "
          "system compiler and cached (CELLFIT_CACHE_DIR, else ~/.cache/cellfit); interp, the interpreter, which needs "
          "no compiler")
-        ("threads", po::value<unsigned>()->default_value(0)->value_name("N"),
+        ("threads", po::value<whole_number>()->default_value(whole_number{0}, "0")->value_name("N"),
          "threads over neurons; 0: one per core (results do not depend on it)");
 }
 
 unsigned read_threads(const po::variables_map& vm) {
-    const unsigned n = vm["threads"].as<unsigned>();
+    const auto n = static_cast<unsigned>(read_whole_number(vm, "threads", 0, 4096));
     return n ? n : std::max(1u, std::thread::hardware_concurrency());
 }
 
 std::string read_backend(const po::variables_map& vm) {
     // Any backend plugin: the registry names the known ones if this is not one.
     return vm["backend"].as<std::string>();
+}
+
+void check_memory(double bytes, const std::string& what_for, const std::string& fix) {
+    const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGESIZE);
+    if (pages <= 0 || page <= 0) return;
+    const double machine = static_cast<double>(pages) * static_cast<double>(page);
+    if (bytes <= machine) return;
+    auto gib = [](double b) {
+        std::ostringstream text;
+        text << std::setprecision(3) << b / (1024.0 * 1024 * 1024) << " GiB";
+        return text.str();
+    };
+    throw input_error("this run needs " + gib(bytes) + " " + what_for + ", and the machine has " + gib(machine) + "; " +
+                      fix);
 }
 
 } // namespace cellfit::cli

@@ -40,6 +40,10 @@ void write_rows(const std::string& file, const std::vector<std::vector<double>>&
 // and PREFIX_spikes.csv (seconds), each announced on `out`.
 void write_generated(const std::string& prefix, const fitter::generated& generated, std::ostream& out);
 
+// Refuses (input_error) a run that needs more than the machine's memory,
+// saying how much it needs, `what_for`, and the `fix`.
+void check_memory(double bytes, const std::string& what_for, const std::string& fix);
+
 // --backend and --threads.
 void add_backend_options(po::options_description& options);
 std::string read_backend(const po::variables_map& vm);

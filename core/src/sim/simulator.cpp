@@ -204,7 +204,9 @@ recorded_simulation simulate(const model& m, const simulation_setup& setup, cons
     simulator sim(m, setup, registry);
     const auto prepared = std::chrono::steady_clock::now();
     recorded_simulation result;
-    result.values.assign(setup.record.size(), std::vector<double>(setup.n_neurons * setup.n_steps));
+    // One vector per recorded variable, and nothing when nothing is recorded.
+    result.values.resize(setup.record.size());
+    for (auto& v : result.values) v.assign(setup.n_neurons * setup.n_steps, 0.0);
     result.spike_steps.resize(setup.n_neurons);
     recorder r(result, setup.n_neurons, setup.n_steps);
     result.summary = sim.run(r);
