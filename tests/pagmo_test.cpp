@@ -220,3 +220,24 @@ TEST_CASE("round by round equals one long pagmo run", "[pagmo]") {
         CHECK(stats.at("rounds") == generations + 1);
     }
 }
+
+TEST_CASE("a population of 200000 samples is asked and told in one pass, not one search per sample", "[pagmo]") {
+    // Each point used to be searched for in the list of unknown points (and
+    // removed from it one by one): N squared, hours at this size.
+    // (pagmo's own DE draws its indices from a fresh vector of the whole
+    // population per individual, which is quadratic inside pagmo; CMA-ES is
+    // linear, so what is measured here is the plugin's bookkeeping.)
+    const std::size_t n = 200000;
+    auto opt = test::builtin_registry().create<optimizer>("pagmo.cmaes");
+    REQUIRE(opt->initialize(box(2, -1, 1, n, 7)) == n);
+    for (int round = 0; round < 3; ++round) {
+        const matrix samples = opt->ask(n);
+        // The first round is the whole population; the next may repeat points already known.
+        REQUIRE(samples.rows() <= n);
+        REQUIRE(samples.rows() > n / 2);
+        matrix errors(samples.rows(), 1);
+        for (std::size_t i = 0; i < samples.rows(); ++i) errors(i, 0) = samples(i, 0) * samples(i, 0) + samples(i, 1) * samples(i, 1);
+        opt->tell(samples, errors);
+    }
+    CHECK(opt->statistics().at("generations") >= 1);
+}

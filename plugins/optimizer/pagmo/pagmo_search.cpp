@@ -29,17 +29,32 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <set>
 
 namespace {
 
 using namespace cellfit;
 
-// What the dry runs share: values known so far, points still unknown.
+// What the dry runs share: values known so far, points still unknown. The
+// unknown points keep their order in a vector and are looked up in a set:
+// a population of a million points costs N log N, not N squared.
 struct evaluation_cache {
     std::size_t dimension = 0;
     std::size_t objectives = 1;
     std::map<pagmo::vector_double, pagmo::vector_double> known;
     std::vector<pagmo::vector_double> unknown;  // in the order met, without repeats
+    std::set<pagmo::vector_double> unknown_set;  // the same points, for lookups
+
+    void remember(const pagmo::vector_double& x) {
+        if (unknown_set.insert(x).second) unknown.push_back(x);
+    }
+    // Drops the points now known, in one pass.
+    void forget(const std::vector<pagmo::vector_double>& done) {
+        std::set<pagmo::vector_double> gone;
+        for (const auto& x : done)
+            if (unknown_set.erase(x)) gone.insert(x);
+        if (!gone.empty()) std::erase_if(unknown, [&](const pagmo::vector_double& x) { return gone.count(x) > 0; });
+    }
 };
 
 // The problem pagmo sees: the unit cube; a point's fitness is its value if
@@ -48,8 +63,7 @@ struct recording_problem {
     std::shared_ptr<evaluation_cache> state;
     pagmo::vector_double fitness(const pagmo::vector_double& x) const {
         if (auto it = state->known.find(x); it != state->known.end()) return it->second;
-        if (std::find(state->unknown.begin(), state->unknown.end(), x) == state->unknown.end())
-            state->unknown.push_back(x);
+        state->remember(x);
         return pagmo::vector_double(state->objectives, std::numeric_limits<double>::infinity());
     }
     pagmo::vector_double::size_type get_nobj() const { return state->objectives; }
@@ -201,10 +215,9 @@ protected:
     void do_tell(const matrix& samples, const matrix& errors) override {
         if (samples.rows() != asked_.size())
             throw plugin_contract_error("optimizer.pagmo: tell() needs the samples of the last ask(), in order");
-        for (std::size_t r = 0; r < asked_.size(); ++r) {
+        for (std::size_t r = 0; r < asked_.size(); ++r)
             state_->known[asked_[r]] = pagmo::vector_double(errors.row(r).begin(), errors.row(r).end());
-            std::erase(state_->unknown, asked_[r]);
-        }
+        state_->forget(asked_);
         asked_.clear();
         if (!population_ && state_->unknown.empty()) {
             population_.emplace(pagmo::problem{recording_problem{state_}});
