@@ -13,6 +13,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <sstream>
 
 using namespace cellfit;
 
@@ -340,13 +341,29 @@ TEST_CASE("diverged samples score +inf and do not end the fit", "[fit]") {
     o.optimizer = "random";
     o.n_rounds = 2;
     o.bounds = {{"a", {-1, 20, false}}};  // a > 10.3: v grows past 1e308 in 1000 steps
+    std::vector<std::size_t> reported;
+    std::ostringstream text;
+    const fit_callback line = text_callback(text);
+    o.callback = [&](const round_report& r) {
+        reported.push_back(r.diverged);
+        return line(r);
+    };
     const auto out = f.fit(o);
     std::size_t infinite = 0;
-    for (const auto& s : f.results().samples) infinite += std::isinf(s.error);
+    std::vector<std::size_t> per_round(2, 0);
+    for (const auto& s : f.results().samples) {
+        infinite += std::isinf(s.error);
+        per_round[s.round] += std::isinf(s.error);
+    }
     CHECK(infinite > 0);
     CHECK(infinite < f.results().samples.size());
     CHECK(std::isfinite(out.best_error));
     CHECK(out.best_params.at("a") < 10.3);
+    // Each round says how many of its samples diverged: the callbacks, the text and the results.
+    CHECK(reported == per_round);
+    CHECK(f.results().round_diverged == per_round);
+    CHECK_THAT(text.str(), Catch::Contains("; " + std::to_string(per_round[0]) + " diverged)"));
+    CHECK(results_json(f.results()).find("\"round_diverged\"") != std::string::npos);
 }
 
 TEST_CASE("results round-trip through CSV and JSON with units", "[fit]") {

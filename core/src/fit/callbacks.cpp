@@ -12,7 +12,8 @@ namespace cellfit {
 fit_callback text_callback(std::ostream& out) {
     return [&out](const round_report& r) {
         out << "round " << r.round << ": best error " << r.best_error_text << " at " << r.best_params_text << " ("
-            << format_quantity({r.seconds, dimension::of(dimension::time)}, 3) << ")\n"
+            << format_quantity({r.seconds, dimension::of(dimension::time)}, 3) << "; " << r.diverged
+            << " diverged)\n"
             << std::flush;
         return false;
     };
@@ -28,7 +29,7 @@ fit_callback progress_callback(std::ostream& out) {
         std::ostringstream line;
         line << "\r[" << std::string(static_cast<std::size_t>(filled), '#')
              << std::string(static_cast<std::size_t>(width - filled), ' ') << "] " << *done << "/" << total
-             << "  best " << r.best_error_text << "   ";
+             << "  best " << r.best_error_text << "  diverged " << r.diverged << "   ";
         out << line.str();
         if (*done == total) out << "\n";
         out << std::flush;

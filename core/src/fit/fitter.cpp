@@ -278,6 +278,10 @@ fit_outcome fitter::fit(const fit_options& options) {
         s.opt->tell(asked, errors);
         const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - round_start).count();
         s.results.round_seconds.push_back(seconds);
+        // Diverged: a state became NaN or infinite, or the error overflowed.
+        const auto n_diverged = static_cast<std::size_t>(
+            std::count_if(totals.begin(), totals.end(), [](double e) { return !std::isfinite(e); }));
+        s.results.round_diverged.push_back(n_diverged);
         ++s.iteration;
         ++s.round;
         ++outcome.rounds_run;
@@ -298,6 +302,7 @@ fit_outcome fitter::fit(const fit_options& options) {
                                          ? format_quantity({report.best_error, s.error_dim}, 4)
                                          : std::string("inf (every sample diverged)");
             report.seconds = seconds;
+            report.diverged = n_diverged;
             if (options.callback(report)) {
                 outcome.stopped = true;
                 break;

@@ -116,6 +116,7 @@ fit_results read_results_json(const std::string& path) {
             r.objective_units.push_back(o.value("unit", "1"));
         }
         r.round_seconds = j.value("round_seconds", std::vector<double>{});
+        r.round_diverged = j.value("round_diverged", std::vector<std::size_t>{});
         if (j.contains("refine")) {
             const json& f = j.at("refine");
             refine_record rec;
@@ -207,6 +208,7 @@ std::string results_json(const fit_results& r, int indent) {
     for (std::size_t o = 0; o < r.objective_names.size(); ++o)
         j["objectives"].push_back({{"name", r.objective_names[o]}, {"unit", r.objective_units[o]}});
     j["round_seconds"] = r.round_seconds;
+    j["round_diverged"] = r.round_diverged;
     if (r.refine) {
         const refine_record& f = *r.refine;
         json rp = json::object(), se = json::object(), start = json::object();

@@ -46,6 +46,7 @@ struct round_report {
     std::string best_params_text;              // "gl = 10.2 nS, Cm = 198 pF"
     std::string best_error_text;               // "1.005 mV^2"
     double seconds = 0;                        // this round's wall time
+    std::size_t diverged = 0;                  // samples of this round that diverged (error not finite)
 };
 
 // Returns true to stop the fit after this round.

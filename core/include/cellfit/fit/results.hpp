@@ -51,6 +51,7 @@ struct fit_results {
     std::size_t n_rounds = 0;                  // rounds evaluated
     std::vector<sample_record> samples;
     std::vector<double> round_seconds;         // wall time of each round (ask, simulate, score, tell)
+    std::vector<std::size_t> round_diverged;   // samples of each round that diverged (error not finite)
     std::optional<refine_record> refine;       // the last refinement, if any
 
     // The sample with the lowest total error; samples.size() when none is finite.
