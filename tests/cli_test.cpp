@@ -460,3 +460,21 @@ TEST_CASE("counts and durations are checked up front: no sign, no overflow, no m
         CHECK_THAT(r.err, Contains(message));
     }
 }
+
+TEST_CASE("a broken plugin library disturbs only the commands that use its kind, and cellfit plugins reports it",
+          "[cli][registry]") {
+    test::temp_dir dir;
+    const auto model = dir.path() / "model.eqs";
+    std::ofstream(model) << "dv/dt = -v/(10*ms) : volt\n";
+    const std::string broken = " --plugin-dir " + quoted(test::fixtures / "broken");
+    auto r = test::run_cellfit("simulate --model " + quoted(model) + " --duration 1*ms" + broken);
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(r.err.empty());
+    r = test::run_cellfit("check --model " + quoted(model) + broken);
+    CHECK(r.exit_code == 0);
+    CHECK(r.err.empty());
+    r = test::run_cellfit("plugins" + broken);
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.err, Contains("throwing_int") && Contains("entry_function") && Contains("entry_null"));
+}

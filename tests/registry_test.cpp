@@ -219,3 +219,22 @@ TEST_CASE("the plugin ABI's minor version: older plugins load, newer ones and de
                                    Contains("rebuild it without"));
     CHECK_FALSE(registry.find(plugin_kind::optimizer, "fixture.debug_stdlib"));
 }
+
+TEST_CASE("the loader survives any library: a registration that throws an int, an entry point that is a function or null",
+          "[registry]") {
+    plugin_registry r;
+    r.load_directory(test::fixtures / "broken", true);
+    CHECK(r.plugins().empty());
+    std::string all;
+    for (const auto& d : r.diagnostics()) all += d.message + "\n";
+    INFO(all);
+    CHECK_THAT(all, Catch::Contains("libcellfit-optimizer-throwing_int.so") &&
+                        Catch::Contains("with an exception that is not a std::exception"));
+    CHECK_THAT(all, Catch::Contains("libcellfit-optimizer-entry_function.so") && Catch::Contains("is a function"));
+    CHECK_THAT(all, Catch::Contains("libcellfit-optimizer-entry_null.so") && Catch::Contains("is a null pointer"));
+    // Asked for other kinds only, the folder's optimizer libraries are not even opened.
+    plugin_registry only;
+    only.only_kinds({plugin_kind::integrator, plugin_kind::backend});
+    only.load_directory(test::fixtures / "broken", true);
+    CHECK(only.diagnostics().empty());
+}

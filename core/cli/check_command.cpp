@@ -176,7 +176,7 @@ int run_check(const po::variables_map& vm, io& io) {
     // one a fit or simulation would give.
     method_choice method{requested_method};
     if (!m.states.empty()) {
-        const plugin_registry registry = load_plugins(vm, io.err);
+        const plugin_registry registry = load_plugins(vm, io.err, {plugin_kind::integrator});
         const chosen_integrator chosen = choose_integrator(ode_system_of(m, simulation_setup{}), requested_method, registry);
         if (requested_method.empty() && chosen.method) method = {chosen.name, true};
     }

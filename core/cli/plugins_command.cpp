@@ -115,7 +115,7 @@ void add_plugin_dir_option(po::options_description& options) {
          "<prefix>/lib/cellfit/plugins and CELLFIT_PLUGIN_PATH)");
 }
 
-plugin_registry load_plugins(const po::variables_map& vm, std::ostream& err) {
+plugin_registry load_plugins(const po::variables_map& vm, std::ostream& err, std::vector<plugin_kind> kinds) {
     std::vector<fs::path> extra;
     if (vm.count("plugin-dir"))
         for (const auto& dir : vm["plugin-dir"].as<std::vector<std::string>>()) extra.emplace_back(dir);
@@ -127,6 +127,7 @@ plugin_registry load_plugins(const po::variables_map& vm, std::ostream& err) {
             throw input_error("--plugin-dir " + dir.string() +
                               (fs::exists(dir, ec) ? " is not a folder" : " does not exist"));
     }
+    if (!kinds.empty()) registry.only_kinds(std::move(kinds));
     registry.load_directories(default_plugin_search_path(extra));
     for (const auto& d : registry.diagnostics())
         err << "cellfit: " << (d.level == load_diagnostic::severity::error ? "error" : "warning") << ": "

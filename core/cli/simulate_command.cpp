@@ -92,7 +92,7 @@ int run_simulate(const po::variables_map& vm, io& io) {
                  "to keep the recorded values (" + std::to_string(setup.record.size()) + " variables x " +
                      std::to_string(setup.n_neurons) + " neurons x " + std::to_string(setup.n_steps) + " steps)",
                  "record fewer variables or neurons, or a shorter duration");
-    const plugin_registry registry = load_plugins(vm, io.err);
+    const plugin_registry registry = load_plugins(vm, io.err, {plugin_kind::integrator, plugin_kind::backend});
     const recorded_simulation result = simulate(m, setup, registry);
 
     std::size_t spikes = 0, diverged = 0;

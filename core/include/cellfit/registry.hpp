@@ -59,6 +59,12 @@ public:
     void load_directories(const std::vector<std::filesystem::path>& dirs, bool required = false);
     void load_directory(const std::filesystem::path& dir, bool required = false);
 
+    // From now on, folders are searched only for libraries of these kinds:
+    // a file named libcellfit-<kind>-<name> of another kind is not opened (a
+    // command loads only what it uses, so a broken library of another kind
+    // cannot disturb it). Files named otherwise are still loaded.
+    void only_kinds(std::vector<plugin_kind> kinds);
+
     // Loads one library; throws plugin_error (or abi_mismatch) if it cannot.
     // Duplicate plugins are still only warnings.
     void load_library(const std::filesystem::path& file);

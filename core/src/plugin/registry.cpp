@@ -6,6 +6,9 @@
 
 #include <boost/dll/shared_library.hpp>
 
+#include <dlfcn.h>
+#include <link.h>
+
 #include <algorithm>
 #include <cstring>
 #include <map>
@@ -61,6 +64,23 @@ std::string check_plugin_name(const std::string& name) {
     return {};
 }
 
+// The entry point must be what CELLFIT_PLUGIN_LIBRARY defines: a data
+// symbol holding a non-null pointer to a function. A function exported under
+// that name would have its first bytes called as an address.
+std::string entry_point_problem(const boost::dll::shared_library& library) {
+    void* address = ::dlsym(library.native(), CELLFIT_PLUGIN_ENTRY_NAME);
+    if (!address) return "its entry point '" CELLFIT_PLUGIN_ENTRY_NAME "' cannot be found";
+    Dl_info info{};
+    void* entry = nullptr;  // the symbol's ELF entry
+    if (::dladdr1(address, &info, &entry, RTLD_DL_SYMENT) != 0 && entry &&
+        ELF64_ST_TYPE(static_cast<const ElfW(Sym)*>(entry)->st_info) == STT_FUNC)
+        return "its entry point '" CELLFIT_PLUGIN_ENTRY_NAME "' is a function, not the pointer alias that "
+               "CELLFIT_PLUGIN_LIBRARY defines; it is skipped";
+    if (*static_cast<void* const*>(address) == nullptr)
+        return "its entry point '" CELLFIT_PLUGIN_ENTRY_NAME "' is a null pointer; it is skipped";
+    return {};
+}
+
 fs::path comparable(const fs::path& p) {
     std::error_code ec;
     auto canonical = fs::canonical(p, ec);
@@ -74,6 +94,18 @@ struct plugin_registry::state {
     std::vector<load_diagnostic> diagnostics;
     std::vector<fs::path> loaded_files;
     std::vector<fs::path> searched_dirs;
+    std::optional<std::vector<plugin_kind>> kinds;  // only_kinds()
+
+    // Whether the file's name says it holds plugins of a kind not wanted.
+    bool unwanted(const fs::path& file) const {
+        if (!kinds) return false;
+        const std::string name = file.filename().string();
+        for (plugin_kind k : {plugin_kind::optimizer, plugin_kind::metric, plugin_kind::integrator, plugin_kind::backend}) {
+            const std::string prefix = "libcellfit-" + std::string(to_string(k)) + "-";
+            if (name.starts_with(prefix)) return std::find(kinds->begin(), kinds->end(), k) == kinds->end();
+        }
+        return false;
+    }
 
     void warn(const fs::path& path, std::string message) {
         diagnostics.push_back({load_diagnostic::severity::warning, path, std::move(message)});
@@ -87,6 +119,8 @@ plugin_registry::plugin_registry() : state_(std::make_unique<state>()) {}
 plugin_registry::~plugin_registry() = default;
 plugin_registry::plugin_registry(plugin_registry&&) noexcept = default;
 plugin_registry& plugin_registry::operator=(plugin_registry&&) noexcept = default;
+
+void plugin_registry::only_kinds(std::vector<plugin_kind> kinds) { state_->kinds = std::move(kinds); }
 
 void plugin_registry::load_directories(const std::vector<fs::path>& dirs, bool required) {
     for (const auto& dir : dirs) load_directory(dir, required);
@@ -113,6 +147,7 @@ void plugin_registry::load_directory(const fs::path& dir, bool required) {
     std::sort(files.begin(), files.end());
 
     for (const auto& file : files) {
+        if (state_->unwanted(file)) continue;
         try {
             load_library(file);
         } catch (const plugin_error& e) {
@@ -138,6 +173,7 @@ void plugin_registry::load_library(const fs::path& file) {
     if (!library->has(CELLFIT_PLUGIN_ENTRY_NAME))
         throw plugin_error(file, "is not a cellfit plugin: it lacks the entry point '" CELLFIT_PLUGIN_ENTRY_NAME
                                  "' (a plugin defines it with CELLFIT_PLUGIN_LIBRARY)");
+    if (const std::string problem = entry_point_problem(*library); !problem.empty()) throw plugin_error(file, problem);
 
     const cellfit_plugin_header* header =
         library->get_alias<const cellfit_plugin_header*()>(CELLFIT_PLUGIN_ENTRY_NAME)();
@@ -159,6 +195,9 @@ void plugin_registry::load_library(const fs::path& file) {
         header->register_plugins(&sink);
     } catch (const std::exception& e) {
         throw plugin_error(file, std::string("failed while registering its plugins: ") + e.what());
+    } catch (...) {
+        throw plugin_error(file, "failed while registering its plugins, with an exception that is not a "
+                                 "std::exception");
     }
     loaded.push_back(key);
     if (sink.plugins.empty()) state_->warn(file, "plugin library " + file.string() + " registers no plugins");
