@@ -20,6 +20,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #pragma omp declare simd notinbranch
 extern "C" double exp(double) noexcept;
 
@@ -101,6 +103,32 @@ double cellfit_run(const cellfit::model& m, const cellfit::plugin_registry& regi
     return seconds;
 }
 
+// Seconds of a whole `cellfit simulate` process (one thread, nothing
+// recorded, the kernel cached by a first run): what a user waits for.
+double process_run(std::size_t N) {
+    static const std::string dir = [] {
+        char pattern[] = "/tmp/cellfit-bench-XXXXXX";
+        return std::string(::mkdtemp(pattern));
+    }();
+    {
+        std::ofstream csv(dir + "/I.csv");
+        const std::vector<double> I = step_current();
+        for (std::size_t k = 0; k < I.size(); ++k) csv << (k ? "," : "") << I[k];
+        csv << "\n";
+    }
+    const std::string command = std::string("'") + CELLFIT_BENCH_CELLFIT + "' simulate --model '" + CELLFIT_BENCH_MODEL +
+                                "' --const El=-65*mV --const EK=-90*mV --const ENa=50*mV --const VT=-63*mV --input I='" +
+                                dir + "/I.csv':amp --method exponential_euler --dt 0.01*ms --param gl=10*nS"
+                                " --param g_na=20*uS --param g_kd=6*uS --param Cm=200*pF --init v=El --threads 1"
+                                " --neurons " + std::to_string(N) + " > /dev/null";
+    const auto start = clock_type::now();
+    if (std::system(command.c_str()) != 0) {
+        std::fprintf(stderr, "cellfit simulate failed: %s\n", command.c_str());
+        std::exit(1);
+    }
+    return std::chrono::duration<double>(clock_type::now() - start).count();
+}
+
 std::string read_text(const char* path) {
     std::ifstream in(path);
     std::stringstream s;
@@ -111,11 +139,12 @@ std::string read_text(const char* path) {
 } // namespace
 
 int main(int argc, char** argv) {
-    // bench_kernel [--brian] [N...]: the sizes default to 100, 1000, 10000.
-    bool brian = false;
+    // bench_kernel [--brian] [--process] [N...]: the sizes default to 100, 1000, 10000.
+    bool brian = false, process = false;
     std::vector<std::size_t> sizes;
     for (int k = 1; k < argc; ++k) {
         if (std::strcmp(argv[k], "--brian") == 0) brian = true;
+        else if (std::strcmp(argv[k], "--process") == 0) process = true;
         else sizes.push_back(std::stoul(argv[k]));
     }
     if (sizes.empty()) sizes = {100, 1000, 10000};
@@ -147,6 +176,13 @@ int main(int argc, char** argv) {
         const double work = static_cast<double>(N) * n_steps;
         std::printf("%7zu %12.3g %12.3g %12.3g %12.3g %12.2g %9.2f %9.2f %9.2f\n", N, work / hand, work / comp,
                     work / comp2, work / interp, deviation, hand / comp, comp / comp2, hand / interp);
+        if (process) {
+            process_run(N);  // builds or loads the kernel: the cache is warm after it
+            double whole = 1e300;
+            for (int r = 0; r < 5; ++r) whole = std::min(whole, process_run(N));
+            std::printf("        whole cellfit simulate process, 1 thread: %.3g neuron-steps/s, %.2f x compiled\n",
+                        work / whole, comp / whole);
+        }
         if (brian) {
             std::fflush(stdout);
             const std::string command = "/usr/bin/python3 -W ignore " CELLFIT_BENCH_BRIAN_SCRIPT " " + std::to_string(N) + " " +

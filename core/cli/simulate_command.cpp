@@ -82,6 +82,9 @@ int run_simulate(const po::variables_map& vm, io& io) {
     for (const auto& text : values(vm, "record"))
         for (auto& name : split_top_level(text)) setup.record.push_back(name);
     setup.threads = read_threads(vm);
+    // Nothing recorded: long blocks cost no memory and return to the host
+    // less often (the records, when there are any, need neurons x block).
+    if (setup.record.empty()) setup.block_steps = 1024;
     setup.random_seed = vm["seed"].as<std::uint64_t>();
     setup.backend = read_backend(vm);
 
