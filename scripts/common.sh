@@ -75,8 +75,9 @@ fuzz() {
   find "$CELLFIT_ROOT/tests" "$CELLFIT_ROOT/examples" -name '*.csv' -size -64k -exec cp {} "$FUZZ_DIR/seeds-csv/" \; 2>/dev/null || true
   find "$CELLFIT_ROOT/examples" -name '*.ini' -exec cp {} "$FUZZ_DIR/seeds-ini/" \; 2>/dev/null || true
   run_fuzzer model "$seconds" "$FUZZ_DIR/seeds"
-  run_fuzzer csv "$(( seconds / 3 ))" "$FUZZ_DIR/seeds-csv"
-  run_fuzzer ini "$(( seconds / 6 ))" "$FUZZ_DIR/seeds-ini"
+  # At least a second each: libFuzzer reads -max_total_time=0 as no limit.
+  run_fuzzer csv "$(( seconds / 3 > 0 ? seconds / 3 : 1 ))" "$FUZZ_DIR/seeds-csv"
+  run_fuzzer ini "$(( seconds / 6 > 0 ? seconds / 6 : 1 ))" "$FUZZ_DIR/seeds-ini"
 }
 
 # run_fuzzer NAME SECONDS SEEDS: one libFuzzer target; a crash, hang or

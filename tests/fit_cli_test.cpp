@@ -449,3 +449,59 @@ TEST_CASE("a results path that is one of the fit's data files is refused", "[fit
     CHECK(test::read_file(dir.path() / "data_v.csv") == data_before);
     CHECK(test::read_file(dir.path() / "out.csv") == data_before);
 }
+
+TEST_CASE("a stop signal during start-up still stops the fit, and an ignored SIGHUP stays ignored", "[fit][cli]") {
+    test::temp_dir dir;
+    const std::string d = dir.path().string();
+    const std::string flags = passive_fit_flags(dir, "text") + " --bound gl=1*nS,100*nS --bound C=20*pF,1*nF --samples 8";
+    {
+        // Sent as soon as the fit announces itself, before or during its first round.
+        test::background_cellfit fit("fit " + flags + " --rounds 100000000 --results '" + d + "/r.json'");
+        REQUIRE(fit.started());
+        REQUIRE(fit.wait_for_output("fitting"));
+        fit.signal(SIGTERM);
+        const auto r = fit.wait();
+        INFO(r.out << r.err);
+        CHECK(r.exit_code == 128 + SIGTERM);
+    }
+    // As under nohup: SIGHUP ignored when the fit starts, so it runs to the end.
+    const std::string command = "trap '' HUP; '" + test::cellfit_exe.string() + "' fit " + flags +
+                                " --rounds 5000 --optimizer random --results '" + d + "/r3.json' >'" + d + "/out' 2>'" + d +
+                                "/err' & pid=$!; sleep 0.5; kill -HUP $pid; wait $pid";
+    const int status = std::system(command.c_str());
+    INFO(test::read_file(dir.path() / "out") << test::read_file(dir.path() / "err"));
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+    CHECK(test::read_file(dir.path() / "err").find("interrupted") == std::string::npos);
+}
+
+TEST_CASE("no command writes over its own inputs: simulate --out, refine --from, and results keep their permissions",
+          "[fit][cli]") {
+    test::temp_dir dir;
+    const std::string d = dir.path().string();
+    write_text(dir.path() / "model.eqs", "dv/dt = (I - v/(100*Mohm))/(100*pF) : volt\n");
+    write_text(dir.path() / "run_I.csv", "0.1,0.1,0.1,0.1\n");
+    const std::string input = test::read_file(dir.path() / "run_I.csv");
+    auto r = test::run_cellfit("simulate --model '" + d + "/model.eqs' --input I='" + d +
+                               "/run_I.csv':nA --record I --out '" + d + "/run'");
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("writing it would destroy the data") != std::string::npos);
+    CHECK(test::read_file(dir.path() / "run_I.csv") == input);
+
+    const std::string flags = passive_fit_flags(dir) + " --bound gl=1*nS,100*nS --bound C=20*pF,1*nF";
+    REQUIRE(test::run_cellfit("fit " + flags + " --samples 4 --rounds 2 --results '" + d + "/r.json'").exit_code == 0);
+    const std::string fitted = test::read_file(dir.path() / "r.json");
+    r = test::run_cellfit("refine " + flags + " --from '" + d + "/r.json' --results '" + d + "/r.json'");
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("--from") != std::string::npos);
+    CHECK(test::read_file(dir.path() / "r.json") == fitted);
+    r = test::run_cellfit("refine " + flags + " --from '" + d + "/r.json' --results '" + d + "/refined.csv'");
+    CHECK(r.exit_code == 2);  // refused before the work, not after it
+    CHECK(r.err.find("JSON") != std::string::npos);
+
+    // A private results file stays private when it is written again.
+    std::filesystem::permissions(dir.path() / "r.json", std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    REQUIRE(test::run_cellfit("fit " + flags + " --samples 4 --rounds 1 --results '" + d + "/r.json'").exit_code == 0);
+    CHECK(std::filesystem::status(dir.path() / "r.json").permissions() ==
+          (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
+}

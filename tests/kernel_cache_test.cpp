@@ -45,12 +45,14 @@ unsigned mode_of(const fs::path& p) {
 TEST_CASE("CXX is split into words and run without a shell", "[cache][security]") {
     test::temp_dir dir;
     const auto marker = dir.path() / "marker";
-    const auto r = simulate_with(dir, "CELLFIT_CACHE_DIR='" + (dir.path() / "cache").string() + "' CXX='c++; touch " +
-                                          marker.string() + "'");
-    INFO(r.out << r.err);
-    CHECK(r.exit_code == 0);
-    CHECK_FALSE(fs::exists(marker));
-    CHECK_THAT(r.out, Contains("(interpreter)"));  // "c++;" is no compiler
+    // A shell would run these before the compiler even starts; as words
+    // they are only odd arguments (the compiler then fails, or is missing).
+    for (const std::string& cxx : {"c++; touch " + marker.string(), "c++ $(touch " + marker.string() + ")",
+                                   "c++ `touch " + marker.string() + "`"}) {
+        const auto r = simulate_with(dir, "CELLFIT_CACHE_DIR='" + (dir.path() / "cache").string() + "' CXX='" + cxx + "'");
+        INFO(cxx << "\n" << r.out << r.err);
+        CHECK_FALSE(fs::exists(marker));
+    }
     // Words are arguments: a compiler with a flag still works.
     const auto flagged = simulate_with(dir, "CELLFIT_CACHE_DIR='" + (dir.path() / "cache").string() + "' CXX='c++ -w'");
     CHECK_THAT(flagged.out, Contains("(compiled)"));
@@ -106,14 +108,38 @@ TEST_CASE("a truncated or replaced cached library is rebuilt, never opened", "[c
     CHECK_THAT(r.out, Contains("(compiled)"));
     CHECK(fs::file_size(library) == size);
     // The same length, other bytes: the checksum differs.
+    const std::string built = test::read_file(library);
     {
         std::fstream f(library, std::ios::in | std::ios::out | std::ios::binary);
         f.seekp(static_cast<std::streamoff>(size / 2));
         f.put('\x5a').put('\x5a').put('\x5a');
     }
+    const std::string altered = test::read_file(library);
+    REQUIRE(altered != built);
     r = simulate_with(dir, env);
     CHECK(r.exit_code == 0);
     CHECK_THAT(r.out, Contains("(compiled)"));
+    CHECK(test::read_file(library) != altered);  // rebuilt, not opened as it was
+
+    // A umask that lets the group write (002, common) must not make every
+    // library untrusted, and rebuilt on every run.
+    test::temp_dir shared_dir;
+    const auto grouped = shared_dir.path() / "cache";
+    const std::string umask_env = "CELLFIT_CACHE_DIR='" + grouped.string() + "'";
+    const auto model = shared_dir.path() / "model.eqs";
+    std::ofstream(model) << model_text;
+    const std::string run = "umask 002; '" + test::cellfit_exe.string() + "' simulate --model '" + model.string() +
+                            "' --init v=1*mV --duration 1*ms >/dev/null 2>&1";
+    REQUIRE(std::system(("CELLFIT_CACHE_DIR='" + grouped.string() + "' sh -c \"" + run + "\"").c_str()) == 0);
+    fs::path grouped_library;
+    for (const auto& f : files_in(grouped / "kernels"))
+        if (f.extension() == ".so") grouped_library = f;
+    REQUIRE(!grouped_library.empty());
+    const auto first_write = fs::last_write_time(grouped_library);
+    CHECK((mode_of(grouped_library) & 022) == 0);
+    REQUIRE(std::system(("CELLFIT_CACHE_DIR='" + grouped.string() + "' sh -c \"" + run + "\"").c_str()) == 0);
+    CHECK(fs::last_write_time(grouped_library) == first_write);
+    (void)umask_env;
 }
 
 TEST_CASE("a kernel cache that cannot be written gives the interpreter, with a warning, and no partial files",

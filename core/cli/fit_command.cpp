@@ -24,6 +24,8 @@ namespace {
 // ask the running fit to stop after its round; the results so far are then
 // written as usual and the exit code is 128 + the signal. A second signal
 // of the same kind ends the process.
+// A signal the process inherited as ignored (nohup, background jobs) stays
+// ignored, and the previous actions come back when the fit ends.
 std::atomic<fitter*> interruptible{nullptr};
 std::atomic<int> stopping_signal{0};
 constexpr int stopping_signals[] = {SIGINT, SIGTERM, SIGHUP};
@@ -35,12 +37,22 @@ extern "C" void on_stop_signal(int number) {
 }
 
 struct interrupt_guard {
+    struct sigaction previous[3] {};
+    bool installed[3] = {false, false, false};
     explicit interrupt_guard(fitter& f) {
         interruptible.store(&f);
-        for (int s : stopping_signals) std::signal(s, on_stop_signal);
+        for (int k = 0; k < 3; ++k) {
+            struct sigaction current {};
+            if (::sigaction(stopping_signals[k], nullptr, &current) != 0 || current.sa_handler == SIG_IGN) continue;
+            struct sigaction handler {};
+            handler.sa_handler = on_stop_signal;
+            sigemptyset(&handler.sa_mask);
+            installed[k] = ::sigaction(stopping_signals[k], &handler, &previous[k]) == 0;
+        }
     }
     ~interrupt_guard() {
-        for (int s : stopping_signals) std::signal(s, SIG_DFL);
+        for (int k = 0; k < 3; ++k)
+            if (installed[k]) ::sigaction(stopping_signals[k], &previous[k], nullptr);
         interruptible.store(nullptr);
     }
 };

@@ -204,6 +204,7 @@ void refuse_writing_data_file(const po::variables_map& vm, const std::string& fl
     std::vector<std::pair<std::string, std::string>> data;  // flag, file
     if (vm.count("model")) data.emplace_back("--model", vm["model"].as<std::string>());
     if (vm.count("spikes")) data.emplace_back("--spikes", vm["spikes"].as<std::string>());
+    if (vm.count("from")) data.emplace_back("--from", vm["from"].as<std::string>());
     for (const char* table : {"input", "timed-array", "output"})
         for (const auto& text : values(vm, table)) data.emplace_back(std::string("--") + table, split_table_flag(table, text).file);
     for (const auto& [data_flag, file] : data) {

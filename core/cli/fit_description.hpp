@@ -34,8 +34,8 @@ fit_description read_fit_description(const po::variables_map& vm, bool params_ar
 fit_options read_fit_options(const po::variables_map& vm, const fit_description& d);
 
 // Refuses (usage_error) a file the command would write, named by `flag`,
-// that is one of the fit's own data files: the model, --input,
-// --timed-array, --output or --spikes (writing it would destroy the data).
+// that is one of the command's own data files: the model, --input,
+// --timed-array, --output, --spikes or --from (writing it would destroy it).
 void refuse_writing_data_file(const po::variables_map& vm, const std::string& flag, const std::string& path);
 
 } // namespace cellfit::cli

@@ -53,7 +53,10 @@ int run_refine(const po::variables_map& vm, io& io) {
     } else {
         options.starts = {start};
     }
-    for (const auto& p : values(vm, "results")) refuse_writing_data_file(vm, "--results", p);
+    for (const auto& p : values(vm, "results")) {  // checked before the work, not after it
+        if (!p.ends_with(".json")) throw usage_error("--results " + p + ": a refinement is written as JSON (.json)");
+        refuse_writing_data_file(vm, "--results", p);
+    }
     const plugin_registry registry = load_plugins(vm, io.err);
     fitter f(d.target, d.spec, d.data, d.settings, registry);
     const refine_record r = f.refine(options);

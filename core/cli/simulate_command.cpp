@@ -1,4 +1,5 @@
 #include "simulate_command.hpp"
+#include "fit_description.hpp"
 #include "model_options.hpp"
 #include "plugins_command.hpp"
 #include "table_options.hpp"
@@ -88,6 +89,13 @@ int run_simulate(const po::variables_map& vm, io& io) {
     setup.random_seed = vm["seed"].as<std::uint64_t>();
     setup.backend = read_backend(vm);
 
+    // Files it will write: never one of its own inputs (checked before the run).
+    if (vm.count("out")) {
+        const std::string prefix = vm["out"].as<std::string>();
+        for (const auto& var : setup.record) refuse_writing_data_file(vm, "--out", prefix + "_" + var + ".csv");
+        if (m.threshold)
+            for (const char* suffix : {"_spikes.csv", "_spike_steps.csv"}) refuse_writing_data_file(vm, "--out", prefix + suffix);
+    }
     // The recorded values are kept whole until written: say so before
     // asking for more memory than the machine has.
     check_memory(static_cast<double>(setup.record.size()) * static_cast<double>(setup.n_neurons) *

@@ -233,7 +233,12 @@ fit_outcome fitter::fit(const fit_options& options) {
         s.check_continuation(options);
         if (options.start_iteration) s.iteration = *options.start_iteration;
     }
-    s.stop_requested.store(false);
+    // A stop asked for while the fit was starting (a kernel compiling) counts
+    // too: the flag is cleared only when this fit() returns.
+    struct clear_stop {
+        std::atomic<bool>& flag;
+        ~clear_stop() { flag.store(false); }
+    } const clear{s.stop_requested};
     fit_outcome outcome;
     outcome.error_unit = s.results.error_unit;
     outcome.warnings = s.start_warnings;

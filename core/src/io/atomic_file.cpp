@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <random>
 #include <unistd.h>
 
@@ -28,6 +29,8 @@ atomic_file::atomic_file(const fs::path& target) : target_(target) {
             if (errno == EEXIST) continue;
             throw error("cannot write " + target_.string() + ": " + reason());
         }
+        // A file that exists keeps its permissions (a private 0600 stays private).
+        if (struct stat st {}; ::stat(target_.c_str(), &st) == 0 && S_ISREG(st.st_mode)) ::fchmod(fd, st.st_mode & 07777);
         stream_ = ::fdopen(fd, "w");
         if (!stream_) {
             ::close(fd);

@@ -154,6 +154,9 @@ void plugin_registry::load_directory(const fs::path& dir, bool required) {
             state_->fail(file, e.what());
         } catch (const std::exception& e) {
             state_->fail(file, "plugin library " + file.string() + ": " + e.what());
+        } catch (...) {
+            state_->fail(file, "plugin library " + file.string() +
+                                   ": its entry point threw an exception that is not a std::exception");
         }
     }
 }

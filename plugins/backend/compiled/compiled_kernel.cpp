@@ -173,6 +173,11 @@ std::string compile_into(const std::string& text, const fs::path& dir, const std
             return "cannot write the kernel's checksum into the cache " + dir.string();
         }
     }
+    // Private whatever the umask (0775 from a umask of 002 would make the
+    // library untrusted, and rebuilt on every run).
+    fs::permissions(partial, fs::perms::owner_all, ec);
+    for (const auto& f : {partial_source, log, partial_sum})
+        fs::permissions(f, fs::perms::owner_read | fs::perms::owner_write, ec);
     for (const auto& [from, to] : {std::pair{partial_source, dir / (key + ".cpp")}, std::pair{log, dir / (key + ".log")},
                                    std::pair{partial, dir / (key + ".so")}, std::pair{partial_sum, dir / (key + ".sum")}}) {
         fs::rename(from, to, ec);

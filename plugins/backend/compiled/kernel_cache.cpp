@@ -85,7 +85,7 @@ namespace {
 std::string unsafe_ancestor(const fs::path& dir) {
     for (fs::path p = dir.parent_path(); !p.empty(); p = p.parent_path()) {
         struct stat st {};
-        if (::stat(p.c_str(), &st) != 0) return "cannot read " + p.string();
+        if (::lstat(p.c_str(), &st) != 0) return "cannot read " + p.string();
         if (st.st_uid != ::geteuid() && st.st_uid != 0) return p.string() + ", above it, belongs to another user";
         if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX))
             return p.string() + ", above it, may be written by its group or by others";
@@ -108,10 +108,16 @@ cache_folder kernel_cache_folder() {
         result.unavailable = "the kernel cache cannot be created: " + why + " (set CELLFIT_CACHE_DIR)";
         return result;
     } else {
-        why = untrusted_reason(wanted, true);
-        if (why.empty()) why = unsafe_ancestor(fs::absolute(wanted));
+        // The real path, checked folder by folder without following links:
+        // a link in the path that someone else owns could be pointed
+        // elsewhere after the check.
+        std::error_code ec;
+        const fs::path real = fs::canonical(wanted, ec);
+        if (ec) why = "cannot resolve " + wanted.string() + " (" + ec.message() + ")";
+        else why = untrusted_reason(real, true);
+        if (why.empty()) why = unsafe_ancestor(real);
         if (why.empty()) {
-            result.dir = wanted;
+            result.dir = real;
             return result;
         }
     }

@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstring>
 #include <fcntl.h>
 #include <poll.h>
 #include <spawn.h>
@@ -44,8 +45,22 @@ pid_t spawn(const std::vector<std::string>& argv, int out_fd, int err_fd) {
     posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&actions, out_fd, STDOUT_FILENO);
     posix_spawn_file_actions_adddup2(&actions, err_fd, STDERR_FILENO);
+    // A process group of its own, so that a deadline kills the compiler's
+    // children (cc1plus, as, ld) too; messages in English (LC_ALL=C), which
+    // the caller reads to tell a full disk from bad code.
+    posix_spawnattr_t attributes;
+    posix_spawnattr_init(&attributes);
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&attributes, 0);
+    std::vector<std::string> environment{"LC_ALL=C"};
+    for (char** e = environ; *e; ++e)
+        if (std::strncmp(*e, "LC_ALL=", 7) != 0) environment.emplace_back(*e);
+    std::vector<char*> env;
+    for (auto& e : environment) env.push_back(e.data());
+    env.push_back(nullptr);
     pid_t pid = 0;
-    const int started = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+    const int started = posix_spawnp(&pid, args[0], &actions, &attributes, args.data(), env.data());
+    posix_spawnattr_destroy(&attributes);
     posix_spawn_file_actions_destroy(&actions);
     return started == 0 ? pid : 0;
 }
@@ -59,7 +74,7 @@ int wait_until(pid_t pid, clock::time_point deadline) {
         if (done == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
         if (done < 0 && errno != EINTR) return -1;
         if (clock::now() > deadline) {
-            ::kill(pid, SIGKILL);
+            ::kill(-pid, SIGKILL);  // the whole group
             ::waitpid(pid, &status, 0);
             return -1;
         }
@@ -70,7 +85,7 @@ int wait_until(pid_t pid, clock::time_point deadline) {
 } // namespace
 
 int run_program(const std::vector<std::string>& argv, const std::string& output_file) {
-    const int fd = ::open(output_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    const int fd = ::open(output_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0) return -1;
     const pid_t pid = spawn(argv, fd, fd);
     ::close(fd);
