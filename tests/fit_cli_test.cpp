@@ -16,6 +16,7 @@
 #include <random>
 #include <sstream>
 #include <thread>
+#include <unistd.h>
 
 namespace {
 
@@ -504,4 +505,23 @@ TEST_CASE("no command writes over its own inputs: simulate --out, refine --from,
     REQUIRE(test::run_cellfit("fit " + flags + " --samples 4 --rounds 1 --results '" + d + "/r.json'").exit_code == 0);
     CHECK(std::filesystem::status(dir.path() / "r.json").permissions() ==
           (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
+}
+
+TEST_CASE("a fit that needs more memory than the machine has says how much, before it starts", "[fit][cli]") {
+    test::temp_dir dir;
+    // 10 million samples x 2 traces, metric.features keeping 200 steps each: about 42 GB.
+    const double machine = static_cast<double>(::sysconf(_SC_PHYS_PAGES)) * static_cast<double>(::sysconf(_SC_PAGESIZE));
+    REQUIRE(machine > 0);
+    if (machine > 40e9) {
+        WARN("not checked: this machine has more memory than the run needs");
+        return;
+    }
+    const auto r = test::run_cellfit("fit " + passive_fit_flags(dir) +
+                                     " --bound gl=1*nS,100*nS --bound C=20*pF,1*nF --samples 10000000 --rounds 1"
+                                     " --metric features --metric-opt stim_start=2*ms --metric-opt stim_end=15*ms");
+    INFO(r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("this run needs") != std::string::npos);
+    CHECK(r.err.find("for a round of 10000000 samples x 2 traces") != std::string::npos);
+    CHECK(r.err.find("give fewer --samples") != std::string::npos);
 }

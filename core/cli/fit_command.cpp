@@ -8,6 +8,7 @@
 #include <cellfit/registry.hpp>
 #include <cellfit/units/quantity.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -101,6 +102,23 @@ std::string describe_fit(const fit_description& d, const fit_options& o, const f
            std::to_string(o.n_rounds) + " rounds";
 }
 
+// A round simulates samples x traces neurons; the recorded outputs pass
+// through blocks of 64 steps, except for metric.features, which keeps whole
+// traces. Refused up front when that is more than the machine has.
+void check_fit_memory(const fit_description& d, const fit_options& o) {
+    std::size_t traces = 1, steps = 1;
+    for (const auto& out : d.data.outputs)
+        if (!out.traces.empty()) traces = out.traces.size(), steps = out.traces.front().size();
+    if (!d.data.spikes.empty()) traces = d.data.spikes.size();
+    const bool whole_traces = std::any_of(o.metrics.begin(), o.metrics.end(), [](const auto& m) { return m.name == "features"; });
+    const double neurons = static_cast<double>(d.settings.n_samples) * static_cast<double>(traces);
+    const double outputs = static_cast<double>(std::max<std::size_t>(1, d.data.outputs.size()));
+    const double per_neuron = 8.0 * (64 + (whole_traces ? static_cast<double>(steps) : 64.0) * outputs);
+    check_memory(neurons * per_neuron, "for a round of " + std::to_string(d.settings.n_samples) + " samples x " +
+                                           std::to_string(traces) + " traces",
+                 "give fewer --samples");
+}
+
 int run_fit(const po::variables_map& vm, io& io) {
     const fit_description d = read_fit_description(vm, true);
     fit_options options = read_fit_options(vm, d);
@@ -114,6 +132,7 @@ int run_fit(const po::variables_map& vm, io& io) {
     }
     if (vm["refine"].as<bool>() && d.target == fit_target::spikes)
         throw usage_error("--refine fits traces by least squares; a spike fit (--spikes) has none");
+    check_fit_memory(d, options);
     const plugin_registry registry = load_plugins(vm, io.err);
     fitter f(d.target, d.spec, d.data, d.settings, registry);
 
