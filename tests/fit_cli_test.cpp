@@ -210,24 +210,29 @@ TEST_CASE("a fit that fails in a later round writes the samples of the rounds be
 }
 
 TEST_CASE("an interrupted fit writes the results of its finished rounds", "[fit][cli]") {
-    test::temp_dir dir;
-    const std::string d = dir.path().string();
-    const std::string flags = passive_fit_flags(dir, "text") + " --bound gl=1*nS,100*nS --bound C=20*pF,1*nF --samples 8";
-    // Interrupted once its first round is reported: whatever the machine's
-    // load, at least one round is finished.
-    test::background_cellfit fit("fit " + flags + " --rounds 100000000 --results '" + d + "/r.json'");
-    REQUIRE(fit.started());
-    const bool reported = fit.wait_for_output("round 0: best error");
-    fit.signal(SIGINT);
-    const auto r = fit.wait();
-    INFO(r.out << r.err);
-    REQUIRE(reported);
-    CHECK(r.exit_code == 130);
-    CHECK(r.err.find("interrupted") != std::string::npos);
-    const auto j = nlohmann::json::parse(test::read_file(dir.path() / "r.json"));
-    CHECK(j["n_rounds"].get<std::size_t>() > 0);
-    CHECK(j["samples"].size() <= j["n_rounds"].get<std::size_t>() * 8);  // CMA-ES may repeat a point
-    CHECK(j["samples"].size() >= j["n_rounds"].get<std::size_t>());
+    // Ctrl-C, SIGTERM (a job scheduler) and SIGHUP (a closed terminal) alike:
+    // exit 128 + the signal.
+    for (const int number : {SIGINT, SIGTERM, SIGHUP}) {
+        INFO("signal " << number);
+        test::temp_dir dir;
+        const std::string d = dir.path().string();
+        const std::string flags = passive_fit_flags(dir, "text") + " --bound gl=1*nS,100*nS --bound C=20*pF,1*nF --samples 8";
+        // Interrupted once its first round is reported: whatever the machine's
+        // load, at least one round is finished.
+        test::background_cellfit fit("fit " + flags + " --rounds 100000000 --results '" + d + "/r.json'");
+        REQUIRE(fit.started());
+        const bool reported = fit.wait_for_output("round 0: best error");
+        fit.signal(number);
+        const auto r = fit.wait();
+        INFO(r.out << r.err);
+        REQUIRE(reported);
+        CHECK(r.exit_code == 128 + number);
+        CHECK(r.err.find("interrupted") != std::string::npos);
+        const auto j = nlohmann::json::parse(test::read_file(dir.path() / "r.json"));
+        CHECK(j["n_rounds"].get<std::size_t>() > 0);
+        CHECK(j["samples"].size() <= j["n_rounds"].get<std::size_t>() * 8);  // CMA-ES may repeat a point
+        CHECK(j["samples"].size() >= j["n_rounds"].get<std::size_t>());
+    }
 }
 
 TEST_CASE("cellfit fit --online: the error is the MSE between Brian's own recordings", "[fit][cli][reference]") {
@@ -354,26 +359,6 @@ TEST_CASE("metric options take quantities: t_start=5*ms is t_start=0.005", "[fit
             for (const auto& o : p["options"])
                 if (o["name"] == "delta") shown = o.value("unit", "") == "second";
     CHECK(shown);
-}
-
-TEST_CASE("SIGTERM and SIGHUP stop a fit like Ctrl-C: results written, exit 128 + signal", "[fit][cli]") {
-    for (const int number : {SIGTERM, SIGHUP}) {
-        INFO("signal " << number);
-        test::temp_dir dir;
-        const std::string d = dir.path().string();
-        const std::string flags = passive_fit_flags(dir, "text") + " --bound gl=1*nS,100*nS --bound C=20*pF,1*nF --samples 8";
-        test::background_cellfit fit("fit " + flags + " --rounds 100000000 --results '" + d + "/r.json'");
-        REQUIRE(fit.started());
-        const bool reported = fit.wait_for_output("round 0: best error");
-        fit.signal(number);
-        const auto r = fit.wait();
-        INFO(r.out << r.err);
-        REQUIRE(reported);
-        CHECK(r.exit_code == 128 + number);
-        CHECK(r.err.find("interrupted") != std::string::npos);
-        const auto j = nlohmann::json::parse(test::read_file(dir.path() / "r.json"));
-        CHECK(j["n_rounds"].get<std::size_t>() > 0);
-    }
 }
 
 TEST_CASE("a results file is whole after a kill at any moment, and a write error loses nothing", "[fit][cli]") {

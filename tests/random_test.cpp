@@ -20,17 +20,7 @@ using namespace cellfit;
 
 namespace {
 
-model make_model(const std::string& equations, std::vector<std::pair<std::string, std::string>> constants,
-                 std::optional<std::string> threshold = {}, std::optional<std::string> reset = {},
-                 std::optional<std::string> refractory = {}) {
-    model_spec spec;
-    spec.equations = equations;
-    spec.constants = std::move(constants);
-    spec.threshold = std::move(threshold);
-    spec.reset = std::move(reset);
-    spec.refractory = std::move(refractory);
-    return build_model(spec);
-}
+using test::make_model;
 
 struct moments {
     double mean = 0, variance = 0;

@@ -14,17 +14,7 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-model make_model(const std::string& equations, std::vector<std::pair<std::string, std::string>> constants = {},
-                 std::optional<std::string> threshold = {}, std::optional<std::string> reset = {},
-                 std::optional<std::string> refractory = {}) {
-    model_spec spec;
-    spec.equations = equations;
-    spec.constants = std::move(constants);
-    spec.threshold = std::move(threshold);
-    spec.reset = std::move(reset);
-    spec.refractory = std::move(refractory);
-    return build_model(spec);
-}
+using test::make_model;
 
 // Final value of v after `duration` with the given method and dt.
 double final_v(const model& m, const std::string& method, double dt, double duration,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cellfit/model/model.hpp>
 #include <cellfit/optimizer.hpp>
 #include <cellfit/registry.hpp>
 
@@ -189,6 +190,20 @@ inline cellfit::optimizer_setup box_setup(std::size_t population, std::uint64_t 
     setup.population_size = population;
     setup.seed = seed;
     return setup;
+}
+
+// A model from its equations, constants and spike rules, as a user gives them.
+inline cellfit::model make_model(const std::string& equations,
+                                 std::vector<std::pair<std::string, std::string>> constants = {},
+                                 std::optional<std::string> threshold = {}, std::optional<std::string> reset = {},
+                                 std::optional<std::string> refractory = {}) {
+    cellfit::model_spec spec;
+    spec.equations = equations;
+    spec.constants = std::move(constants);
+    spec.threshold = std::move(threshold);
+    spec.reset = std::move(reset);
+    spec.refractory = std::move(refractory);
+    return cellfit::build_model(spec);
 }
 
 } // namespace test
