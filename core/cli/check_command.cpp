@@ -220,7 +220,7 @@ command check_command() {
                  "a function NAME(t, i) giving the input, e.g. I_in:amp (repeatable)")
                 ("output", po::value<std::vector<std::string>>()->value_name("VAR"),
                  "a variable that will be compared with recordings (repeatable)")
-                ("json", po::bool_switch()->default_value(false), "print the summary as JSON");
+                ("json", switch_value(), "print the summary as JSON");
         },
         run_check,
     };

@@ -39,6 +39,8 @@ po::parsed_options config_options(const std::string& file, const po::options_des
     std::erase_if(valid, [](const std::string& n) { return n == "help" || n == "config"; });
 
     po::parsed_options parsed(&options);
+    // Relative paths in the file are relative to the file's folder.
+    const std::filesystem::path folder = std::filesystem::path(file).parent_path();
     for (const auto& entry : read_config_file(file)) {
         const std::string where = file + ":" + std::to_string(entry.line);
         if (!entry.section.empty() && entry.section != cmd.name) {
@@ -50,11 +52,28 @@ po::parsed_options config_options(const std::string& file, const po::options_des
         }
         if (std::find(valid.begin(), valid.end(), entry.key) == valid.end())
             throw input_error(unknown_key_message(where, entry.key, cmd, valid));
-        po::option option(entry.key, {entry.value});
-        option.original_tokens = {entry.key, entry.value};
+        const std::string value = resolve_config_paths(entry.key, entry.value, folder);
+        po::option option(entry.key, {value});
+        option.original_tokens = {entry.key, value};
         parsed.options.push_back(std::move(option));
     }
     return parsed;
+}
+
+// --no-NAME for a switch NAME is --NAME=false: a switch an INI file turns
+// on can be turned off on the command line.
+std::vector<std::string> expand_negated_switches(const std::vector<std::string>& args,
+                                                 const po::options_description& options) {
+    std::vector<std::string> expanded;
+    for (const auto& arg : args) {
+        const po::option_description* o =
+            arg.starts_with("--no-") ? options.find_nothrow(arg.substr(5), false) : nullptr;
+        if (o && o->semantic()->min_tokens() == 0 && o->semantic()->max_tokens() == 1)
+            expanded.push_back("--" + arg.substr(5) + "=false");
+        else
+            expanded.push_back(arg);
+    }
+    return expanded;
 }
 
 } // namespace
@@ -62,9 +81,13 @@ po::parsed_options config_options(const std::string& file, const po::options_des
 void add_common_options(po::options_description& options) {
     options.add_options()
         ("config", po::value<std::string>()->value_name("FILE"),
-         "read options from an INI file (`key = value`, keys are the long option names; "
-         "the command line wins)")
+         "read options from an INI file (`key = value`, keys are the long option names; relative paths are "
+         "relative to the file's folder; the command line wins, and --no-SWITCH turns off a switch it sets)")
         ("help,h", "show this help");
+}
+
+po::typed_value<bool>* switch_value() {
+    return po::value<bool>()->default_value(false, "false")->implicit_value(true, "true")->value_name("BOOL");
 }
 
 po::variables_map parse_arguments(const command& cmd, const std::vector<std::string>& args,
@@ -72,7 +95,7 @@ po::variables_map parse_arguments(const command& cmd, const std::vector<std::str
     const po::options_description options = describe(cmd);
     po::variables_map vm;
     try {
-        po::store(po::command_line_parser(args).options(options).run(), vm);
+        po::store(po::command_line_parser(expand_negated_switches(args, options)).options(options).run(), vm);
         if (vm.count("help")) return vm;
         if (vm.count("config")) {
             const std::string file = vm["config"].as<std::string>();

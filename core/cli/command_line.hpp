@@ -45,6 +45,10 @@ void add_common_options(po::options_description& options);
 po::variables_map parse_arguments(const command& cmd, const std::vector<std::string>& args,
                                   const std::vector<std::string>& all_command_names);
 
+// An on/off option: `--refine` (or `--refine=true`) turns it on, and
+// `--refine=false` or `--no-refine` off, e.g. over an INI file's setting.
+po::typed_value<bool>* switch_value();
+
 // The full help text of a command: usage, summary, options.
 void print_command_help(std::ostream& out, const command& cmd);
 

@@ -53,4 +53,57 @@ std::vector<config_entry> read_config_file(const std::filesystem::path& file) {
     return parse_config_text(content.str(), file.string());
 }
 
+namespace {
+
+namespace fs = std::filesystem;
+
+// Whether a folder's path goes through a symbolic link, where `a/link/..`
+// is not `a`.
+bool through_link(const fs::path& folder) {
+    fs::path prefix;
+    for (const auto& part : folder) {
+        prefix /= part;
+        std::error_code ec;
+        if (fs::is_symlink(fs::symlink_status(prefix, ec))) return true;
+    }
+    return false;
+}
+
+// `path` relative to `folder`; "a/b/../c" shortened to "a/c" for messages
+// unless a link makes that another place.
+std::string under(const fs::path& folder, const std::string& path) {
+    if (path.empty() || folder.empty() || fs::path(path).is_absolute()) return path;
+    const fs::path joined = folder / path;
+    return through_link(folder) ? joined.string() : joined.lexically_normal().string();
+}
+
+} // namespace
+
+std::string resolve_config_paths(const std::string& key, const std::string& value, const fs::path& folder) {
+    static const char* const whole_paths[] = {"model", "spikes", "from", "results", "generate", "out", "plugin-dir"};
+    for (const char* k : whole_paths)
+        if (key == k) return under(folder, value);
+    if (key == "input" || key == "timed-array" || key == "output") {
+        // VAR=FILE:UNIT; check's VAR:UNIT and VAR name no file.
+        const auto eq = value.find('=');
+        const auto colon = value.rfind(':');
+        if (eq == std::string::npos || colon == std::string::npos || colon < eq) return value;
+        const std::string file = trim(value.substr(eq + 1, colon - eq - 1));
+        return value.substr(0, eq + 1) + under(folder, file) + value.substr(colon);
+    }
+    if (key == "trace") {  // FILE:UNIT
+        const auto colon = value.rfind(':');
+        if (colon == std::string::npos) return under(folder, value);
+        return under(folder, trim(value.substr(0, colon))) + value.substr(colon);
+    }
+    if (key == "metric-opt") {  // [VAR.]t_weights=FILE
+        const auto eq = value.find('=');
+        if (eq == std::string::npos) return value;
+        const std::string option = trim(value.substr(0, eq));
+        if (option != "t_weights" && !option.ends_with(".t_weights")) return value;
+        return value.substr(0, eq + 1) + under(folder, trim(value.substr(eq + 1)));
+    }
+    return value;
+}
+
 } // namespace cellfit::cli

@@ -153,7 +153,7 @@ command features_command() {
                  "AP onset: dV/dt from this up (eFEL's DerivativeThreshold)")
                 ("down-derivative-threshold", po::value<std::string>()->default_value("-12*mV/ms")->value_name("Q"),
                  "AP end: dV/dt back above this (eFEL's DownDerivativeThreshold)")
-                ("json", po::bool_switch(), "print JSON: per trace, each feature's value or null, and the units");
+                ("json", switch_value(), "print JSON: per trace, each feature's value or null, and the units");
         },
         run_features,
     };

@@ -1,5 +1,6 @@
 #include "fit_command.hpp"
 #include "fit_description.hpp"
+#include "fit_summary.hpp"
 #include "model_options.hpp"
 #include "plugins_command.hpp"
 #include "refine_options.hpp"
@@ -65,8 +66,10 @@ std::vector<std::string> results_paths(const po::variables_map& vm) {
         const std::string ext = path.extension().string();
         if (ext != ".csv" && ext != ".json")
             throw usage_error("--results " + p + ": the file name must end in .csv or .json");
-        if (path.has_parent_path() && !std::filesystem::is_directory(path.parent_path()))
-            throw usage_error("--results " + p + ": the folder " + path.parent_path().string() + " does not exist");
+        std::error_code ec;  // a missing folder is made when the file is written
+        if (path.has_parent_path() && std::filesystem::exists(path.parent_path(), ec) &&
+            !std::filesystem::is_directory(path.parent_path(), ec))
+            throw usage_error("--results " + p + ": " + path.parent_path().string() + " is not a folder");
         refuse_writing_data_file(vm, "--results", p);
     }
     return paths;
@@ -90,16 +93,18 @@ fit_callback choose_callback(const po::variables_map& vm, std::ostream& err) {
     throw usage_error("--callback " + kind + ": use text (a line per round), progress (a progress bar) or none");
 }
 
-std::string describe_fit(const fit_description& d, const fit_options& o, const fitter& f) {
-    std::string metrics;
-    for (const auto& m : o.metrics)
-        metrics += (metrics.empty() ? "" : ", ") + m.output + ": metric." + m.name +
-                   (d.target == fit_target::online_traces ? " (online)" : "");
-    const std::string optimizer = o.optimizer.empty() ? default_optimizer : o.optimizer;
-    return "fitting " + std::to_string(o.bounds.size()) + " parameters to " + std::to_string(f.n_traces()) + " traces x " +
-           std::to_string(f.n_steps()) + " steps of " + format_quantity({d.data.dt, dimension::of(dimension::time)}) +
-           " (" + metrics + ") with optimizer." + optimizer + ", " + std::to_string(d.settings.n_samples) + " samples x " +
-           std::to_string(o.n_rounds) + " rounds";
+// "30 rounds x 30 samples (889 evaluations: 11 points the optimizer had
+// already evaluated were not simulated again)".
+std::string rounds_and_evaluations(const fit_results& results, std::size_t rounds_run) {
+    const std::size_t planned = results.n_samples * results.n_rounds;
+    const std::size_t evaluated = results.samples.size();
+    std::string text = std::to_string(rounds_run) + (rounds_run == 1 ? " round x " : " rounds x ") +
+                       std::to_string(results.n_samples) + (results.n_samples == 1 ? " sample (" : " samples (") +
+                       std::to_string(evaluated) + (evaluated == 1 ? " evaluation" : " evaluations");
+    if (evaluated < planned)
+        text += ", not " + std::to_string(planned) + ": the optimizer proposed " + std::to_string(planned - evaluated) +
+                " fewer new points; a point it has already evaluated is not simulated again";
+    return text + ")";
 }
 
 // A round simulates samples x traces neurons; the recorded outputs pass
@@ -136,11 +141,15 @@ int run_fit(const po::variables_map& vm, io& io) {
     const plugin_registry registry = load_plugins(vm, io.err);
     fitter f(d.target, d.spec, d.data, d.settings, registry);
 
-    io.out << describe_fit(d, options, f) << "\n" << std::flush;
     const auto start = std::chrono::steady_clock::now();
     fit_outcome outcome;
+    std::vector<std::string> setup_warnings;
     try {
         interrupt_guard guard(f);
+        f.prepare(options);
+        io.out << describe_fit(vm, d, options, f, registry) << std::flush;
+        setup_warnings = f.setup_warnings();
+        for (const auto& w : setup_warnings) io.err << "cellfit fit: warning: " << w << "\n";
         outcome = f.fit(options);
     } catch (const std::exception& e) {
         // Keep what was computed: the rounds finished before the error.
@@ -152,13 +161,10 @@ int run_fit(const po::variables_map& vm, io& io) {
         throw;
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    for (const auto& w : outcome.warnings) io.err << "cellfit fit: warning: " << w << "\n";
-
     const fit_results& results = f.results();
     const std::size_t best = results.best_index();
-    io.out << (outcome.stopped ? "stopped after " : "") << outcome.rounds_run << " rounds x " << results.n_samples
-           << " samples (" << results.samples.size() << " evaluations) in " << format_quantity({seconds, dimension::of(dimension::time)}, 3)
-           << "\n";
+    io.out << (outcome.stopped ? "stopped after " : "") << rounds_and_evaluations(results, outcome.rounds_run) << " in "
+           << format_quantity({seconds, dimension::of(dimension::time)}, 3) << "\n";
     if (best == results.samples.size()) {
         io.err << "cellfit fit: every sample diverged (NaN or infinite state); narrow the bounds or check the model\n";
         write_results(results, paths, io.out);
@@ -176,6 +182,9 @@ int run_fit(const po::variables_map& vm, io& io) {
     io.out << "best parameters:\n";
     for (const auto& name : results.parameter_names)
         io.out << "  " << name << " = " << format_quantity({outcome.best_params.at(name), m.find(name)->dim}, 6) << "\n";
+    // fit_outcome.warnings begins with the set-up's, printed before the rounds.
+    for (std::size_t k = setup_warnings.size(); k < outcome.warnings.size(); ++k)
+        io.err << "cellfit fit: warning: " << outcome.warnings[k] << "\n";
     if (vm["refine"].as<bool>() && !outcome.stopped) {
         std::ostringstream quiet;
         write_results(results, paths, quiet);  // the fit's samples first: a refinement may be interrupted
@@ -226,7 +235,7 @@ command fit_command() {
                  "samples); repeatable. Written also when the fit stops early")
                 ("generate", po::value<std::string>()->value_name("PREFIX"),
                  "simulate the best parameters and write PREFIX_<var>.csv (SI) or PREFIX_spikes.csv (seconds)")
-                ("refine", po::bool_switch(),
+                ("refine", switch_value(),
                  "after the fit, refine the best sample by least squares on the traces (with standard errors)");
             add_refine_options(options);
         },

@@ -25,7 +25,7 @@ void add_fit_options(po::options_description& options) {
          "a recorded variable to fit: one row per trace, one column per step (repeatable)")
         ("spikes", po::value<std::string>()->value_name("FILE.csv"),
          "recorded spike times to fit instead: one row per trace, seconds")
-        ("online", po::bool_switch(),
+        ("online", switch_value(),
          "the online trace fitter: mean squared error accumulated during the simulation")
         ("dt", po::value<std::string>()->value_name("Q"), "the recording's sampling interval, e.g. 0.01*ms (required)")
         ("duration", po::value<std::string>()->value_name("Q"),
@@ -43,7 +43,7 @@ void add_fit_options(po::options_description& options) {
         ("rounds", po::value<whole_number>()->default_value(whole_number{10}, "10")->value_name("N"), "optimization rounds")
         ("seed", po::value<std::uint64_t>()->default_value(1)->value_name("N"),
          "random seed of the optimizer and of the model's random draws (rand(), randn(), xi)")
-        ("multi-objective", po::bool_switch(),
+        ("multi-objective", switch_value(),
          "tell the optimizer each output's error (and the penalty) instead of their sum: for pagmo.nsga2")
         ("penalty", po::value<std::string>()->value_name("VAR"),
          "a variable or subexpression whose final value is added to the error (in the error's unit)")

@@ -69,7 +69,7 @@ command generate_command() {
                 ("callback", po::value<std::string>(), "(fit only)")
                 ("results", po::value<std::vector<std::string>>(), "(fit only)")
                 ("generate", po::value<std::string>(), "(fit only)")
-                ("refine", po::bool_switch(), "(fit only)")
+                ("refine", switch_value(), "(fit only)")
                 ("gradient", po::value<std::string>(), "(fit and refine only)")
                 ("max-nfev", po::value<whole_number>(), "(fit and refine only)")
                 ("refine-top", po::value<whole_number>(), "(fit and refine only)");

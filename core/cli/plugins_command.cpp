@@ -144,7 +144,7 @@ command plugins_command() {
             options.add_options()
                 ("kind", po::value<std::string>()->value_name("KIND"),
                  "only plugins of this kind: optimizer, metric, integrator or backend")
-                ("json", po::bool_switch()->default_value(false), "print JSON instead of text");
+                ("json", switch_value(), "print JSON instead of text");
             add_plugin_dir_option(options);
         },
         run_plugins,

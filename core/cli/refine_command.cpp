@@ -89,7 +89,7 @@ command refine_command() {
                 // fit's own flags, accepted so that one INI file serves both commands
                 ("callback", po::value<std::string>(), "(fit only)")
                 ("generate", po::value<std::string>(), "(fit only)")
-                ("refine", po::bool_switch(), "(fit only)");
+                ("refine", switch_value(), "(fit only)");
         },
         run_refine,
     };

@@ -1,6 +1,7 @@
 // The fitter: checks the model and data once, then runs rounds of
 // ask (optimizer) -> simulate and score (batch_evaluator) -> tell.
 
+#include "fit_diagnostics.hpp"
 #include "fitter_state.hpp"
 
 #include <cellfit/error.hpp>
@@ -35,17 +36,24 @@ fitter::fitter(fit_target target, const model_spec& spec, fit_data data, fitter_
     state_->n_traces = shape.n_traces;
     state_->n_steps = shape.n_steps;
     state_->data.n_steps = shape.n_steps;
-    if (default_spike_method) {
-        const simulation_setup setup = state_->base_setup(state_->n_traces);
-        const ode_system system = ode_system_of(state_->m, setup);  // its own errors (--init) stand as they are
-        try {
-            choose_integrator(system, setup.method, registry);
-        } catch (const input_error& e) {
-            throw input_error(std::string(e.what()) + ". A spike fit integrates with exponential_euler unless told "
-                                                      "otherwise, as brian2modelfitting's SpikeFitter; choose one of "
-                                                      "those with --method (method in the C++ API)");
-        }
+    // The integrator is chosen once, here, so that a fit can name it before
+    // it runs; an integrator that cannot run the model fails here too.
+    const simulation_setup setup = state_->base_setup(state_->n_traces);
+    const ode_system system = ode_system_of(state_->m, setup);  // its own errors (--init) stand as they are
+    try {
+        state_->method = choose_integrator(system, setup.method, registry).name;
+    } catch (const input_error& e) {
+        if (!default_spike_method) throw;
+        throw input_error(std::string(e.what()) + ". A spike fit integrates with exponential_euler unless told "
+                                                  "otherwise, as brian2modelfitting's SpikeFitter; choose one of "
+                                                  "those with --method (method in the C++ API)");
     }
+    state_->method_origin = default_spike_method ? "the spike fitter's default, as brian2modelfitting's SpikeFitter"
+                            : state_->settings.method.empty() ? "Brian's default choice"
+                                                              : "given";
+    state_->data_warnings = detail::data_unit_warnings(state_->m, state_->data);
+    for (auto& w : detail::default_initial_value_warnings(state_->m, state_->settings))
+        state_->data_warnings.push_back(std::move(w));
 }
 
 fitter::~fitter() = default;
@@ -57,6 +65,24 @@ std::size_t fitter::n_traces() const noexcept { return state_->n_traces; }
 std::size_t fitter::n_steps() const noexcept { return state_->n_steps; }
 double fitter::dt() const noexcept { return state_->data.dt; }
 void fitter::stop() noexcept { state_->stop_requested.store(true); }
+const std::string& fitter::method() const noexcept { return state_->method; }
+const std::string& fitter::method_origin() const noexcept { return state_->method_origin; }
+std::size_t fitter::population_size() const noexcept { return state_->population; }
+std::string fitter::population_note() const { return state_->opt ? state_->opt->population_note() : std::string(); }
+
+std::vector<std::string> fitter::setup_warnings() const {
+    const state& s = *state_;
+    std::vector<std::string> warnings = s.data_warnings;
+    if (!s.started) return warnings;
+    warnings.insert(warnings.end(), s.start_warnings.begin(), s.start_warnings.end());
+    if (s.population != s.settings.n_samples) {
+        const std::string why = s.opt->population_note();
+        warnings.push_back("optimizer." + s.optimizer_name + " uses " + std::to_string(s.population) +
+                           " samples per round, not " + std::to_string(s.settings.n_samples) +
+                           (why.empty() ? "" : ": " + why));
+    }
+    return warnings;
+}
 
 simulation_setup fitter::state::base_setup(std::size_t n_neurons) const {
     simulation_setup setup;
@@ -223,16 +249,31 @@ std::string fitter::state::describe(const std::map<std::string, double>& params)
     return text;
 }
 
-fit_outcome fitter::fit(const fit_options& options) {
+void fitter::prepare(const fit_options& options) {
     state& s = *state_;
     if (options.n_rounds == 0) throw input_error("the number of rounds must be at least 1");
     if (!s.started || options.restart) {
+        s.started = false;
+        s.start(options);
+        s.prepared = true;
+    } else if (!s.prepared) {
+        s.check_continuation(options);
+    }
+}
+
+fit_outcome fitter::fit(const fit_options& options) {
+    state& s = *state_;
+    if (options.n_rounds == 0) throw input_error("the number of rounds must be at least 1");
+    if (s.prepared) {
+        s.check_continuation(options);  // prepared with these options
+    } else if (!s.started || options.restart) {
         s.started = false;
         s.start(options);
     } else {
         s.check_continuation(options);
         if (options.start_iteration) s.iteration = *options.start_iteration;
     }
+    s.prepared = false;
     // A stop asked for while the fit was starting (a kernel compiling) counts
     // too: the flag is cleared only when this fit() returns.
     struct clear_stop {
@@ -241,10 +282,7 @@ fit_outcome fitter::fit(const fit_options& options) {
     } const clear{s.stop_requested};
     fit_outcome outcome;
     outcome.error_unit = s.results.error_unit;
-    outcome.warnings = s.start_warnings;
-    if (s.population != s.settings.n_samples)
-        outcome.warnings.push_back("optimizer." + s.optimizer_name + " uses " + std::to_string(s.population) +
-                                   " samples per round, not " + std::to_string(s.settings.n_samples));
+    outcome.warnings = setup_warnings();
 
     const std::size_t n_params = s.fitted.size();
     for (std::size_t r = 0; r < options.n_rounds; ++r) {
@@ -321,6 +359,9 @@ fit_outcome fitter::fit(const fit_options& options) {
     for (const auto& w : s.evaluator->warnings()) outcome.warnings.push_back(w);
     outcome.best_params = s.results.best_params();
     outcome.best_error = s.results.best_error();
+    for (auto& w : detail::divergence_warnings(s.results, s.method)) outcome.warnings.push_back(std::move(w));
+    for (auto& w : detail::bound_warnings(s.m, s.bounds, outcome.best_params, "the best"))
+        outcome.warnings.push_back(std::move(w));
     return outcome;
 }
 

@@ -24,9 +24,13 @@ struct fitter::state {
     const plugin_registry& registry;
     std::size_t n_traces = 0;
     std::size_t n_steps = 0;
+    std::string method;         // the integrator that runs the model
+    std::string method_origin;  // "given", "Brian's default choice", ...
+    std::vector<std::string> data_warnings;  // found by the constructor: units, initial values
 
     // The running fit, set up by the first fit() or a restart.
     bool started = false;
+    bool prepared = false;  // by prepare(): the next fit() runs with its set-up
     std::string optimizer_name;
     raw_options optimizer_options;
     std::vector<metric_choice> metric_choices;

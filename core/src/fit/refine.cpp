@@ -1,6 +1,7 @@
 // fitter::refine: least squares from the best samples of a fit (or given
 // parameters), with finite-difference or sensitivity Jacobians.
 
+#include "fit_diagnostics.hpp"
 #include "fitter_state.hpp"
 #include "trace_residuals.hpp"
 
@@ -231,6 +232,10 @@ refine_record fitter::refine(const refine_options& options) {
     rec.warnings = r.warnings;
     rec.warnings.insert(rec.warnings.end(), runs[best].warnings.begin(), runs[best].warnings.end());
     rec.warnings.insert(rec.warnings.end(), failed.begin(), failed.end());
+    for (auto& w : detail::identifiability_warnings(rec)) rec.warnings.push_back(std::move(w));
+    std::map<std::string, double> refined;
+    for (std::size_t j = 0; j < fitted.size(); ++j) refined[fitted[j]] = rec.params[j];
+    for (auto& w : detail::bound_warnings(s.m, bounds, refined, "the refined")) rec.warnings.push_back(std::move(w));
     rec.start = starts[best];
     rec.starts = starts.size();
     rec.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_at).count();

@@ -19,6 +19,13 @@ std::string reason() { return std::strerror(errno); }
 } // namespace
 
 atomic_file::atomic_file(const fs::path& target) : target_(target) {
+    // Missing folders above the target are made, as `--out out/run1` expects.
+    if (const fs::path folder = target_.parent_path(); !folder.empty()) {
+        std::error_code ec;
+        if (!fs::is_directory(folder, ec) && !fs::create_directories(folder, ec) && ec)
+            throw error("cannot write " + target_.string() + ": cannot create the folder " + folder.string() + ": " +
+                        ec.message());
+    }
     // A name of its own per process and file: two writers never share one.
     std::random_device entropy;
     for (int attempt = 0; attempt < 16 && !stream_; ++attempt) {

@@ -81,8 +81,10 @@ struct algorithm_entry {
     std::size_t minimum_population;
     algorithm_factory make;
     bool multi_objective = false;
-    // A population size the algorithm accepts, from the one asked for.
+    // A population size the algorithm accepts, from the one asked for, and
+    // the rule it follows, for the user.
     std::size_t (*adjust_population)(std::size_t, const plugin_options&) = nullptr;
+    const char* population_rule = "";
 };
 
 unsigned as_unsigned(std::int64_t v, const char* what) {
@@ -151,13 +153,15 @@ const std::vector<algorithm_entry>& algorithms() {
              return pagmo::algorithm{pagmo::gaco(1, as_unsigned(o.integer("ker"), "ker"), o.real("q"), 0., 0.01, 1u, 7u,
                                                  100000u, 100000u, 0., true, seed)};
          },
-         false, [](std::size_t n, const plugin_options& o) { return std::max<std::size_t>(n, as_unsigned(o.integer("ker"), "ker")); }},
+         false, [](std::size_t n, const plugin_options& o) { return std::max<std::size_t>(n, as_unsigned(o.integer("ker"), "ker")); },
+         "keeps ker solutions in its archive and needs at least as many samples per round (option ker)"},
         {"nsga2", "Non-dominated sorting genetic algorithm II, for several objectives (population a multiple of 4)",
          {{"cr", T::real, "0.95", "crossover probability", {}}, {"m", T::real, "0.01", "mutation probability", {}}},
          8, [](const plugin_options& o, unsigned seed) {
              return pagmo::algorithm{pagmo::nsga2(1, o.real("cr"), 10., o.real("m"), 50., seed)};
          },
-         true, [](std::size_t n, const plugin_options&) { return (n + 3) / 4 * 4; }},
+         true, [](std::size_t n, const plugin_options&) { return (n + 3) / 4 * 4; },
+         "needs a multiple of 4 samples per round"},
     };
     return list;
 }
@@ -180,7 +184,15 @@ protected:
         const auto seed = static_cast<unsigned>(setup.seed ^ (setup.seed >> 32));
         algorithm_ = entry_.make(options_, seed);
         population_size_ = std::max(setup.population_size, entry_.minimum_population);
-        if (entry_.adjust_population) population_size_ = entry_.adjust_population(population_size_, options_);
+        population_note_.clear();
+        if (population_size_ != setup.population_size)
+            population_note_ = std::string("pagmo's ") + entry_.name + " needs at least " +
+                               std::to_string(entry_.minimum_population) + " samples per round";
+        if (entry_.adjust_population) {
+            const std::size_t adjusted = entry_.adjust_population(population_size_, options_);
+            if (adjusted != population_size_) population_note_ = std::string("pagmo's ") + entry_.name + " " + entry_.population_rule;
+            population_size_ = adjusted;
+        }
         // The first batch: the random points of a throwaway population.
         try {
             const pagmo::population initial{pagmo::problem{recording_problem{state_}}, population_size_, seed};
@@ -227,6 +239,8 @@ protected:
     }
 
 public:
+    std::string population_note() const override { return population_note_; }
+
     // generations: real generations done; rounds: batches asked for;
     // extra_rounds: rounds that completed no generation (sub-batches: zero
     // for de, sade, de1220, cmaes, xnes, gaco, sga, pso_gen).
@@ -265,6 +279,7 @@ private:
     std::optional<pagmo::population> population_;
     std::vector<pagmo::vector_double> initial_points_, asked_;
     std::size_t population_size_ = 0;
+    std::string population_note_;
     std::size_t generations_ = 0, rounds_ = 0, extra_rounds_ = 0;
     bool initial_just_done_ = false;
 };

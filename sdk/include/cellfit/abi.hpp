@@ -20,8 +20,9 @@
 //   4.1: random draws __rand and __randn in step programs
 //        (cellfit/random_stream.hpp); a 4.0 backend runs every model without
 //        them, but does not know the calls: models that draw need 4.1.
-#define CELLFIT_ABI_VERSION 4
-#define CELLFIT_ABI_MINOR 1
+//   5.0: optimizer::population_note (a new virtual function).
+#define CELLFIT_ABI_VERSION 5
+#define CELLFIT_ABI_MINOR 0
 
 #include <version>  // defines the standard library's identification macros
 

@@ -63,6 +63,11 @@ public:
     // that were not a whole generation). Empty by default.
     virtual std::map<std::string, double> statistics() const { return {}; }
 
+    // Why the population size differs from setup().population_size, for the
+    // user ("pagmo's nsga2 needs a multiple of 4 samples"); empty when it
+    // does not, or when the plugin gives no reason.
+    virtual std::string population_note() const { return {}; }
+
     const optimizer_setup& setup() const noexcept { return setup_; }
     std::size_t population_size() const noexcept { return population_size_; }
     std::size_t evaluations() const noexcept { return evaluations_; }

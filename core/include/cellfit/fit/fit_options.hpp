@@ -79,7 +79,10 @@ struct fit_outcome {
     std::string error_unit;
     std::size_t rounds_run = 0;    // in this call
     bool stopped = false;          // by the callback or stop()
-    std::vector<std::string> warnings;  // e.g. a population the optimizer changed
+    // fitter::setup_warnings() first (units, initial values, a population
+    // the optimizer changed), then what the rounds found: diverged samples,
+    // best parameters on a bound. Each says what to change.
+    std::vector<std::string> warnings;
 };
 
 } // namespace cellfit

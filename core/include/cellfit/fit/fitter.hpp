@@ -38,6 +38,12 @@ public:
     ~fitter();
     fitter(fitter&&) noexcept;
 
+    // Sets up a fit (optimizer, metrics, bounds; the kernel is compiled)
+    // without running a round, so that a caller can describe it first
+    // (population_size, population_note). fit() with the same options then
+    // runs the rounds; it prepares by itself when this was not called.
+    void prepare(const fit_options& options);
+
     // Runs n_rounds rounds. A second call continues the same optimizer and
     // metrics (they may not change) unless options.restart. Diverged samples
     // score +inf. Errors thrown mid-fit leave the results of the finished
@@ -71,6 +77,23 @@ public:
                        const std::optional<std::map<std::string, double>>& params = std::nullopt,
                        const std::vector<std::pair<std::string, std::string>>& param_init = {},
                        std::optional<std::size_t> iteration = std::nullopt) const;
+
+    // The integrator that runs the model, and how it was chosen: "given",
+    // "Brian's default choice", or the spike fitter's default.
+    const std::string& method() const noexcept;
+    const std::string& method_origin() const noexcept;
+
+    // Samples per round the optimizer uses (once prepared or fitted), and
+    // why it differs from the settings' n_samples ("" when it does not).
+    std::size_t population_size() const noexcept;
+    std::string population_note() const;
+
+    // What looks wrong in the data and set-up, found before any simulation:
+    // recordings implausible in their unit, a state variable left at 0 whose
+    // equation names a rest value; once prepared, also a population the
+    // optimizer changed and errors summed across units. fit_outcome.warnings
+    // begins with these, then adds what the rounds found.
+    std::vector<std::string> setup_warnings() const;
 
     const model& fitted_model() const noexcept;
     std::size_t n_traces() const noexcept;

@@ -15,8 +15,9 @@ namespace cellfit {
 
 class CELLFIT_API atomic_file {
 public:
-    // Creates the temporary file beside `target`; throws cellfit::error
-    // naming the file and the reason when it cannot.
+    // Creates the temporary file beside `target`, and the folders above it
+    // that are missing; throws cellfit::error naming the file and the reason
+    // when it cannot.
     explicit atomic_file(const std::filesystem::path& target);
     ~atomic_file();  // without commit(): the temporary file is removed
     atomic_file(const atomic_file&) = delete;
