@@ -98,12 +98,21 @@ TEST_CASE("cellfit plugins --json lists optimizer.random with its options", "[cl
 TEST_CASE("cellfit plugins filters by kind and prints text", "[cli]") {
     auto r = test::run_cellfit("plugins");
     CHECK(r.exit_code == 0);
-    CHECK_THAT(r.out, Contains("optimizer.random") && Contains("sampling"));
+    // Names only, by kind, with the way to the details.
+    CHECK_THAT(r.out, Contains("\noptimizer: ") && Contains(" random") && Contains("metric: features, gamma, mse\n") &&
+                          Contains("--details"));
+    CHECK_THAT(r.out, !Contains("sampling") && !Contains("library:"));
+    r = test::run_cellfit("plugins --details");
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.out, Contains("optimizer.random") && Contains("sampling") && Contains("library:"));
 
-    r = test::run_cellfit("plugins --kind metric");
+    r = test::run_cellfit("plugins --kind metric --details");
     CHECK(r.exit_code == 0);
     CHECK_THAT(r.out, Contains("metric.mse") && Contains("metric.gamma"));
     CHECK_THAT(r.out, !Contains("optimizer.random"));
+    r = test::run_cellfit("plugins --kind metric");
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.out, StartsWith("metric: features, gamma, mse\n"));
 }
 
 TEST_CASE("CELLFIT_PLUGIN_PATH is searched before --plugin-dir, and the first plugin wins", "[cli]") {
@@ -119,7 +128,7 @@ TEST_CASE("CELLFIT_PLUGIN_PATH is searched before --plugin-dir, and the first pl
 }
 
 TEST_CASE("broken libraries are reported and the others still listed", "[cli]") {
-    const auto r = test::run_cellfit("plugins --plugin-dir " + quoted(test::fixtures / "mixed"));
+    const auto r = test::run_cellfit("plugins --details --plugin-dir " + quoted(test::fixtures / "mixed"));
     CHECK(r.exit_code == 0);
     CHECK_THAT(r.out, Contains("optimizer.fixture.survivor") && Contains("optimizer.random"));
     CHECK_THAT(r.err, Contains("libgarbage.so") && Contains("lacks the entry point") && Contains("plugin ABI"));
@@ -365,7 +374,9 @@ TEST_CASE("cellfit simulate rejects bad setups with exit code 2", "[cli][simulat
     CHECK_THAT(r.err, Contains("one for all neurons or one per neuron"));
     r = test::run_cellfit(base + " --param tau=10*ms --duration 1*ms --method exponential_eulr");
     CHECK(r.exit_code == 2);
-    CHECK_THAT(r.err, Contains("--method exponential_eulr") && Contains("did you mean 'exponential_euler'"));
+    // Only the methods an installed integrator runs are offered (not Brian's linear).
+    CHECK_THAT(r.err, Contains("'exponential_eulr' (--method)") && Contains("did you mean 'exponential_euler'") &&
+                          Contains("installed: euler, exact, exponential_euler, heun, milstein, rk2, rk4\n"));
     r = test::run_cellfit(base + " --param tau=10*ms --duration 1*ms --record w");
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.err, Contains("cannot record 'w'"));

@@ -163,6 +163,7 @@ void print_summary(std::ostream& out, const model& m, const std::string& file, c
 
 int run_check(const po::variables_map& vm, io& io) {
     model_spec spec = read_model_spec(vm);
+    spec.input_hint = "an input (--input NAME:UNIT)";
     const std::string& file = spec.origin;
     for (const auto& c : values(vm, "input")) spec.inputs.push_back(split_flag("input", c, ':', "I:amp"));
     for (const auto& c : values(vm, "timed-array"))

@@ -19,7 +19,7 @@ void add_model_options(po::options_description& options);
 // caller's). Throws usage_error or input_error.
 model_spec read_model_spec(const po::variables_map& vm);
 
-// --method, checked against Brian's method names; empty when not given.
+// --method as given (empty when not): the integrators check it when the model is set up.
 std::string read_method(const po::variables_map& vm);
 
 // All values of a repeatable option.

@@ -66,6 +66,30 @@ void print_text(std::ostream& out, const std::vector<const registered_plugin*>& 
     }
 }
 
+// Names only, one line per kind, wrapped: what --optimizer, --metric and
+// --method take.
+void print_names(std::ostream& out, const std::vector<const registered_plugin*>& plugins) {
+    for (plugin_kind kind : all_plugin_kinds) {
+        std::vector<std::string> names;
+        for (const auto* plugin : plugins)
+            if (plugin->info.kind == kind) names.push_back(plugin->info.name);
+        if (names.empty()) continue;
+        const std::string head = std::string(to_string(kind)) + ": ";
+        const std::string indent(head.size(), ' ');
+        std::string line = head;
+        for (std::size_t k = 0; k < names.size(); ++k) {
+            const std::string item = names[k] + (k + 1 < names.size() ? "," : "");
+            if (line.size() > head.size() && line.size() + 1 + item.size() > 100) {
+                out << line << "\n";
+                line = indent;
+            }
+            line += (line.size() > head.size() ? " " : "") + item;
+        }
+        out << line << "\n";
+    }
+    out << "(cellfit plugins --details: versions, descriptions, libraries and options)\n";
+}
+
 int run_plugins(const po::variables_map& vm, io& io) {
     std::optional<plugin_kind> kind;
     if (vm.count("kind")) {
@@ -102,7 +126,10 @@ int run_plugins(const po::variables_map& vm, io& io) {
                << "\n";
         return 0;
     }
-    print_text(io.out, plugins);
+    if (vm["details"].as<bool>())
+        print_text(io.out, plugins);
+    else
+        print_names(io.out, plugins);
     return 0;
 }
 
@@ -138,13 +165,15 @@ plugin_registry load_plugins(const po::variables_map& vm, std::ostream& err, std
 command plugins_command() {
     return {
         "plugins",
-        "List every plugin found (optimizers, metrics, integrators, backends) with its version, description and options.",
-        "cellfit plugins [--kind optimizer|metric|integrator|backend] [--json] [--plugin-dir DIR]...",
+        "List the plugins found (optimizers, metrics, integrators, backends); --details for their options.",
+        "cellfit plugins [--kind optimizer|metric|integrator|backend] [--details] [--json] [--plugin-dir DIR]...",
         [](po::options_description& options) {
             options.add_options()
                 ("kind", po::value<std::string>()->value_name("KIND"),
                  "only plugins of this kind: optimizer, metric, integrator or backend")
-                ("json", switch_value(), "print JSON instead of text");
+                ("details", switch_value(),
+                 "each plugin's version, description, library and options (default: names only)")
+                ("json", switch_value(), "print JSON instead of text (with every detail)");
             add_plugin_dir_option(options);
         },
         run_plugins,

@@ -1,6 +1,7 @@
 #include "table_options.hpp"
 #include "model_options.hpp"
 
+#include <cellfit/fit/data_files.hpp>
 #include <cellfit/io/csv.hpp>
 #include <cellfit/units/quantity.hpp>
 
@@ -43,19 +44,7 @@ std::vector<std::string> split_top_level(const std::string& text) {
 lookup_table read_table(const table_flag& t, const std::string& flag, const model& m, dimension& dim) {
     const quantity unit = evaluate_quantity(t.unit, "--" + flag + " " + t.name + " unit", m.constants);
     dim = unit.dim;
-    const csv_table csv = read_csv(t.file);
-    lookup_table table{csv.rows.size(), csv.rows.front().size(), {}};
-    table.values.reserve(table.rows * table.steps);
-    for (std::size_t r = 0; r < csv.rows.size(); ++r)
-        for (std::size_t c = 0; c < csv.rows[r].size(); ++c) {
-            const double x = csv.rows[r][c];
-            if (!std::isfinite(x))
-                throw input_error(t.file + ":" + std::to_string(r + 1) + ": column " + std::to_string(c + 1) + " is " +
-                                  (std::isnan(x) ? "NaN" : "infinite") + " (--" + flag + " " + t.name +
-                                  "); cellfit needs every value (cut the traces or fill the gap)");
-            table.values.push_back(x * unit.value);
-        }
-    return table;
+    return read_input_table(t.file, unit);
 }
 
 double read_duration(const po::variables_map& vm, const char* flag, const model& m) {

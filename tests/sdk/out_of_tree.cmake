@@ -43,7 +43,7 @@ run(COMMAND ${CMAKE_COMMAND} --install "${BUILD_DIR}" --prefix "${prefix}")
 # The installed binaries and plugins search no relative folder for libraries.
 run(COMMAND ${CMAKE_COMMAND} "-DDIRS=${prefix}" -P "${SOURCE_DIR}/tests/check_runpaths.cmake")
 
-foreach(example third-party-plugin embed-optimizer)
+foreach(example third-party-plugin embed-optimizer embed-fit)
   run(COMMAND ${CMAKE_COMMAND} -S "${SOURCE_DIR}/examples/${example}" -B "${WORK_DIR}/${example}"
       -G "${GENERATOR}" -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=${CXX_COMPILER}
       -DCMAKE_PREFIX_PATH=${prefix})
@@ -103,6 +103,26 @@ if(NOT rc EQUAL 2)
   message(FATAL_ERROR "shrink=2 should exit 2, got ${rc}: ${err}")
 endif()
 expect("${err}" "shrink must be in (0, 1)")
+
+# The fitter embedded in under 40 lines (examples/embed-fit) fits the HH
+# data as `cellfit fit --config examples/hh-traces/fit.ini` does: to the
+# least-squares optimum, gl within 0.5 % of the truth (10 nS) and the error
+# at the noise floor (1.005 mV^2; ../shared/data/hh/README.md).
+file(READ "${SOURCE_DIR}/examples/embed-fit/main.cpp" source)
+string(REGEX MATCHALL "\n" newlines "${source}")
+list(LENGTH newlines n_lines)
+if(n_lines GREATER_EQUAL 40)
+  message(FATAL_ERROR "examples/embed-fit/main.cpp has ${n_lines} lines; it shows a fit in under 40")
+endif()
+run(COMMAND "${WORK_DIR}/embed-fit/cellfit-embed-fit" "${SOURCE_DIR}/examples/models/hh_traub.eqs"
+    "${SOURCE_DIR}/../shared/data/hh" OUTPUT embedded)
+string(REGEX MATCH "gl = ([0-9.]+) nS" _ "${embedded}")
+set(gl "${CMAKE_MATCH_1}")
+string(REGEX MATCH "best error: ([0-9.]+) mV\\^2" _ "${embedded}")
+set(mse "${CMAKE_MATCH_1}")
+if(gl STREQUAL "" OR gl LESS 9.95 OR gl GREATER 10.05 OR mse STREQUAL "" OR mse LESS 0.99 OR mse GREATER 1.015)
+  message(FATAL_ERROR "examples/embed-fit did not reach the optimum (gl ${gl} nS, error ${mse} mV^2):\n${embedded}")
+endif()
 
 # The installed SDK is honest: a plugin that includes one of core's headers
 # does not build (core's headers are not on cellfit::sdk's include path).

@@ -32,7 +32,7 @@ std::optional<symbol> builtin_symbol(const std::string& name, const std::vector<
     if (name == "xi" || name.starts_with("xi_"))
         return symbol{{second_dim.pow(rational(-1, 2)), value_type::floating, std::nullopt}, "noise"};
     for (const auto& c : constants)
-        if (c.name == name) return symbol{{c.value.dim, value_type::floating, c.value.value}, "constant"};
+        if (c.name == name) return symbol{{c.value.dim, value_type::floating, c.value.value}, "given constant"};
     if (const unit_definition* u = find_unit(name))
         return symbol{{u->value.dim, value_type::floating, u->value.value}, "unit"};
     double value = 0;
@@ -78,6 +78,15 @@ private:
                     for (const auto& [name, s] : variables_) names.push_back(name);
                     for (const auto& c : m_.constants) names.push_back(c.name);
                     return names;
+                },
+                [this](const std::string& name) {
+                    const auto with_name = [&](std::string text) {
+                        for (auto at = text.find("NAME"); at != std::string::npos; at = text.find("NAME", at + name.size()))
+                            text.replace(at, 4, name);
+                        return text;
+                    };
+                    return "Declare it in the model ('" + name + " : UNIT'), give it as " +
+                           with_name(spec_.constant_hint) + ", or as " + with_name(spec_.input_hint);
                 }};
     }
 
@@ -502,7 +511,12 @@ quantity evaluate_quantity(const std::string& text, const std::string& origin, c
         [&] {
             std::vector<std::string> names;
             for (const auto& c : known) names.push_back(c.name);
+            for (const auto& u : all_units()) names.push_back(u.name);
             return names;
+        },
+        [&](const std::string&) {
+            return std::string("Write units as Brian names them (volt, mV, nA, uS, pF, ms, ...)") +
+                   (known.empty() ? "" : ", and constants given before this one");
         }};
     detail::checker checker(source, names);
     const typed t = checker.check(e);
@@ -537,7 +551,8 @@ expr::ptr parse_checked(const model& m, const std::string& text, const std::stri
             for (const auto& v : m.subexpressions) all.push_back(v.name);
             for (const auto& c : m.constants) all.push_back(c.name);
             return all;
-        }};
+        },
+        {}};
     detail::checker checker(source, names);
     const typed t = checker.check(e);
     if (t.type == value_type::boolean && target.type != value_type::boolean)

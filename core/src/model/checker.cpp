@@ -34,6 +34,20 @@ std::string describe(const dimension& dim) {
 
 void checker::fail(const expr::ptr& at, const std::string& message) const { source_.fail(at->offset, message); }
 
+// An operand that is a constant given with the model (--const) in the
+// wrong unit: the fix is where the constant is given, not here.
+std::string checker::given_constant_hint(const expr::ptr& operand, const typed& t, const typed& other) const {
+    if (operand->kind != expr::op::name) return {};
+    const auto s = names_.lookup(operand->name);
+    if (!s || s->what != "given constant" || !t.value) return {};
+    const std::string fix = other.dim.is_dimensionless() ? "give it without a unit"
+                            : t.dim.is_dimensionless()   ? "give it a unit, e.g. " + operand->name + "=" +
+                                                             expr::to_string(expr::number(*t.value)) + "*" +
+                                                             typical_unit(other.dim)
+                                                         : "give it in " + unit_name(other.dim);
+    return "; the constant " + operand->name + " is given as " + format_quantity({*t.value, t.dim}) + ": " + fix;
+}
+
 void checker::require_number(const expr::ptr& e, const typed& t, const std::string& context) const {
     if (t.type == value_type::boolean)
         fail(e, quoted(e) + " is a condition (true or false) and cannot be used " + context +
@@ -50,9 +64,9 @@ typed checker::check(const expr::ptr& e) {
             fail(e, "'" + e->name + "' is a function; call it with its arguments, e.g. " + e->name + "(...)");
         const auto close = closest_names(e->name, names_.known_names());
         fail(e, "unknown name '" + e->name + "'" +
-                    (close.empty() ? "" : "; did you mean " + join_alternatives(close) + "?") +
-                    " Define it in the model (e.g. '" + e->name + " : volt'), as a constant (--const " +
-                    e->name + "=...), or as an input the fit supplies (--input " + e->name + ":UNIT)");
+                    (close.empty() ? "" : "; did you mean " + join_alternatives(close) + "?") + " " +
+                    (names_.unknown_name_fix ? names_.unknown_name_fix(e->name)
+                                             : "Declare it in the model ('" + e->name + " : UNIT')"));
     }
     case op::negate: {
         typed a = check(e->args[0]);
@@ -74,6 +88,8 @@ typed checker::check(const expr::ptr& e) {
                 hint = "; give the number a unit, e.g. " + expr::to_string(e->args[1]) + "*" + typical_unit(a.dim);
             else if (e->args[0]->kind == op::number && !b.dim.is_dimensionless())
                 hint = "; give the number a unit, e.g. " + expr::to_string(e->args[0]) + "*" + typical_unit(b.dim);
+            else
+                hint = given_constant_hint(e->args[0], a, b) + given_constant_hint(e->args[1], b, a);
             fail(e, quoted(e) + " uses inconsistent units: " + quoted(e->args[0]) + " has unit " + describe(a.dim) +
                         " but " + quoted(e->args[1]) + " has unit " + describe(b.dim) + hint);
         }

@@ -37,6 +37,9 @@ struct scope {
     std::function<std::optional<symbol>(const std::string&)> lookup;
     std::function<std::optional<timed_array_symbol>(const std::string&)> timed_array;
     std::function<std::vector<std::string>()> known_names;  // for "did you mean"
+    // What to do about an unknown name (given the name); empty: declare it
+    // in the model.
+    std::function<std::string(const std::string&)> unknown_name_fix;
 };
 
 class checker {
@@ -52,6 +55,7 @@ private:
     typed check_call(const expr::ptr& e);
     [[noreturn]] void fail(const expr::ptr& at, const std::string& message) const;
     void require_number(const expr::ptr& e, const typed& t, const std::string& context) const;
+    std::string given_constant_hint(const expr::ptr& operand, const typed& t, const typed& other) const;
 
     const source_text& source_;
     const scope& names_;

@@ -280,7 +280,8 @@ unit_spec parse_unit_spec(const source_text& source, std::size_t begin, std::siz
             return detail::symbol{{u->value.dim, value_type::floating, u->value.value}, "unit"};
         },
         [](const std::string&) { return std::optional<detail::timed_array_symbol>{}; },
-        [] { return std::vector<std::string>{}; }};
+        [] { return std::vector<std::string>{}; },
+        {}};
     detail::checker checker(source, units);
     const detail::typed t = checker.check(e);
     if (!t.value || std::abs(*t.value - 1.0) > 1e-12)

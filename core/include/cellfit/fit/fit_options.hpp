@@ -28,9 +28,9 @@ struct fit_bound {
 // One metric: for every output (output empty) or for one output variable.
 // For a SpikeFitter the output is "spikes".
 struct metric_choice {
-    std::string output;
-    std::string name;
-    raw_options options;
+    std::string output{};
+    std::string name{};
+    raw_options options{};
 };
 
 // What a callback sees after each round.
@@ -58,15 +58,15 @@ CELLFIT_API fit_callback text_callback(std::ostream& out);
 CELLFIT_API fit_callback progress_callback(std::ostream& out);
 
 struct fit_options {
-    std::string optimizer;       // empty: cellfit::default_optimizer
-    raw_options optimizer_options;
-    std::vector<metric_choice> metrics;  // empty: mse for traces, gamma for spikes
+    std::string optimizer{};       // empty: cellfit::default_optimizer
+    raw_options optimizer_options{};
+    std::vector<metric_choice> metrics{};  // empty: mse for traces, gamma for spikes
     std::size_t n_rounds = 10;
-    fit_callback callback;               // none: silent
+    fit_callback callback{};               // none: silent
     bool restart = false;                // start over (new optimizer, metrics, bounds allowed)
-    std::optional<std::size_t> start_iteration;  // value of `iteration` in the first round
-    std::optional<std::string> penalty;  // overrides the fitter's penalty
-    std::map<std::string, fit_bound> bounds;  // by parameter name: these are fitted
+    std::optional<std::size_t> start_iteration{};  // value of `iteration` in the first round
+    std::optional<std::string> penalty{};  // overrides the fitter's penalty
+    std::map<std::string, fit_bound> bounds{};  // by parameter name: these are fitted
     std::uint64_t seed = 1;
     // Tell the optimizer each objective (one per output, and the penalty)
     // instead of their sum: for multi-objective optimizers (pagmo.nsga2).

@@ -12,14 +12,19 @@ namespace cellfit {
 
 // What a user gives besides the equations, all as text (as on the command line).
 struct model_spec {
-    std::string equations;
+    std::string equations{};
     std::string origin = "model";                  // file name, for messages
-    std::optional<std::string> threshold;          // a condition: "v > -50*mV"
-    std::optional<std::string> reset;              // statements: "v = Vr; w += b"
-    std::optional<std::string> refractory;         // "5*ms", "tau_ref" or a condition "v > Vt"
-    std::vector<std::pair<std::string, std::string>> constants;  // name -> quantity, in order ("tau", "10*ms")
-    std::vector<std::pair<std::string, std::string>> inputs;     // variable -> unit ("I", "amp"): one value per trace and step
-    std::vector<std::pair<std::string, std::string>> timed_arrays;  // function -> unit ("I_in", "amp"): NAME(t, i)
+    std::optional<std::string> threshold{};          // a condition: "v > -50*mV"
+    std::optional<std::string> reset{};              // statements: "v = Vr; w += b"
+    std::optional<std::string> refractory{};         // "5*ms", "tau_ref" or a condition "v > Vt"
+    std::vector<std::pair<std::string, std::string>> constants{};  // name -> quantity, in order ("tau", "10*ms")
+    std::vector<std::pair<std::string, std::string>> inputs{};     // variable -> unit ("I", "amp"): one value per trace and step
+    std::vector<std::pair<std::string, std::string>> timed_arrays{};  // function -> unit ("I_in", "amp"): NAME(t, i)
+    // How the caller supplies a name the equations use but do not define,
+    // for the message that reports one (NAME is replaced by the name): the
+    // command line gives its flags ("--const NAME=VALUE").
+    std::string constant_hint = "a constant (model_spec::constants: {\"NAME\", \"10*mV\"})";
+    std::string input_hint = "an input (model_spec::inputs: {\"NAME\", \"amp\"}, with its values in fit_data::inputs)";
 };
 
 struct model_variable {
