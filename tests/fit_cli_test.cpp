@@ -14,9 +14,12 @@
 #include <chrono>
 #include <cmath>
 #include <random>
+#include <regex>
 #include <sstream>
 #include <thread>
 #include <unistd.h>
+
+using Catch::Matchers::Contains;
 
 namespace {
 
@@ -58,11 +61,22 @@ TEST_CASE("examples/hh-traces reaches the least-squares optimum of the HH data",
     REQUIRE(std::filesystem::exists(hh_data / "output_mV.csv"));
     test::temp_dir dir;
     const auto results = (dir.path() / "r.json").string();
-    const auto r = test::run_cellfit("fit --config examples/hh-traces/fit.ini --callback none --results '" + results + "'",
-                                     "", test::source_root);
+    // From another folder: the INI file's paths are relative to the file.
+    const auto config = (test::source_root / "examples/hh-traces/fit.ini").string();
+    const auto r = test::run_cellfit("fit --config '" + config + "' --callback none --results '" + results + "'", "",
+                                     dir.path());
     INFO(r.out << r.err);
     REQUIRE(r.exit_code == 0);
     CHECK(r.out.find("best parameters:") != std::string::npos);
+    // It says what it does before it does it, and warns of nothing.
+    CHECK_THAT(r.out, Contains("fitting 4 parameters (g_na, g_kd, gl, Cm) to v: 5 traces (") &&
+                          Contains("shared/data/hh/output_mV.csv, mV)\n") &&
+                          Contains("integrated by exponential_euler (given)\n") &&
+                          Contains("initial values: v = El (given), m = 0 (default), n = 0 (default), h = 0 (default)\n") &&
+                          Contains("time: dt = 10 us, 1497 steps (14.97 ms) per trace\n") &&
+                          Contains("metric: v: metric.mse (t_start = 5 ms, normalization = 1)\n") &&
+                          Contains("optimizer.pagmo.cmaes (sigma0 = 0.5), seed 1: 60 samples per round x 40 rounds = 2400 samples\n"));
+    CHECK(r.err.find("warning") == std::string::npos);
     const auto j = nlohmann::json::parse(test::read_file(results));
     // The truth (../shared/data/hh/README.md): gl 10 nS, g_na 20 uS, g_kd 6 uS,
     // Cm 200 pF; MSE at the truth 1.005 mV^2, the floor of the noise.
@@ -509,4 +523,73 @@ TEST_CASE("a fit that needs more memory than the machine has says how much, befo
     CHECK(r.err.find("this run needs") != std::string::npos);
     CHECK(r.err.find("for a round of 10000000 samples x 2 traces") != std::string::npos);
     CHECK(r.err.find("give fewer --samples") != std::string::npos);
+}
+
+TEST_CASE("a fit warns of a default initial value, a unit, divergence, a bound and unidentifiable parameters",
+          "[fit][cli][warnings]") {
+    test::temp_dir dir;
+    std::string flags = passive_fit_flags(dir);
+    const auto without = [](std::string text, const std::string& part) {
+        return text.replace(text.find(part), part.size(), "");
+    };
+    // No --init: v starts at 0 V although the equation has El; the best gl
+    // sits on its upper bound (the data need 200 nS).
+    auto r = test::run_cellfit("fit " + without(flags, " --init v=El") +
+                               " --bound gl=1*nS,100*nS --bound C=20*pF,1*nF --optimizer pagmo.cmaes --samples 10 --rounds 15");
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.out, Contains("integrated by exact (Brian's default choice)") && Contains("v = 0 V (default)") &&
+                          Contains("fitting 2 parameters (gl, C)"));
+    CHECK_THAT(r.err, Contains("warning: v starts at 0 V (the default), but its equation uses El = -70 mV") &&
+                          Contains("(--init v=El"));
+    CHECK_THAT(r.err, Contains("warning: the best gl = ") && Contains("within 1 % of its upper bound 100 nS"));
+
+    // The recording in mV declared in volts.
+    r = test::run_cellfit("fit " + std::regex_replace(flags, std::regex("out.csv':mV"), "out.csv':volt") +
+                          " --bound gl=1*nS,100*nS --bound C=20*pF,1*nF --optimizer random --samples 4 --rounds 1");
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.err, Contains("warning: the recorded v reaches 70 V, implausible for a membrane potential"));
+
+    // Euler with tiny capacitances: some samples blow up.
+    r = test::run_cellfit("fit " + flags + " --method euler --bound gl=50*nS,100*nS --bound C=0.1*pF,1*nF,log "
+                          "--optimizer random --samples 40 --rounds 1");
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.err, Contains("samples (in 1 of 1 rounds) diverged") && Contains("more stable --method than euler"));
+
+    // gl and g2 act only through their sum: the refinement cannot tell them apart.
+    write_text(dir.path() / "sum.eqs", "dv/dt = ((gl + g2)*(El - v) + I)/C : volt\ngl : siemens (constant)\n"
+                                       "g2 : siemens (constant)\nC : farad (constant)\n");
+    r = test::run_cellfit("fit " + std::regex_replace(flags, std::regex("model.eqs"), "sum.eqs") +
+                          " --bound gl=1*nS,300*nS --bound g2=1*nS,300*nS --bound C=20*pF,1*nF --optimizer random "
+                          "--samples 20 --rounds 2 --refine");
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.out, Contains("not identifiable from these data") && Contains("--param"));
+}
+
+TEST_CASE("an INI file's paths are relative to it, and --no-SWITCH turns its switches off", "[fit][cli][config]") {
+    test::temp_dir dir;
+    std::filesystem::create_directory(dir.path() / "cell");
+    passive_fit_flags(dir);  // writes model.eqs, in.csv and out.csv
+    for (const char* file : {"model.eqs", "in.csv", "out.csv"})
+        std::filesystem::rename(dir.path() / file, dir.path() / "cell" / file);
+    write_text(dir.path() / "cell" / "fit.ini",
+               "model = model.eqs\nconst = El=-70*mV\ndt = 0.1*ms\ninit = v=El\ninput = I=in.csv:nA\n"
+               "output = v = out.csv : mV\nbound = gl=1*nS,300*nS\nbound = C=20*pF,1*nF\noptimizer = random\n"
+               "samples = 8\nrounds = 2\nrefine = true\nresults = out/r.json\ncallback = none\n");
+    const std::string config = "--config cell/fit.ini";
+    auto r = test::run_cellfit("fit " + config, "", dir.path());
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.out, Contains("refined parameters") && Contains("wrote cell/out/r.json"));
+    CHECK(std::filesystem::exists(dir.path() / "cell" / "out" / "r.json"));  // the folder was made
+    for (const char* off : {"--no-refine", "--refine=false"}) {
+        r = test::run_cellfit("fit " + config + " " + off, "", dir.path());
+        CHECK(r.exit_code == 0);
+        CHECK_THAT(r.out, !Contains("refined"));
+    }
+    // A path on the command line stays relative to where cellfit runs.
+    r = test::run_cellfit("fit " + config + " --no-refine --results r2.json", "", dir.path());
+    CHECK(r.exit_code == 0);
+    CHECK(std::filesystem::exists(dir.path() / "r2.json"));
 }

@@ -597,3 +597,60 @@ TEST_CASE("refine of a stochastic model converges: every evaluation sees the sam
     CHECK(r.params[0] == Approx(10e-9).epsilon(0.03));
     CHECK(r.params[1] == Approx(200e-12).epsilon(0.03));
 }
+
+TEST_CASE("a fit names its integrator and population and warns with the fix", "[fit][warnings]") {
+    // The truth is gl = 10 nS; a bound at 5 nS keeps the best on it.
+    fit_options options = passive_options(15);
+    options.bounds["gl"] = {1e-9, 5e-9, false};
+    fitter_settings settings = passive_settings();
+    settings.param_init.clear();  // v starts at 0 V although the equation has El
+    trace_fitter f(passive_spec(), passive_data(), settings, test::builtin_registry());
+    CHECK(f.method() == "exact");
+    CHECK(f.method_origin() == "Brian's default choice");
+    const auto setup = f.setup_warnings();
+    REQUIRE(setup.size() == 1);
+    CHECK_THAT(setup[0], Catch::Contains("v starts at 0 V (the default), but its equation uses El = -70 mV") &&
+                             Catch::Contains("--init v=El"));
+    const fit_outcome outcome = f.fit(options);
+    REQUIRE(outcome.warnings.size() >= 2);
+    CHECK(outcome.warnings[0] == setup[0]);  // the set-up's warnings come first
+    CHECK_THAT(outcome.warnings.back(), Catch::Contains("the best gl = ") &&
+                                            Catch::Contains("within 1 % of its upper bound 5 nS") &&
+                                            Catch::Contains("widen the bound"));
+
+    // Given, the initial value and the method raise nothing; a population
+    // the optimizer changes is said, with its reason.
+    settings.param_init = {{"v", "El"}};
+    settings.method = "euler";
+    settings.n_samples = 3;
+    fitter g(fit_target::traces, passive_spec(), passive_data(), settings, test::builtin_registry());
+    CHECK(g.method_origin() == "given");
+    CHECK(g.setup_warnings().empty());
+    fit_options de = passive_options(2);
+    de.optimizer = "pagmo.de";
+    g.prepare(de);
+    CHECK(g.population_size() == 5);
+    CHECK(g.population_note() == "pagmo's de needs at least 5 samples per round");
+    REQUIRE(g.setup_warnings().size() == 1);
+    CHECK(g.setup_warnings()[0] == "optimizer.pagmo.de uses 5 samples per round, not 3: " + g.population_note());
+    const fit_outcome prepared = g.fit(de);  // runs what prepare set up
+    CHECK(prepared.rounds_run == 2);
+    CHECK(g.results().samples.size() == 10);
+}
+
+TEST_CASE("recordings implausible in their unit are flagged before the fit", "[fit][warnings]") {
+    fit_data data = passive_data();
+    for (auto& trace : data.outputs[0].traces)
+        for (double& v : trace) v *= 1000;  // a file in mV declared in volts
+    for (double& i : data.inputs["I"].values) i *= 1e9;  // nA declared in amp
+    trace_fitter f(passive_spec(), data, passive_settings(), test::builtin_registry());
+    const auto w = f.setup_warnings();
+    REQUIRE(w.size() == 2);
+    CHECK_THAT(w[0], Catch::Contains("the recorded v reaches 70 V") && Catch::Contains("membrane potential") &&
+                         Catch::Contains("check the unit"));
+    CHECK_THAT(w[1], Catch::Contains("the input I reaches 300 mA") && Catch::Contains("a current into one cell"));
+    for (auto& trace : data.outputs[0].traces)
+        for (double& v : trace) v *= 1e-9;  // now far too small
+    trace_fitter g(passive_spec(), data, passive_settings(), test::builtin_registry());
+    CHECK_THAT(g.setup_warnings()[0], Catch::Contains("the recorded v never exceeds 70 nV"));
+}

@@ -27,7 +27,10 @@ std::string without_kind(const std::string& name, const char* kind) {
 std::string option_text(const option_spec& spec, const option_value& value) {
     if (const auto* real = std::get_if<double>(&value)) {
         if (spec.unit.empty()) return format_quantity({*real, dimension{}}, 6);
-        return format_quantity({*real, evaluate_quantity(spec.unit, "unit").dim}, 6);
+        const std::string text = format_quantity({*real, evaluate_quantity(spec.unit, "unit").dim}, 6);
+        // A unit without a name of its own (volt/second) reads better as declared.
+        if (text.find(" kg") == std::string::npos && text.find("m^") == std::string::npos) return text;
+        return format_quantity({*real, dimension{}}, 6) + " " + spec.unit;
     }
     if (const auto* integer = std::get_if<std::int64_t>(&value)) return std::to_string(*integer);
     if (const auto* flag = std::get_if<bool>(&value)) return *flag ? "true" : "false";
@@ -124,9 +127,10 @@ std::string describe_fit(const po::variables_map& vm, const fit_description& d, 
     for (const auto& c : o.metrics) {
         const std::string name = without_kind(c.name, "metric");
         const std::string options = describe_plugin_options(registry, plugin_kind::metric, name, c.options);
+        const std::string details =
+            (d.target == fit_target::online_traces ? "online" + std::string(options.empty() ? "" : "; ") : "") + options;
         out << "  metric: " << (d.target == fit_target::spikes ? std::string() : c.output + ": ") << "metric." << name
-            << (d.target == fit_target::online_traces ? " (online)" : "") << (options.empty() ? "" : " (" + options + ")")
-            << "\n";
+            << (details.empty() ? "" : " (" + details + ")") << "\n";
     }
     if (!d.settings.penalty.empty()) out << "  penalty: the final value of " << d.settings.penalty << "\n";
     const std::string optimizer = without_kind(o.optimizer.empty() ? default_optimizer : o.optimizer, "optimizer");

@@ -12,6 +12,7 @@
 #include <cellfit/suggest.hpp>
 #include <cellfit/version.hpp>
 
+#include <algorithm>
 #include <iostream>
 
 namespace cli = cellfit::cli;
@@ -50,8 +51,14 @@ void print_overview(std::ostream& out, const std::vector<cli::command>& commands
            "Usage: cellfit <command> [options]\n"
            "       cellfit --version | --help\n\n"
            "Commands:\n";
-    out << "  help [COMMAND]  show this overview, or the options of COMMAND\n";
-    for (const auto& c : commands) out << "  " << c.name << "  " << c.summary << "\n";
+    const std::string help = "help [COMMAND]";
+    std::size_t width = help.size();
+    for (const auto& c : commands) width = std::max(width, c.name.size());
+    const auto row = [&](const std::string& name, const std::string& summary) {
+        out << "  " << name << std::string(width - name.size() + 2, ' ') << summary << "\n";
+    };
+    row(help, "show this overview, or the options of COMMAND");
+    for (const auto& c : commands) row(c.name, c.summary);
     out << "\nEvery command takes --help, and --config FILE to read its options from an INI file.\n"
            "Exit codes: 0 success, 1 the job failed, 2 bad usage or bad input.\n";
 }
