@@ -544,6 +544,19 @@ TEST_CASE("a fit warns of a default initial value, a unit, divergence, a bound a
                           Contains("(--init v=El"));
     CHECK_THAT(r.err, Contains("warning: the best gl = ") && Contains("within 1 % of its upper bound 100 nS"));
 
+    // Brian's choice for the HH model is euler; the fit names it, and the
+    // method that would do better.
+    const std::string hh = "--model '" + (test::source_root / "examples/models/hh_traub.eqs").string() +
+                           "' --const El=-65*mV --const EK=-90*mV --const ENa=50*mV --const VT=-63*mV --dt 0.01*ms "
+                           "--init v=El --input I='" + (hh_data / "input_amp.csv").string() + "':amp --output v='" +
+                           (hh_data / "output_mV.csv").string() + "':mV --callback none";
+    r = test::run_cellfit("fit " + hh + " --bound gl=1*nS,100*nS --param g_na=20*uS --param g_kd=6*uS --param Cm=200*pF "
+                          "--optimizer random --samples 4 --rounds 1");
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.out, Contains("integrated by euler (Brian's default choice; exponential_euler can integrate this model "
+                               "too") &&
+                          Contains("fitting 1 parameter (gl)") && Contains("fixed parameters: g_na = 20 uS, g_kd = 6 uS, Cm = 200 pF"));
+
     // The recording in mV declared in volts.
     r = test::run_cellfit("fit " + std::regex_replace(flags, std::regex("out.csv':mV"), "out.csv':volt") +
                           " --bound gl=1*nS,100*nS --bound C=20*pF,1*nF --optimizer random --samples 4 --rounds 1");

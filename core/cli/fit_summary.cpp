@@ -119,9 +119,9 @@ std::string describe_fit(const po::variables_map& vm, const fit_description& d, 
     }
     if (!d.settings.fixed_parameters.empty()) {
         std::string fixed;
-        for (const auto& [name, value] : d.settings.fixed_parameters)
-            if (const model_variable* p = m.find(name))
-                fixed += (fixed.empty() ? "" : ", ") + name + " = " + format_quantity({value, p->dim}, 6);
+        for (const auto& p : m.parameters)  // in the model's order
+            if (const auto it = d.settings.fixed_parameters.find(p.name); it != d.settings.fixed_parameters.end())
+                fixed += (fixed.empty() ? "" : ", ") + p.name + " = " + format_quantity({it->second, p.dim}, 6);
         out << "  fixed parameters: " << fixed << "\n";
     }
     for (const auto& c : o.metrics) {

@@ -42,6 +42,7 @@ int run_generate(const po::variables_map& vm, io& io) {
     for (const auto& v : variables) refuse_writing_data_file(vm, "--out", vm["out"].as<std::string>() + "_" + v + ".csv");
     const plugin_registry registry = load_plugins(vm, io.err);
     fitter f(d.target, d.spec, d.data, d.settings, registry);
+    for (const auto& w : f.setup_warnings()) io.err << "cellfit generate: warning: " << w << "\n";
     std::optional<std::size_t> iteration;
     if (vm.count("iteration")) iteration = read_whole_number(vm, "iteration", 0, 1000000000000);
     write_generated(vm["out"].as<std::string>(), f.generate(variables, params, {}, iteration), io.out);

@@ -59,6 +59,7 @@ int run_refine(const po::variables_map& vm, io& io) {
     }
     const plugin_registry registry = load_plugins(vm, io.err);
     fitter f(d.target, d.spec, d.data, d.settings, registry);
+    for (const auto& w : f.setup_warnings()) io.err << "cellfit refine: warning: " << w << "\n";
     const refine_record r = f.refine(options);
     print_refine(io.out, r, NAN, r.error_unit);
     for (const auto& p : values(vm, "results")) {

@@ -51,6 +51,13 @@ fitter::fitter(fit_target target, const model_spec& spec, fit_data data, fitter_
     state_->method_origin = default_spike_method ? "the spike fitter's default, as brian2modelfitting's SpikeFitter"
                             : state_->settings.method.empty() ? "Brian's default choice"
                                                               : "given";
+    // Brian falls back to euler where exponential Euler would do better (a
+    // conductance-based model): the choice is Brian's, but say so.
+    if (state_->settings.method.empty() && state_->method == "euler" &&
+        registry.find(plugin_kind::integrator, "exponential_euler") &&
+        registry.create<integrator>("exponential_euler")->cannot_integrate(system).empty())
+        state_->method_origin += "; exponential_euler can integrate this model too, and is more stable for "
+                                 "conductance-based models (--method exponential_euler)";
     state_->data_warnings = detail::data_unit_warnings(state_->m, state_->data);
     for (auto& w : detail::default_initial_value_warnings(state_->m, state_->settings))
         state_->data_warnings.push_back(std::move(w));
