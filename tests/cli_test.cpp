@@ -375,7 +375,7 @@ TEST_CASE("cellfit simulate rejects bad setups with exit code 2", "[cli][simulat
     r = test::run_cellfit(base + " --param tau=10*ms --duration 1*ms --method exponential_eulr");
     CHECK(r.exit_code == 2);
     // Only the methods an installed integrator runs are offered (not Brian's linear).
-    CHECK_THAT(r.err, Contains("'exponential_eulr' (--method)") && Contains("did you mean 'exponential_euler'") &&
+    CHECK_THAT(r.err, Contains("'exponential_eulr' (--method") && Contains("did you mean 'exponential_euler'") &&
                           Contains("installed: euler, exact, exponential_euler, heun, milstein, rk2, rk4\n"));
     r = test::run_cellfit(base + " --param tau=10*ms --duration 1*ms --record w");
     CHECK(r.exit_code == 2);

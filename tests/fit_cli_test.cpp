@@ -561,7 +561,7 @@ TEST_CASE("a fit warns of a default initial value, a unit, divergence, a bound a
     r = test::run_cellfit("fit " + std::regex_replace(flags, std::regex("out.csv':mV"), "out.csv':volt") +
                           " --bound gl=1*nS,100*nS --bound C=20*pF,1*nF --optimizer random --samples 4 --rounds 1");
     CHECK(r.exit_code == 0);
-    CHECK_THAT(r.err, Contains("warning: the recorded v reaches 70 V, implausible for a membrane potential"));
+    CHECK_THAT(r.err, Contains("warning: the recorded v is mostly beyond 1 V (median magnitude 69.5 V), implausible for a membrane potential"));
 
     // Euler with tiny capacitances: some samples blow up.
     r = test::run_cellfit("fit " + flags + " --method euler --bound gl=50*nS,100*nS --bound C=0.1*pF,1*nF,log "
@@ -577,7 +577,7 @@ TEST_CASE("a fit warns of a default initial value, a unit, divergence, a bound a
                           "--samples 20 --rounds 2 --refine");
     INFO(r.out << r.err);
     CHECK(r.exit_code == 0);
-    CHECK_THAT(r.out, Contains("not identifiable from these data") && Contains("--param"));
+    CHECK_THAT(r.err, Contains("cellfit fit: warning: g") && Contains("is not identifiable from these data") && Contains("--param"));
 }
 
 TEST_CASE("an INI file's paths are relative to it, and --no-SWITCH turns its switches off", "[fit][cli][config]") {
@@ -605,4 +605,68 @@ TEST_CASE("an INI file's paths are relative to it, and --no-SWITCH turns its swi
     r = test::run_cellfit("fit " + config + " --no-refine --results r2.json", "", dir.path());
     CHECK(r.exit_code == 0);
     CHECK(std::filesystem::exists(dir.path() / "r2.json"));
+}
+
+TEST_CASE("hints fit the command: unknown names, --method, a --const without its unit", "[fit][cli][hints]") {
+    test::temp_dir dir;
+    write_text(dir.path() / "m.eqs", "dv/dt = (El - v)/tau + I/C : volt\n");
+    const std::string model = "--model '" + (dir.path() / "m.eqs").string() + "'";
+    auto r = test::run_cellfit("check " + model + " --const tau=10*ms --const C=1*pF --input I:amp");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("unknown name 'El'") && Contains("(--const El=VALUE)") && Contains("(--input El:UNIT)"));
+    r = test::run_cellfit("fit " + model + " --const tau=10*ms --const C=1*pF --dt 0.1*ms --spikes x.csv --bound C=1*pF,2*pF");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("unknown name 'El'") && Contains("(--input El=FILE.csv:UNIT)"));
+    // A constant without its unit: the error points at the --const.
+    r = test::run_cellfit("check " + model + " --const tau=10*ms --const El=-65 --const C=1*pF --input I:amp");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("the constant El is given as -65: give it a unit, e.g. El=-65*mV"));
+    r = test::run_cellfit("check " + model + " --const tau=10 --const El=-65*mV --const C=1*pF --input I:amp");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("it uses the given constants El = -65 mV, tau = 10, C = 1 pF (--const)"));
+    // A method no installed integrator runs is refused even for a model without ODEs.
+    write_text(dir.path() / "p.eqs", "x : volt (constant)\n");
+    r = test::run_cellfit("check --model '" + (dir.path() / "p.eqs").string() + "' --method linear");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("'linear'") && Contains("installed: euler, exact"));
+}
+
+TEST_CASE("output folders are made before the work, and one that cannot be is refused first", "[fit][cli][config]") {
+    test::temp_dir dir;
+    write_text(dir.path() / "file", "");
+    const std::string flags = passive_fit_flags(dir) + " --bound gl=1*nS,300*nS --bound C=20*pF,1*nF --optimizer random "
+                                                       "--samples 4 --rounds 1";
+    auto r = test::run_cellfit("fit " + flags + " --results '" + (dir.path() / "file/sub/r.json").string() + "'");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("cannot create the folder " + (dir.path() / "file/sub").string()));
+    CHECK_THAT(r.out, !Contains("rounds x"));  // refused before the fit
+    r = test::run_cellfit("fit " + flags + " --generate '" + (dir.path() / "file/best").string() + "'");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("--generate") && Contains("file is not a folder"));
+    CHECK_THAT(r.out, !Contains("rounds x"));
+    r = test::run_cellfit("fit " + flags + " --results '" + (dir.path() / "a/b/r.json").string() + "' --generate '" +
+                          (dir.path() / "c/best").string() + "'");
+    CHECK(r.exit_code == 0);
+    CHECK(std::filesystem::exists(dir.path() / "a/b/r.json"));
+    CHECK(std::filesystem::exists(dir.path() / "c/best_v.csv"));
+}
+
+TEST_CASE("an INI file's '..' follows a linked folder as the system does", "[fit][cli][config]") {
+    test::temp_dir dir;
+    const auto deep = dir.path() / "deep" / "lab";
+    std::filesystem::create_directories(deep / "cell");
+    std::filesystem::create_directories(deep / "models");
+    passive_fit_flags(dir);
+    std::filesystem::rename(dir.path() / "model.eqs", deep / "models" / "model.eqs");
+    for (const char* file : {"in.csv", "out.csv"}) std::filesystem::rename(dir.path() / file, deep / "cell" / file);
+    write_text(deep / "cell" / "fit.ini",
+               "model = ../models/model.eqs\nconst = El=-70*mV\ndt = 0.1*ms\ninit = v=El\ninput = I=in.csv:nA\n"
+               "output = v=out.csv:mV\nbound = gl=1*nS,300*nS\nbound = C=20*pF,1*nF\noptimizer = random\n"
+               "samples = 4\nrounds = 1\ncallback = none\n");
+    std::filesystem::create_directory_symlink(deep / "cell", dir.path() / "cell");
+    // cell/../models is deep/lab/models through the link, not ./models.
+    const auto r = test::run_cellfit("fit --config cell/fit.ini", "", dir.path());
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.out, Contains("model: cell/../models/model.eqs"));
 }

@@ -7,6 +7,7 @@
 #include "test_support.hpp"
 
 #include <cellfit/error.hpp>
+#include <cellfit/fit/data_files.hpp>
 #include <cellfit/fit/fitter.hpp>
 #include <cellfit/io/numbers.hpp>
 
@@ -646,11 +647,49 @@ TEST_CASE("recordings implausible in their unit are flagged before the fit", "[f
     trace_fitter f(passive_spec(), data, passive_settings(), test::builtin_registry());
     const auto w = f.setup_warnings();
     REQUIRE(w.size() == 2);
-    CHECK_THAT(w[0], Catch::Contains("the recorded v reaches 70 V") && Catch::Contains("membrane potential") &&
+    CHECK_THAT(w[0], Catch::Contains("the recorded v is mostly beyond 1 V (median magnitude 6") && Catch::Contains("membrane potential") &&
                          Catch::Contains("check the unit"));
-    CHECK_THAT(w[1], Catch::Contains("the input I reaches 300 mA") && Catch::Contains("a current into one cell"));
+    CHECK_THAT(w[1], Catch::Contains("the input I is mostly beyond 1 uA (median magnitude 100 mA)") &&
+                         Catch::Contains("a current into one cell") && Catch::Contains("a file in nA declared in amps"));
     for (auto& trace : data.outputs[0].traces)
         for (double& v : trace) v *= 1e-9;  // now far too small
     trace_fitter g(passive_spec(), data, passive_settings(), test::builtin_registry());
-    CHECK_THAT(g.setup_warnings()[0], Catch::Contains("the recorded v never exceeds 70 nV"));
+    CHECK_THAT(g.setup_warnings()[0], Catch::Contains("the recorded v never exceeds 70 nV in magnitude"));
+}
+
+TEST_CASE("pagmo says why it changes the population", "[fit][warnings]") {
+    optimizer_setup setup;
+    setup.parameters = {{"x", 0, 1, false}, {"y", 0, 1, false}};
+    setup.population_size = 10;
+    setup.seed = 1;
+    auto gaco = test::builtin_registry().create<optimizer>("pagmo.gaco");
+    CHECK(gaco->initialize(setup) == 20);
+    CHECK(gaco->population_note() == "pagmo's gaco keeps ker solutions in its archive and needs at least as many samples "
+                                     "per round (option ker)");
+    setup.n_objectives = 2;
+    auto nsga2 = test::builtin_registry().create<optimizer>("pagmo.nsga2");
+    CHECK(nsga2->initialize(setup) == 12);
+    CHECK(nsga2->population_note() == "pagmo's nsga2 needs a multiple of 4 samples per round");
+    setup.population_size = 16;
+    CHECK(nsga2->initialize(setup) == 16);
+    CHECK(nsga2->population_note().empty());
+}
+
+TEST_CASE("embedding reads quantities and CSV tables in SI, checking units", "[fit]") {
+    CHECK(quantity_in_si("10*nS", "siemens") == Approx(1e-8));
+    CHECK(quantity_in_si("0.5*uF/cm**2", "farad/metre**2") == Approx(5e-3));
+    CHECK_THROWS_WITH(quantity_in_si("10*mV", "siemens"), Catch::Contains("'10*mV' has unit volt, but siemens is expected"));
+    test::temp_dir dir;
+    {
+        std::ofstream(dir.path() / "i.csv") << "1,2,3\n4,5,6\n";
+        std::ofstream(dir.path() / "bad.csv") << "1,2,3\n4,nan,6\n";
+    }
+    const lookup_table t = read_input_table(dir.path() / "i.csv", "nA");
+    CHECK(t.rows == 2);
+    CHECK(t.steps == 3);
+    CHECK(t.values[5] == Approx(6e-9));
+    const trace_output v = read_trace_output("v", dir.path() / "i.csv", "mV");
+    REQUIRE(v.traces.size() == 2);
+    CHECK(v.traces[1][0] == Approx(4e-3));
+    CHECK_THROWS_WITH(read_input_table(dir.path() / "bad.csv", "nA"), Catch::Contains("bad.csv:2: column 2 is NaN"));
 }

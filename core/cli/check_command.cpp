@@ -176,7 +176,7 @@ int run_check(const po::variables_map& vm, io& io) {
     // model (or which one Brian's default choice takes): an error here is the
     // one a fit or simulation would give.
     method_choice method{requested_method};
-    if (!m.states.empty()) {
+    if (!m.states.empty() || !requested_method.empty()) {  // a method given is checked even without ODEs
         const plugin_registry registry = load_plugins(vm, io.err, {plugin_kind::integrator});
         const chosen_integrator chosen = choose_integrator(ode_system_of(m, simulation_setup{}), requested_method, registry);
         if (requested_method.empty() && chosen.method) method = {chosen.name, true};

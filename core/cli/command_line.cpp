@@ -65,13 +65,15 @@ po::parsed_options config_options(const std::string& file, const po::options_des
 std::vector<std::string> expand_negated_switches(const std::vector<std::string>& args,
                                                  const po::options_description& options) {
     std::vector<std::string> expanded;
+    bool options_end = false;  // after "--", arguments are not options
     for (const auto& arg : args) {
+        options_end = options_end || arg == "--";
         const po::option_description* o =
-            arg.starts_with("--no-") ? options.find_nothrow(arg.substr(5), false) : nullptr;
-        if (o && o->semantic()->min_tokens() == 0 && o->semantic()->max_tokens() == 1)
-            expanded.push_back("--" + arg.substr(5) + "=false");
-        else
-            expanded.push_back(arg);
+            !options_end && arg.starts_with("--no-") ? options.find_nothrow(arg.substr(5), false) : nullptr;
+        // A switch is a bool option whose value may be left out (switch_value()).
+        const bool is_switch = o && dynamic_cast<const po::typed_value<bool>*>(o->semantic().get()) &&
+                               o->semantic()->min_tokens() == 0;
+        expanded.push_back(is_switch ? "--" + arg.substr(5) + "=false" : arg);
     }
     return expanded;
 }

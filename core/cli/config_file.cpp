@@ -57,24 +57,25 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Whether a folder's path goes through a symbolic link, where `a/link/..`
-// is not `a`.
-bool through_link(const fs::path& folder) {
+// Whether some `..` in the path follows a symbolic link, where `link/..`
+// is not the folder that holds the link.
+bool dotdot_after_link(const fs::path& path) {
     fs::path prefix;
-    for (const auto& part : folder) {
-        prefix /= part;
+    for (const auto& part : path) {
         std::error_code ec;
-        if (fs::is_symlink(fs::symlink_status(prefix, ec))) return true;
+        if (part == ".." && !prefix.empty() && fs::is_symlink(fs::symlink_status(prefix, ec))) return true;
+        prefix /= part;
     }
     return false;
 }
 
-// `path` relative to `folder`; "a/b/../c" shortened to "a/c" for messages
-// unless a link makes that another place.
+// `path` relative to `folder`, "a/b/../c" shortened to "a/c" unless a link
+// makes that another place. The config file's folder is the one of the path
+// it was given by (a link to a config file is read from the link's folder).
 std::string under(const fs::path& folder, const std::string& path) {
     if (path.empty() || folder.empty() || fs::path(path).is_absolute()) return path;
     const fs::path joined = folder / path;
-    return through_link(folder) ? joined.string() : joined.lexically_normal().string();
+    return dotdot_after_link(joined) ? joined.string() : joined.lexically_normal().string();
 }
 
 } // namespace

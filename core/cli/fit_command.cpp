@@ -66,11 +66,7 @@ std::vector<std::string> results_paths(const po::variables_map& vm) {
         const std::string ext = path.extension().string();
         if (ext != ".csv" && ext != ".json")
             throw usage_error("--results " + p + ": the file name must end in .csv or .json");
-        std::error_code ec;  // a missing folder is made when the file is written
-        if (path.has_parent_path() && std::filesystem::exists(path.parent_path(), ec) &&
-            !std::filesystem::is_directory(path.parent_path(), ec))
-            throw usage_error("--results " + p + ": " + path.parent_path().string() + " is not a folder");
-        refuse_writing_data_file(vm, "--results", p);
+        check_output_file(vm, "--results", p);
     }
     return paths;
 }
@@ -132,8 +128,8 @@ int run_fit(const po::variables_map& vm, io& io) {
     if (vm.count("generate")) {
         const std::string prefix = vm["generate"].as<std::string>();
         if (d.target == fit_target::spikes)
-            refuse_writing_data_file(vm, "--generate", prefix + "_spikes.csv");
-        for (const auto& o : d.data.outputs) refuse_writing_data_file(vm, "--generate", prefix + "_" + o.variable + ".csv");
+            check_output_file(vm, "--generate", prefix + "_spikes.csv");
+        for (const auto& o : d.data.outputs) check_output_file(vm, "--generate", prefix + "_" + o.variable + ".csv");
     }
     if (vm["refine"].as<bool>() && d.target == fit_target::spikes)
         throw usage_error("--refine fits traces by least squares; a spike fit (--spikes) has none");
@@ -146,8 +142,9 @@ int run_fit(const po::variables_map& vm, io& io) {
     std::vector<std::string> setup_warnings;
     try {
         interrupt_guard guard(f);
-        f.prepare(options);
         io.out << describe_fit(vm, d, options, f, registry) << std::flush;
+        f.prepare(options);
+        io.out << describe_optimizer(options, f, registry) << std::flush;
         setup_warnings = f.setup_warnings();
         for (const auto& w : setup_warnings) io.err << "cellfit fit: warning: " << w << "\n";
         outcome = f.fit(options);
@@ -191,6 +188,7 @@ int run_fit(const po::variables_map& vm, io& io) {
         try {
             const refine_record r = f.refine(read_refine_options(vm, options));
             print_refine(io.out, r, outcome.best_error, results.error_unit);
+            for (const auto& w : r.warnings) io.err << "cellfit fit: warning: " << w << "\n";
         } catch (const std::exception&) {
             write_results(results, paths, io.out);  // the fit's samples are not lost
             throw;

@@ -200,7 +200,15 @@ fit_options read_fit_options(const po::variables_map& vm, const fit_description&
     return o;
 }
 
-void refuse_writing_data_file(const po::variables_map& vm, const std::string& flag, const std::string& path) {
+void check_output_file(const po::variables_map& vm, const std::string& flag, const std::string& path) {
+    // The folder is made now, so that one that cannot be fails before the work.
+    if (const std::filesystem::path folder = std::filesystem::path(path).parent_path(); !folder.empty()) {
+        std::error_code ec;
+        if (std::filesystem::exists(folder, ec) && !std::filesystem::is_directory(folder, ec))
+            throw usage_error(flag + " " + path + ": " + folder.string() + " is not a folder");
+        if (!std::filesystem::is_directory(folder, ec) && !std::filesystem::create_directories(folder, ec))
+            throw input_error(flag + " " + path + ": cannot create the folder " + folder.string() + ": " + ec.message());
+    }
     std::vector<std::pair<std::string, std::string>> data;  // flag, file
     if (vm.count("model")) data.emplace_back("--model", vm["model"].as<std::string>());
     if (vm.count("spikes")) data.emplace_back("--spikes", vm["spikes"].as<std::string>());

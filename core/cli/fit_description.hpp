@@ -33,9 +33,10 @@ fit_description read_fit_description(const po::variables_map& vm, bool params_ar
 // The fit flags: optimizer, its options, metrics, bounds, rounds, seed, penalty.
 fit_options read_fit_options(const po::variables_map& vm, const fit_description& d);
 
-// Refuses (usage_error) a file the command would write, named by `flag`,
-// that is one of the command's own data files: the model, --input,
+// Checks a file the command will write, named by `flag`, before the work:
+// makes its missing folders (input_error when it cannot), and refuses
+// (usage_error) one of the command's own data files: the model, --input,
 // --timed-array, --output, --spikes or --from (writing it would destroy it).
-void refuse_writing_data_file(const po::variables_map& vm, const std::string& flag, const std::string& path);
+void check_output_file(const po::variables_map& vm, const std::string& flag, const std::string& path);
 
 } // namespace cellfit::cli

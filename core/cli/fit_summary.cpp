@@ -107,9 +107,11 @@ std::string describe_fit(const po::variables_map& vm, const fit_description& d, 
         << seconds(f.dt() * static_cast<double>(f.n_steps())) << ") per trace\n";
     if (!d.data.inputs.empty()) {
         std::string inputs;
-        for (const auto& [name, table] : d.data.inputs) {
+        for (const auto& input : d.data.inputs) {
+            const std::string& name = input.first;
+            const lookup_table& table = input.second;
             const char* flag = std::any_of(m.timed_arrays.begin(), m.timed_arrays.end(),
-                                           [&](const auto& a) { return a.name == name; })
+                                           [&name](const auto& a) { return a.name == name; })
                                    ? "timed-array"
                                    : "input";
             inputs += (inputs.empty() ? "" : "; ") + name + ": " + plural(table.rows, "trace", "traces") + " (" +
@@ -133,18 +135,17 @@ std::string describe_fit(const po::variables_map& vm, const fit_description& d, 
             << (details.empty() ? "" : " (" + details + ")") << "\n";
     }
     if (!d.settings.penalty.empty()) out << "  penalty: the final value of " << d.settings.penalty << "\n";
+    return out.str();
+}
+
+std::string describe_optimizer(const fit_options& o, const fitter& f, const plugin_registry& registry) {
+    std::ostringstream out;
     const std::string optimizer = without_kind(o.optimizer.empty() ? default_optimizer : o.optimizer, "optimizer");
     const std::string options = describe_plugin_options(registry, plugin_kind::optimizer, optimizer, o.optimizer_options);
     const std::size_t population = f.population_size();
     out << "  optimizer: optimizer." << optimizer << (options.empty() ? "" : " (" + options + ")") << ", seed " << o.seed
         << ": " << plural(population, "sample", "samples") << " per round x " << plural(o.n_rounds, "round", "rounds")
-        << " = " << population * o.n_rounds << " samples";
-    if (population != d.settings.n_samples) {
-        const std::string why = f.population_note();
-        out << " (" << population << " per round, not the " << d.settings.n_samples << " asked for"
-            << (why.empty() ? "" : ": " + why) << ")";
-    }
-    out << "\n";
+        << " = " << population * o.n_rounds << " samples\n";
     return out.str();
 }
 

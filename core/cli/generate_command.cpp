@@ -39,7 +39,7 @@ int run_generate(const po::variables_map& vm, io& io) {
         else
             for (const auto& o : d.data.outputs) variables.push_back(o.variable);
     }
-    for (const auto& v : variables) refuse_writing_data_file(vm, "--out", vm["out"].as<std::string>() + "_" + v + ".csv");
+    for (const auto& v : variables) check_output_file(vm, "--out", vm["out"].as<std::string>() + "_" + v + ".csv");
     const plugin_registry registry = load_plugins(vm, io.err);
     fitter f(d.target, d.spec, d.data, d.settings, registry);
     for (const auto& w : f.setup_warnings()) io.err << "cellfit generate: warning: " << w << "\n";

@@ -55,13 +55,14 @@ int run_refine(const po::variables_map& vm, io& io) {
     }
     for (const auto& p : values(vm, "results")) {  // checked before the work, not after it
         if (!p.ends_with(".json")) throw usage_error("--results " + p + ": a refinement is written as JSON (.json)");
-        refuse_writing_data_file(vm, "--results", p);
+        check_output_file(vm, "--results", p);
     }
     const plugin_registry registry = load_plugins(vm, io.err);
     fitter f(d.target, d.spec, d.data, d.settings, registry);
     for (const auto& w : f.setup_warnings()) io.err << "cellfit refine: warning: " << w << "\n";
     const refine_record r = f.refine(options);
     print_refine(io.out, r, NAN, r.error_unit);
+    for (const auto& w : r.warnings) io.err << "cellfit refine: warning: " << w << "\n";
     for (const auto& p : values(vm, "results")) {
         if (p.ends_with(".csv"))
             throw usage_error("--results " + p + ": a refinement is written as JSON (.json)");

@@ -74,7 +74,6 @@ void print_refine(std::ostream& out, const refine_record& r, double error_before
         }
         out << "\n";
     }
-    for (const auto& w : r.warnings) out << "warning: " << w << "\n";
 }
 
 } // namespace cellfit::cli

@@ -18,7 +18,7 @@ void add_refine_options(po::options_description& options);
 refine_options read_refine_options(const po::variables_map& vm, const fit_options& fit);
 
 // The refined parameters with units and standard errors, the error, the
-// correlation matrix and the solver's report.
+// correlation matrix and the solver's report (its warnings are the caller's to print).
 void print_refine(std::ostream& out, const refine_record& r, double error_before, const std::string& error_unit);
 
 } // namespace cellfit::cli

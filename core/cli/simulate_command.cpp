@@ -92,9 +92,9 @@ int run_simulate(const po::variables_map& vm, io& io) {
     // Files it will write: never one of its own inputs (checked before the run).
     if (vm.count("out")) {
         const std::string prefix = vm["out"].as<std::string>();
-        for (const auto& var : setup.record) refuse_writing_data_file(vm, "--out", prefix + "_" + var + ".csv");
+        for (const auto& var : setup.record) check_output_file(vm, "--out", prefix + "_" + var + ".csv");
         if (m.threshold)
-            for (const char* suffix : {"_spikes.csv", "_spike_steps.csv"}) refuse_writing_data_file(vm, "--out", prefix + suffix);
+            for (const char* suffix : {"_spikes.csv", "_spike_steps.csv"}) check_output_file(vm, "--out", prefix + suffix);
     }
     // The recorded values are kept whole until written: say so before
     // asking for more memory than the machine has.

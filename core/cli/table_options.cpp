@@ -44,7 +44,11 @@ std::vector<std::string> split_top_level(const std::string& text) {
 lookup_table read_table(const table_flag& t, const std::string& flag, const model& m, dimension& dim) {
     const quantity unit = evaluate_quantity(t.unit, "--" + flag + " " + t.name + " unit", m.constants);
     dim = unit.dim;
-    return read_input_table(t.file, unit);
+    try {
+        return read_input_table(t.file, unit);
+    } catch (const input_error& e) {
+        throw input_error(std::string(e.what()) + " (--" + flag + " " + t.name + ")");
+    }
 }
 
 double read_duration(const po::variables_map& vm, const char* flag, const model& m) {

@@ -16,7 +16,7 @@ int main(int argc, char** argv) try {
     const cellfit::model_spec spec{.equations = equations.str(), .origin = argv[1],
         .constants = {{"El", "-65*mV"}, {"EK", "-90*mV"}, {"ENa", "50*mV"}, {"VT", "-63*mV"}}, .inputs = {{"I", "amp"}}};
     const std::string folder = argv[2];
-    cellfit::fit_data data{.dt = cellfit::si_value("0.01*ms", "second"),
+    cellfit::fit_data data{.dt = cellfit::quantity_in_si("0.01*ms", "second"),
         .inputs = {{"I", cellfit::read_input_table(folder + "/input_amp.csv", "amp")}},
         .outputs = {cellfit::read_trace_output("v", folder + "/output_mV.csv", "mV")}};
     cellfit::plugin_registry plugins;
@@ -26,7 +26,7 @@ int main(int argc, char** argv) try {
     cellfit::fit_options options{.metrics = {{"", "mse", {{"t_start", "5*ms"}}}}, .n_rounds = 40};
     for (const auto& [name, low, high, unit] : {std::tuple{"gl", "1*nS", "100*nS", "siemens"},
              {"g_na", "2*uS", "200*uS", "siemens"}, {"g_kd", "0.6*uS", "60*uS", "siemens"}, {"Cm", "20*pF", "400*pF", "farad"}})
-        options.bounds[name] = {cellfit::si_value(low, unit), cellfit::si_value(high, unit)};
+        options.bounds[name] = {cellfit::quantity_in_si(low, unit), cellfit::quantity_in_si(high, unit)};
     const cellfit::fit_outcome outcome = fitter.fit(options);
     for (const auto& warning : outcome.warnings) std::cerr << "warning: " << warning << "\n";
     const auto unit_of = [&](const std::string& name) { return fitter.fitted_model().find(name)->dim; };

@@ -8,7 +8,7 @@
 
 namespace cellfit {
 
-double si_value(const std::string& text, const std::string& unit) {
+double quantity_in_si(const std::string& text, const std::string& unit) {
     const quantity expected = evaluate_quantity(unit, "unit '" + unit + "'");
     const quantity q = evaluate_quantity(text, "'" + text + "'");
     if (!(q.dim == expected.dim))

@@ -4,6 +4,7 @@
 #include <cellfit/units/quantity.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <optional>
 
@@ -14,62 +15,93 @@ namespace {
 const dimension volt = dimension::si(2, 1, -3, -1);
 const dimension amp = dimension::of(dimension::current);
 
-// The plausible range of the largest |value| of a recording, in SI, where
-// the unit tells one: membrane potentials and currents of single cells.
+// The plausible magnitudes of a recording, in SI, where its unit tells them:
+// membrane potentials and currents of single cells. `mistake` is the usual
+// way to get them wrong.
 struct plausible_range {
     double low, high;
     const char* what;
+    const char* mistake;
+    bool zero_is_plausible;  // no current injected; a membrane potential is never 0 throughout
 };
 
 std::optional<plausible_range> plausible_range_of(const dimension& dim) {
-    if (dim == volt) return plausible_range{1e-4, 1.0, "a membrane potential"};
-    if (dim == amp) return plausible_range{1e-15, 1e-6, "a current into one cell"};
+    if (dim == volt)
+        return plausible_range{1e-4, 1.0, "a membrane potential", "a file in mV declared in volts is read 1000 times too large",
+                               false};
+    if (dim == amp)
+        return plausible_range{1e-15, 1e-6, "a current into one cell", "a file in nA declared in amps is read 1e9 times too large",
+                               true};
     return std::nullopt;
 }
 
-double largest_magnitude(const std::vector<double>& values) {
-    double m = 0;
-    for (double v : values) m = std::max(m, std::abs(v));
-    return m;
+// The median and the largest magnitude, from at most a million values.
+std::pair<double, double> magnitudes(const std::vector<const std::vector<double>*>& rows) {
+    std::size_t total = 0;
+    for (const auto* r : rows) total += r->size();
+    const std::size_t stride = std::max<std::size_t>(1, total / 1000000);
+    std::vector<double> seen;
+    double largest = 0;
+    std::size_t k = 0;
+    for (const auto* r : rows)
+        for (double v : *r) {
+            largest = std::max(largest, std::abs(v));
+            if (k++ % stride == 0) seen.push_back(std::abs(v));
+        }
+    if (seen.empty()) return {0, 0};
+    std::nth_element(seen.begin(), seen.begin() + static_cast<std::ptrdiff_t>(seen.size() / 2), seen.end());
+    return {seen[seen.size() / 2], largest};
 }
 
-std::string check_range(const std::string& what, const dimension& dim, double largest) {
+// Too large: most values (the median) beyond the range, so that one artefact
+// does not count; too small: every value below it.
+std::string check_range(const std::string& what, const dimension& dim, const std::vector<const std::vector<double>*>& rows) {
     const auto range = plausible_range_of(dim);
-    if (!range || largest == 0) return {};
-    const quantity q{largest, dim};
-    if (largest > range->high)
-        return what + " reaches " + format_quantity(q, 3) + ", implausible for " + range->what + " (at most " +
-               format_quantity({range->high, dim}, 3) + "): check the unit given with its file (a file in mV " +
-               "declared in volts is read 1000 times too large)";
-    if (largest < range->low)
-        return what + " never exceeds " + format_quantity(q, 3) + ", implausibly small for " + range->what +
-               " (at least " + format_quantity({range->low, dim}, 3) + " somewhere): check the unit given with its file";
+    if (!range) return {};
+    const auto [median, largest] = magnitudes(rows);
+    if (median > range->high)
+        return what + " is mostly beyond " + format_quantity({range->high, dim}, 3) + " (median magnitude " +
+               format_quantity({median, dim}, 3) + "), implausible for " + range->what +
+               ": check the unit given with its file (" + range->mistake + ")";
+    if (largest < range->low && !(largest == 0 && range->zero_is_plausible))
+        return what + " never exceeds " + format_quantity({largest, dim}, 3) + " in magnitude, implausibly small for " +
+               range->what + ": check the unit given with its file";
     return {};
+}
+
+// A name that usually holds a resting or leak potential: El, E_L, EL,
+// E_leak, Vrest, V_rest, v_rest, Erest, u_rest.
+bool looks_like_rest_value(const std::string& name) {
+    std::string plain;
+    for (char c : name)
+        if (c != '_') plain += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return plain == "el" || plain == "eleak" || plain == "vl" || plain.find("rest") != std::string::npos;
 }
 
 } // namespace
 
 std::vector<std::string> data_unit_warnings(const model& m, const fit_data& data) {
     std::vector<std::string> warnings;
+    const auto add = [&](std::string w) {
+        if (!w.empty()) warnings.push_back(std::move(w));
+    };
     for (const auto& out : data.outputs) {
         const model_variable* v = m.find(out.variable);
         if (!v) continue;
-        double largest = 0;
-        for (const auto& trace : out.traces) largest = std::max(largest, largest_magnitude(trace));
-        const std::string w = check_range("the recorded " + out.variable, v->dim, largest);
-        if (!w.empty()) warnings.push_back(w);
+        std::vector<const std::vector<double>*> rows;
+        for (const auto& trace : out.traces) rows.push_back(&trace);
+        add(check_range("the recorded " + out.variable, v->dim, rows));
     }
-    for (const auto& [name, table] : data.inputs) {
+    for (const auto& input : data.inputs) {
+        const std::string& name = input.first;
+        const lookup_table& table = input.second;
         const model_variable* v = m.find(name);
-        if (!v) continue;  // a timed array: its unit is the function's, checked the same way
-        const std::string w = check_range("the input " + name, v->dim, largest_magnitude(table.values));
-        if (!w.empty()) warnings.push_back(w);
-    }
-    for (const auto& f : m.timed_arrays) {
-        const auto it = data.inputs.find(f.name);
-        if (it == data.inputs.end()) continue;
-        const std::string w = check_range("the timed array " + f.name, f.dim, largest_magnitude(it->second.values));
-        if (!w.empty()) warnings.push_back(w);
+        const auto f = std::find_if(m.timed_arrays.begin(), m.timed_arrays.end(),
+                                    [&name](const model_variable& a) { return a.name == name; });
+        if (v)
+            add(check_range("the input " + name, v->dim, {&table.values}));
+        else if (f != m.timed_arrays.end())
+            add(check_range("the timed array " + name, f->dim, {&table.values}));
     }
     return warnings;
 }
@@ -103,9 +135,10 @@ std::vector<std::string> default_initial_value_warnings(const model& m, const fi
         if (candidates.empty()) continue;
         std::string list;
         for (const auto& d : described) list += (list.empty() ? "" : ", ") + d;
-        warnings.push_back(s.name + " starts at " + format_quantity({0.0, s.dim}) + " (the default), but its equation uses " + list +
-                           ": if the recording starts at rest, give the initial value (--init " + s.name + "=" +
-                           candidates.front() + ", param_init in the C++ API)");
+        const auto rest = std::find_if(candidates.begin(), candidates.end(), looks_like_rest_value);
+        warnings.push_back(s.name + " starts at " + format_quantity({0.0, s.dim}) + " (the default), but its equation uses " +
+                           list + ": if the recording starts at rest, give the initial value (--init " + s.name + "=" +
+                           (rest != candidates.end() ? *rest : std::string("VALUE")) + ", param_init in the C++ API)");
     }
     return warnings;
 }
@@ -113,13 +146,16 @@ std::vector<std::string> default_initial_value_warnings(const model& m, const fi
 std::vector<std::string> bound_warnings(const model& m, const std::map<std::string, fit_bound>& bounds,
                                         const std::map<std::string, double>& params, const std::string& what) {
     std::vector<std::string> warnings;
-    for (const auto& [name, b] : bounds) {
+    for (const auto& entry : bounds) {
+        const std::string& name = entry.first;
+        const fit_bound& b = entry.second;
         const auto it = params.find(name);
         const model_variable* v = m.find(name);
         if (it == params.end() || !v || !(b.upper > b.lower)) continue;
         const double x = it->second;
-        const auto scaled = [&](double value) { return b.log_scale ? std::log(value) : value; };
-        if (b.log_scale && !(x > 0)) continue;
+        const bool log_scale = b.log_scale;
+        const auto scaled = [log_scale](double value) { return log_scale ? std::log(value) : value; };
+        if (!std::isfinite(x) || (b.log_scale && !(x > 0))) continue;
         const double width = scaled(b.upper) - scaled(b.lower);
         const double from_low = (scaled(x) - scaled(b.lower)) / width;
         const double from_high = (scaled(b.upper) - scaled(x)) / width;
@@ -143,7 +179,11 @@ std::vector<std::string> divergence_warnings(const fit_results& results, const s
     return {std::to_string(diverged) + " of " + std::to_string(results.samples.size()) + " samples (in " +
             std::to_string(rounds) + " of " + std::to_string(results.round_diverged.size()) +
             " rounds) diverged: a state became NaN or infinite, and they scored +inf. Narrow the bounds around "
-            "plausible values, or integrate with a smaller dt or a more stable --method than " + method};
+            "plausible values" +
+            (method == "exponential_euler" || method == "exact"
+                 ? std::string(" (the integration step is the recording's dt)")
+                 : ", or integrate with a more stable --method than " + method +
+                       " (exponential_euler for conductance-based models)")};
 }
 
 std::vector<std::string> identifiability_warnings(const refine_record& r) {

@@ -56,8 +56,10 @@ fitter::fitter(fit_target target, const model_spec& spec, fit_data data, fitter_
     if (state_->settings.method.empty() && state_->method == "euler" &&
         registry.find(plugin_kind::integrator, "exponential_euler") &&
         registry.create<integrator>("exponential_euler")->cannot_integrate(system).empty())
-        state_->method_origin += "; exponential_euler can integrate this model too, and is more stable for "
-                                 "conductance-based models (--method exponential_euler)";
+        state_->method_origin += "; exponential_euler can integrate this model too and is more stable for "
+                                 "conductance-based models: --method exponential_euler";
+    // The integrator named is the one that runs.
+    if (state_->method != "none") state_->settings.method = state_->method;
     state_->data_warnings = detail::data_unit_warnings(state_->m, state_->data);
     for (auto& w : detail::default_initial_value_warnings(state_->m, state_->settings))
         state_->data_warnings.push_back(std::move(w));
@@ -256,14 +258,38 @@ std::string fitter::state::describe(const std::map<std::string, double>& params)
     return text;
 }
 
+namespace {
+
+// Whether fit() may run what prepare() set up: everything start() reads from
+// the options is the same (the callback is not compared: it is only called).
+bool same_setup(const fit_options& a, const fit_options& b) {
+    const auto same_metrics = [](const std::vector<metric_choice>& x, const std::vector<metric_choice>& y) {
+        return std::equal(x.begin(), x.end(), y.begin(), y.end(), [](const metric_choice& m, const metric_choice& n) {
+            return m.output == n.output && m.name == n.name && m.options == n.options;
+        });
+    };
+    const auto same_bounds = [](const std::map<std::string, fit_bound>& x, const std::map<std::string, fit_bound>& y) {
+        return std::equal(x.begin(), x.end(), y.begin(), y.end(), [](const auto& m, const auto& n) {
+            return m.first == n.first && m.second.lower == n.second.lower && m.second.upper == n.second.upper &&
+                   m.second.log_scale == n.second.log_scale;
+        });
+    };
+    return a.optimizer == b.optimizer && a.optimizer_options == b.optimizer_options && same_metrics(a.metrics, b.metrics) &&
+           a.n_rounds == b.n_rounds && a.start_iteration == b.start_iteration && a.penalty == b.penalty &&
+           same_bounds(a.bounds, b.bounds) && a.seed == b.seed && a.multi_objective == b.multi_objective;
+}
+
+} // namespace
+
 void fitter::prepare(const fit_options& options) {
     state& s = *state_;
     if (options.n_rounds == 0) throw input_error("the number of rounds must be at least 1");
+    s.prepared.reset();
     if (!s.started || options.restart) {
         s.started = false;
         s.start(options);
-        s.prepared = true;
-    } else if (!s.prepared) {
+        s.prepared = options;
+    } else {
         s.check_continuation(options);
     }
 }
@@ -271,16 +297,20 @@ void fitter::prepare(const fit_options& options) {
 fit_outcome fitter::fit(const fit_options& options) {
     state& s = *state_;
     if (options.n_rounds == 0) throw input_error("the number of rounds must be at least 1");
-    if (s.prepared) {
-        s.check_continuation(options);  // prepared with these options
-    } else if (!s.started || options.restart) {
+    // A fit prepared with these options runs as prepared; prepared with
+    // others, no round has run since, so it starts again with these.
+    const bool prepared = s.prepared && s.started && same_setup(*s.prepared, options);
+    const bool fresh_start = s.prepared.has_value();
+    s.prepared.reset();
+    if (prepared) {
+        // set up by prepare()
+    } else if (!s.started || options.restart || fresh_start) {
         s.started = false;
         s.start(options);
     } else {
         s.check_continuation(options);
         if (options.start_iteration) s.iteration = *options.start_iteration;
     }
-    s.prepared = false;
     // A stop asked for while the fit was starting (a kernel compiling) counts
     // too: the flag is cleared only when this fit() returns.
     struct clear_stop {

@@ -9,6 +9,7 @@
 #include <cellfit/optimizer.hpp>
 
 #include <atomic>
+#include <optional>
 #include <memory>
 
 namespace cellfit {
@@ -30,7 +31,7 @@ struct fitter::state {
 
     // The running fit, set up by the first fit() or a restart.
     bool started = false;
-    bool prepared = false;  // by prepare(): the next fit() runs with its set-up
+    std::optional<fit_options> prepared;  // by prepare(): the next fit() runs this set-up
     std::string optimizer_name;
     raw_options optimizer_options;
     std::vector<metric_choice> metric_choices;

@@ -209,7 +209,7 @@ private:
                     eqs().fail(expr::first_offset(eq.rhs), "the right-hand side of d" + eq.name + "/dt, " + rhs + ", has unit " +
                                                    detail::describe(t.dim) + ", but d" + eq.name + "/dt must have unit " +
                                                    detail::describe(expected) + " (the unit of " + eq.name + ", " +
-                                                   detail::describe(eq.dim) + ", per second)");
+                                                   detail::describe(eq.dim) + ", per second)" + given_constants(eq.rhs));
             } else {
                 if ((eq.type == value_type::boolean) != (t.type == value_type::boolean))
                     eqs().fail(expr::first_offset(eq.rhs), "'" + eq.name + "' is declared " + std::string(to_string(eq.type)) +
@@ -217,7 +217,8 @@ private:
                                                    (t.type == value_type::boolean ? "a condition" : "a number"));
                 if (!(t.dim == eq.dim))
                     eqs().fail(expr::first_offset(eq.rhs), "'" + eq.name + "' is declared with unit " + detail::describe(eq.dim) +
-                                                   ", but " + rhs + " has unit " + detail::describe(t.dim));
+                                                   ", but " + rhs + " has unit " + detail::describe(t.dim) +
+                                                   given_constants(eq.rhs));
                 if (!last_random_calls_.empty() && !eq.has_flag("constant over dt"))
                     eqs().fail(expr::first_offset(eq.rhs), "the subexpression '" + eq.name + "' calls " +
                                                    last_random_calls_.front() +
@@ -227,6 +228,17 @@ private:
             for (const auto& id : expr::identifiers(eq.rhs))
                 if (id == "xi" || id.starts_with("xi_")) m_.stochastic = true;
         }
+    }
+
+    // The given constants (--const) an expression with a wrong unit uses,
+    // with their values: one of them may lack its unit ("tau=10").
+    std::string given_constants(const expr::ptr& e) const {
+        std::string list;
+        for (const auto& id : expr::identifiers(e))
+            for (const auto& c : m_.constants)
+                if (c.name == id && !variables_.count(id) && list.find(" " + id + " = ") == std::string::npos)
+                    list += (list.empty() ? " " : ", ") + id + " = " + format_quantity(c.value);
+        return list.empty() ? "" : "; it uses the given constants" + list + " (--const): check their units";
     }
 
     // Names of the model, constants and inputs an expression uses.
@@ -561,12 +573,6 @@ expr::ptr parse_checked(const model& m, const std::string& text, const std::stri
         source.fail(0, "'" + text + "' has unit " + detail::describe(t.dim) + ", but " + target.name + " has unit " +
                            detail::describe(target.dim));
     return e;
-}
-
-const std::vector<std::string>& known_methods() {
-    static const std::vector<std::string> methods = {"exact", "euler", "rk2", "rk4", "heun",
-                                                     "exponential_euler", "milstein", "linear", "independent"};
-    return methods;
 }
 
 bool constant_value(const model& m, const std::string& name, double& value) {

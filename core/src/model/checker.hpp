@@ -56,6 +56,7 @@ private:
     [[noreturn]] void fail(const expr::ptr& at, const std::string& message) const;
     void require_number(const expr::ptr& e, const typed& t, const std::string& context) const;
     std::string given_constant_hint(const expr::ptr& operand, const typed& t, const typed& other) const;
+    std::string given_constants_in(const expr::ptr& e) const;
 
     const source_text& source_;
     const scope& names_;

@@ -6,17 +6,17 @@
 namespace cellfit {
 
 chosen_integrator choose_integrator(const ode_system& system, const std::string& method, const plugin_registry& registry) {
-    if (system.odes.empty()) return {nullptr, "none"};
     if (!method.empty()) {
         if (!registry.find(plugin_kind::integrator, method)) {
             std::vector<std::string> installed;
             for (const auto* p : registry.plugins(plugin_kind::integrator)) installed.push_back(p->info.name);
             const auto close = closest_names(method, installed);
-            throw input_error("the method '" + method + "' (--method) is not one an installed integrator runs" +
+            throw input_error("the method '" + method + "' (--method; method in the C++ API) is not one an installed integrator runs" +
                               (close.empty() ? "" : " (did you mean '" + close.front() + "'?)") + "; installed: " +
                               (installed.empty() ? std::string("none (see cellfit plugins --kind integrator)")
                                                  : join_alternatives(installed, ", ")));
         }
+        if (system.odes.empty()) return {nullptr, "none"};
         auto integ = registry.create<integrator>(method);
         const std::string problem = integ->cannot_integrate(system);
         if (!problem.empty()) {
@@ -30,6 +30,7 @@ chosen_integrator choose_integrator(const ode_system& system, const std::string&
         }
         return {integ, method};
     }
+    if (system.odes.empty()) return {nullptr, "none"};
     for (const char* name : {"exact", "euler", "heun"}) {
         if (!registry.find(plugin_kind::integrator, name)) continue;
         auto integ = registry.create<integrator>(name);

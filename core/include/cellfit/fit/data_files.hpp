@@ -17,7 +17,7 @@ namespace cellfit {
 // The value in SI of a quantity such as "10*nS" or "0.1*uF/cm**2", which
 // must have the dimension of `unit` ("siemens", "nS", "farad/metre**2").
 // Throws input_error naming the text and both units.
-CELLFIT_API double si_value(const std::string& text, const std::string& unit);
+CELLFIT_API double quantity_in_si(const std::string& text, const std::string& unit);
 
 // A CSV table of values in `unit` ("nA"), in SI: for fit_data::inputs (an
 // input or a timed array). Throws input_error naming the file, row and

@@ -78,8 +78,10 @@ public:
                        const std::vector<std::pair<std::string, std::string>>& param_init = {},
                        std::optional<std::size_t> iteration = std::nullopt) const;
 
-    // The integrator that runs the model, and how it was chosen: "given",
-    // "Brian's default choice", or the spike fitter's default.
+    // The integrator that runs the model ("none" without ODEs), and how it
+    // was chosen: "given", "Brian's default choice" (with a note when
+    // exponential_euler could integrate the model instead of Brian's euler),
+    // or the spike fitter's default. Chosen once, by the constructor.
     const std::string& method() const noexcept;
     const std::string& method_origin() const noexcept;
 

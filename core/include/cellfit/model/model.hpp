@@ -116,8 +116,5 @@ CELLFIT_API quantity evaluate_quantity(const std::string& text, const std::strin
 // a unit (mV), or a built-in constant (pi, e, True). False for anything else.
 CELLFIT_API bool constant_value(const model& m, const std::string& name, double& value);
 
-// Brian's integration methods; whether one applies to a model is decided by
-// the integrator plugins.
-CELLFIT_API const std::vector<std::string>& known_methods();
 
 } // namespace cellfit
