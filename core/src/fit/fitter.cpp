@@ -11,11 +11,13 @@
 #include <cellfit/sim/integrator_choice.hpp>
 #include <cellfit/sim/lower.hpp>
 #include <cellfit/suggest.hpp>
+#include <cellfit/io/numbers.hpp>
 #include <cellfit/units/quantity.hpp>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstring>
 #include <cmath>
 #include <limits>
 
@@ -244,6 +246,7 @@ void fitter::state::start(const fit_options& options) {
     metric_choices = options.metrics;
     bounds = options.bounds;
     iteration = options.start_iteration.value_or(0);
+    results.first_iteration = iteration;
     round = 0;
     started = true;
 }
@@ -400,6 +403,86 @@ fit_outcome fitter::fit(const fit_options& options) {
     for (auto& w : detail::bound_warnings(s.m, s.bounds, outcome.best_params, "the best"))
         outcome.warnings.push_back(std::move(w));
     return outcome;
+}
+
+namespace {
+
+// Bit for bit (a replay must reproduce the samples exactly; -0 is not 0).
+bool bit_equal(double a, double b) { return std::memcmp(&a, &b, sizeof(double)) == 0; }
+
+std::string sample_text(const std::vector<std::string>& names, const std::vector<double>& x) {
+    std::string text;
+    for (std::size_t k = 0; k < names.size() && k < x.size(); ++k)
+        text += (text.empty() ? "" : ", ") + names[k] + " = " + format_number(x[k]);
+    return text;
+}
+
+} // namespace
+
+void fitter::resume(const fit_results& recorded, const fit_options& options) {
+    state& s = *state_;
+    s.prepared.reset();
+    s.started = false;
+    s.start(options);
+    const char* fix = "; resume a fit with the set-up that made the file";
+    if (recorded.parameter_names != s.results.parameter_names)
+        throw input_error("the recorded fit has the parameters " + join_alternatives(recorded.parameter_names, ", ") +
+                          ", this one " + join_alternatives(s.results.parameter_names, ", ") + fix);
+    if (recorded.objective_names != s.results.objective_names)
+        throw input_error("the recorded fit has the objectives " + join_alternatives(recorded.objective_names, ", ") +
+                          ", this one " + join_alternatives(s.results.objective_names, ", ") + fix);
+    if (!recorded.samples.empty() && recorded.n_samples != s.population)
+        throw input_error("the recorded fit ran " + std::to_string(recorded.n_samples) + " samples per round, this one " +
+                          std::to_string(s.population) + fix);
+    // The recorded rounds, in order: round r's samples are contiguous.
+    std::vector<std::pair<std::size_t, std::size_t>> rounds;  // [begin, end) of each round
+    for (std::size_t k = 0; k < recorded.samples.size(); ++k) {
+        const std::size_t r = recorded.samples[k].round;
+        if (r == rounds.size() && (rounds.empty() || rounds.back().second == k))
+            rounds.emplace_back(k, k + 1);
+        else if (!rounds.empty() && r + 1 == rounds.size() && rounds.back().second == k)
+            rounds.back().second = k + 1;
+        else
+            throw input_error("the recorded samples are not in rounds 0, 1, 2, ... (sample " + std::to_string(k + 1) +
+                              " is in round " + std::to_string(r) + "); the file cannot be resumed");
+    }
+    if (!options.restart) {
+        const std::size_t n_params = s.fitted.size();
+        for (std::size_t r = 0; r < rounds.size(); ++r) {
+            const auto [begin, end] = rounds[r];
+            const matrix asked = s.opt->ask(s.population);
+            bool same = asked.rows() == end - begin;
+            for (std::size_t i = 0; same && i < asked.rows(); ++i)
+                for (std::size_t p = 0; p < n_params; ++p)
+                    same = same && bit_equal(asked(i, p), recorded.samples[begin + i].params[p]);
+            if (!same)
+                throw input_error("optimizer." + s.optimizer_name + " does not propose the recorded samples in round " +
+                                  std::to_string(r) + " (it proposes " + std::to_string(asked.rows()) + ", first " +
+                                  sample_text(s.fitted, std::vector<double>(asked.row(0).begin(), asked.row(0).end())) +
+                                  "; the file records " + std::to_string(end - begin) + ", first " +
+                                  sample_text(s.fitted, recorded.samples[begin].params) +
+                                  "): the file was made with another seed or set-up, or the optimizer cannot be replayed; "
+                                  "--restart keeps the file's samples and starts a fresh optimizer");
+            matrix errors(asked.rows(), s.multi_objective ? s.results.objective_names.size() : 1);
+            for (std::size_t i = 0; i < asked.rows(); ++i) {
+                const sample_record& rec = recorded.samples[begin + i];
+                if (s.multi_objective)
+                    for (std::size_t k = 0; k < errors.cols(); ++k) errors(i, k) = rec.objectives[k];
+                else
+                    errors(i, 0) = rec.error;
+            }
+            s.opt->tell(asked, errors);
+        }
+    }
+    s.results.samples = recorded.samples;
+    s.results.n_rounds = rounds.size();
+    s.results.round_seconds = recorded.round_seconds;
+    s.results.round_diverged = recorded.round_diverged;
+    s.results.round_seconds.resize(rounds.size(), 0.0);
+    s.results.round_diverged.resize(rounds.size(), 0);
+    s.results.first_iteration = recorded.first_iteration;
+    s.round = rounds.size();  // the random streams continue
+    s.iteration = options.restart ? options.start_iteration.value_or(0) : recorded.first_iteration + rounds.size();
 }
 
 fitter::generated fitter::generate(const std::vector<std::string>& variables,

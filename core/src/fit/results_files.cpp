@@ -101,7 +101,17 @@ fit_results read_results_json(const std::string& path) {
     }
     fit_results r;
     try {
-        if (!j.contains("best_params")) throw input_error(path + ": no 'best_params'; is this a cellfit results file?");
+        if (!j.is_object() || !j.contains("best_params"))
+            throw input_error(path + ": no 'best_params'; is this a cellfit results file?");
+        const int version = j.value("format_version", 1);
+        if (version < 1 || version > results_format_version)
+            throw input_error(path + " is in results format version " + std::to_string(version) + "; this cellfit reads " +
+                              "versions 1 to " + std::to_string(results_format_version) + " (a newer cellfit wrote it)");
+        r.first_iteration = j.value("first_iteration", std::size_t{0});
+        if (j.contains("fit")) {
+            if (!j.at("fit").is_object()) throw input_error(path + ": 'fit' (the fit's description) is not an object");
+            r.description = j.at("fit").dump();
+        }
         for (const auto& [name, value] : j.at("best_params").items()) {
             r.parameter_names.push_back(name);
             const auto units = j.value("best_params_units", json::object());
@@ -187,6 +197,7 @@ void write_results_csv(const fit_results& r, const std::string& path) {
 
 std::string results_json(const fit_results& r, int indent) {
     json j;
+    j["format_version"] = results_format_version;
     const auto best_params = r.best_params();
     const bool refined = r.best_is_refined();
     const auto& names = refined ? r.refine->parameter_names : r.parameter_names;
@@ -204,6 +215,7 @@ std::string results_json(const fit_results& r, int indent) {
     j["best_from"] = refined ? "refine" : "fit";
     j["n_rounds"] = r.n_rounds;
     j["n_samples"] = r.n_samples;
+    j["first_iteration"] = r.first_iteration;
     j["objectives"] = json::array();
     for (std::size_t o = 0; o < r.objective_names.size(); ++o)
         j["objectives"].push_back({{"name", r.objective_names[o]}, {"unit", r.objective_units[o]}});
@@ -231,6 +243,7 @@ std::string results_json(const fit_results& r, int indent) {
                        {"start", start},        {"starts", f.starts},    {"seconds", f.seconds},
                        {"warnings", f.warnings}};
     }
+    if (!r.description.empty()) j["fit"] = json::parse(r.description);
     j["samples"] = json::array();
     for (const auto& s : r.samples) {
         json sample = {{"round", s.round}};

@@ -50,6 +50,18 @@ public:
     // rounds in results().
     fit_outcome fit(const fit_options& options);
 
+    // Continues the fit recorded in `recorded` (read_results of a JSON file):
+    // starts the optimizer with `options` as fit() would, then tells it
+    // every recorded round without simulating, so that the next fit()
+    // continues exactly where the recorded one stopped (its samples, rounds,
+    // random streams and `iteration`). The optimizer must propose exactly the
+    // recorded samples, round by round; input_error names the first round
+    // where it does not (another set-up made the file, or the optimizer
+    // cannot be replayed). With options.restart the recorded samples are kept
+    // but a fresh optimizer starts, with `iteration` from
+    // options.start_iteration (else 0), as brian2modelfitting's restart.
+    void resume(const fit_results& recorded, const fit_options& options);
+
     // Polishes parameters by bounded least squares on the traces' residuals
     // (model - data) * sqrt(weights) / normalization, stacked over traces and
     // outputs; standard errors and correlations from the Jacobian at the

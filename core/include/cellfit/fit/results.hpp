@@ -53,6 +53,11 @@ struct fit_results {
     std::vector<double> round_seconds;         // wall time of each round (ask, simulate, score, tell)
     std::vector<std::size_t> round_diverged;   // samples of each round that diverged (error not finite)
     std::optional<refine_record> refine;       // the last refinement, if any
+    std::size_t first_iteration = 0;           // the value of `iteration` in round 0
+    // The description of the fit that made these results, as a JSON object
+    // (the command line's: model, data files and their hashes, settings;
+    // see docs/results.md), kept as text; empty when none was given.
+    std::string description;
 
     // The sample with the lowest total error; samples.size() when none is finite.
     std::size_t best_index() const;
@@ -81,11 +86,17 @@ CELLFIT_API std::map<std::string, quantity> with_units(const fit_results& result
 // cannot be written.
 CELLFIT_API void write_results_csv(const fit_results& results, const std::string& path);
 
-// JSON: best_params (SI), best_params_units, best_error, best_error_unit,
-// n_rounds, n_samples, objectives, round_seconds, samples [{round, params,
-// error, errors}]. Infinite errors are written as null.
+// JSON: format_version, best_params (SI), best_params_units, best_error,
+// best_error_unit, n_rounds, n_samples, first_iteration, objectives,
+// round_seconds, round_diverged, fit (the description), samples [{round,
+// params, error, errors}]. Infinite errors are written as null; numbers
+// round-trip exactly, so a fit can be replayed from its file.
 CELLFIT_API void write_results_json(const fit_results& results, const std::string& path);
 CELLFIT_API std::string results_json(const fit_results& results, int indent = 1);
+
+// The JSON format this cellfit writes; it reads this one and version 1 (the
+// files without format_version), and refuses newer ones by name.
+inline constexpr int results_format_version = 2;
 
 // Reads either format back (by extension: .csv, else JSON), values in SI;
 // a CSV unit other than SI is converted. Throws input_error naming the file
