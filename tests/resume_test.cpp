@@ -99,7 +99,7 @@ TEST_CASE("a fit resumed from its results file equals the uninterrupted fit, for
     }
 }
 
-TEST_CASE("a resume with another seed is refused at the first round that differs; restart keeps the samples",
+TEST_CASE("a resume with another seed is refused at the first round that differs, and restart keeps the samples",
           "[fit][resume]") {
     test::temp_dir dir;
     const auto file = (dir.path() / "r.json").string();

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <map>
 #include <ostream>
 
 namespace cellfit::cli {
@@ -78,6 +79,55 @@ std::vector<std::string> expand_negated_switches(const std::vector<std::string>&
     return expanded;
 }
 
+// The key of a repeatable option's value, which a command-line value
+// overrides in the config file: the name before '=' (--const El=..., --bound
+// gl=..., --metric-opt v.t_start=...), or "" for values without one
+// (--results, --metric mse), which the command line replaces as a whole.
+std::string repeat_key(const std::string& value) {
+    const auto eq = value.find('=');
+    if (eq == std::string::npos) return {};
+    std::string key = value.substr(0, eq);
+    key.erase(0, key.find_first_not_of(" \t"));
+    key.erase(key.find_last_not_of(" \t") + 1);
+    return key;
+}
+
+// A repeatable option given in the file and on the command line: the file's
+// values in their order (order matters: a constant may use earlier ones),
+// each replaced by the command line's of the same key, then the command
+// line's other values.
+std::vector<std::string> merge_repeated(const std::vector<std::string>& file, const std::vector<std::string>& command_line) {
+    std::vector<std::string> merged, placed;
+    const auto with_key = [&](const std::string& key) {
+        std::vector<std::string> values;
+        for (const auto& v : command_line)
+            if (repeat_key(v) == key) values.push_back(v);
+        return values;
+    };
+    for (const auto& v : file) {
+        const std::string key = repeat_key(v);
+        const auto replacement = with_key(key);
+        if (replacement.empty()) {
+            merged.push_back(v);
+        } else if (std::find(placed.begin(), placed.end(), key) == placed.end()) {
+            merged.insert(merged.end(), replacement.begin(), replacement.end());
+            placed.push_back(key);
+        }
+    }
+    for (const auto& v : command_line)
+        if (std::find(placed.begin(), placed.end(), repeat_key(v)) == placed.end()) merged.push_back(v);
+    return merged;
+}
+
+// The repeatable options given on the command line, with their values.
+std::map<std::string, std::vector<std::string>> repeated_on_command_line(const po::variables_map& vm) {
+    std::map<std::string, std::vector<std::string>> given;
+    for (const auto& [name, value] : vm)
+        if (!value.defaulted())
+            if (const auto* list = boost::any_cast<std::vector<std::string>>(&value.value())) given[name] = *list;
+    return given;
+}
+
 } // namespace
 
 void add_common_options(po::options_description& options) {
@@ -102,11 +152,19 @@ po::variables_map parse_arguments(const command& cmd, const std::vector<std::str
         if (vm.count("config")) {
             const std::string file = vm["config"].as<std::string>();
             auto from_file = config_options(file, options, cmd, all_command_names);
+            const auto given = repeated_on_command_line(vm);
+            std::map<std::string, std::vector<std::string>> file_values;  // of the options given on both
+            std::erase_if(from_file.options, [&](const po::option& o) {
+                if (!given.count(o.string_key)) return false;
+                file_values[o.string_key].push_back(o.value.front());
+                return true;
+            });
             try {
                 po::store(from_file, vm);
             } catch (const po::error& e) {
                 throw usage_error("config file " + file + ": " + e.what());
             }
+            for (const auto& [name, values] : file_values) vm.at(name).value() = merge_repeated(values, given.at(name));
         }
         po::notify(vm);
     } catch (const po::error& e) {

@@ -1,5 +1,6 @@
 #include "fit_command.hpp"
 #include "fit_description.hpp"
+#include "fit_record.hpp"
 #include "fit_summary.hpp"
 #include "model_options.hpp"
 #include "plugins_command.hpp"
@@ -12,6 +13,8 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
+#include <optional>
 #include <csignal>
 #include <filesystem>
 #include <ostream>
@@ -89,17 +92,19 @@ fit_callback choose_callback(const po::variables_map& vm, std::ostream& err) {
     throw usage_error("--callback " + kind + ": use text (a line per round), progress (a progress bar) or none");
 }
 
-// "30 rounds x 30 samples (889 evaluations: 11 points the optimizer had
-// already evaluated were not simulated again)".
-std::string rounds_and_evaluations(const fit_results& results, std::size_t rounds_run) {
-    const std::size_t planned = results.n_samples * results.n_rounds;
-    const std::size_t evaluated = results.samples.size();
+// "30 rounds x 30 samples (889 evaluations, not 900: ...)": the rounds this
+// run evaluated, from sample `first` of the results on (a resumed fit's
+// recorded samples come before).
+std::string rounds_and_evaluations(const fit_results& results, std::size_t rounds_run, std::size_t first) {
+    const std::size_t planned = results.n_samples * rounds_run;
+    const std::size_t evaluated = results.samples.size() - first;
     std::string text = std::to_string(rounds_run) + (rounds_run == 1 ? " round x " : " rounds x ") +
                        std::to_string(results.n_samples) + (results.n_samples == 1 ? " sample (" : " samples (") +
                        std::to_string(evaluated) + (evaluated == 1 ? " evaluation" : " evaluations");
     if (evaluated < planned)
         text += ", not " + std::to_string(planned) + ": the optimizer proposed " + std::to_string(planned - evaluated) +
                 " fewer new points; a point it has already evaluated is not simulated again";
+    if (first > 0) text += "; " + std::to_string(results.samples.size()) + " in all with the recorded ones";
     return text + ")";
 }
 
@@ -120,11 +125,64 @@ void check_fit_memory(const fit_description& d, const fit_options& o) {
                  "give fewer --samples");
 }
 
+// The results file a fit continues from (--resume), and what a resumed fit
+// takes from it unless given again: the optimizer, its options, the seed and
+// the rounds planned (the budget the optimizer was set up with).
+struct resume_source {
+    std::string file;
+    fit_results recorded;
+    ordered_json description;
+};
+
+std::optional<resume_source> read_resume(const po::variables_map& vm, fit_options& options) {
+    if (!vm.count("resume")) {
+        if (vm["restart"].as<bool>())
+            throw usage_error("--restart starts a fresh optimizer after a recorded fit: give the fit's results with "
+                              "--resume FILE.json");
+        return std::nullopt;
+    }
+    resume_source r;
+    r.file = vm["resume"].as<std::string>();
+    if (!r.file.ends_with(".json")) throw usage_error("--resume " + r.file + ": give the fit's JSON results file");
+    r.recorded = read_results(r.file);
+    if (r.recorded.description.empty())
+        throw input_error(r.file + " holds no description of its fit (results format 1, written before cellfit 0.2), so "
+                                   "it cannot be checked against this fit; it cannot be resumed");
+    r.description = ordered_json::parse(r.recorded.description);
+    const ordered_json& opt = r.description.at("optimizer");
+    if (!vm.count("optimizer")) options.optimizer = opt.at("name").get<std::string>();
+    if (!vm.count("opt")) {
+        options.optimizer_options.clear();
+        for (const auto& kv : opt.at("options")) options.optimizer_options.emplace_back(kv.at(0), kv.at(1));
+    }
+    if (vm["seed"].defaulted()) options.seed = r.description.at("seed").get<std::uint64_t>();
+    return r;
+}
+
+// Why a fit stopped early on its own (--max-seconds, --target-error).
+struct stop_rule {
+    std::optional<double> max_seconds;
+    std::optional<double> target_error;
+    std::string reason;  // set when the rule stopped the fit
+};
+
+double read_seconds(const po::variables_map& vm, const char* flag) {
+    const std::string text = vm[flag].as<std::string>();
+    const quantity q = evaluate_quantity(text, std::string("--") + flag);
+    if (!(q.dim == dimension{} || q.dim == dimension::of(dimension::time)) || !(q.value >= 0) || !std::isfinite(q.value))
+        throw usage_error(std::string("--") + flag + " " + text + ": give a duration of 0 or more, in seconds (10) or "
+                                                                  "with a unit (5*minute)");
+    return q.value;
+}
+
 int run_fit(const po::variables_map& vm, io& io) {
     const fit_description d = read_fit_description(vm, true);
     fit_options options = read_fit_options(vm, d);
-    options.callback = choose_callback(vm, io.err);
-    const auto paths = results_paths(vm);
+    const fit_callback progress = choose_callback(vm, io.err);
+    auto resume = read_resume(vm, options);
+    const bool restart = vm["restart"].as<bool>();
+    auto paths = results_paths(vm);
+    if (resume && paths.empty()) paths.push_back(resume->file);  // the file is the checkpoint: it grows
     if (vm.count("generate")) {
         const std::string prefix = vm["generate"].as<std::string>();
         if (d.target == fit_target::spikes)
@@ -133,18 +191,72 @@ int run_fit(const po::variables_map& vm, io& io) {
     }
     if (vm["refine"].as<bool>() && d.target == fit_target::spikes)
         throw usage_error("--refine fits traces by least squares; a spike fit (--spikes) has none");
+    const double checkpoint_seconds = read_seconds(vm, "checkpoint-seconds");
+    stop_rule rule;
+    if (vm.count("max-seconds")) rule.max_seconds = read_seconds(vm, "max-seconds");
     check_fit_memory(d, options);
     const plugin_registry registry = load_plugins(vm, io.err);
     fitter f(d.target, d.spec, d.data, d.settings, registry);
 
+    ordered_json description = describe_fit_record(vm, d, options, f);
+    if (resume) {
+        const auto differences = record_differences(resume->description, description, restart);
+        if (!differences.empty()) {
+            std::string list;
+            for (const auto& line : differences) list += "\n  " + line;
+            throw input_error(resume->file + " records another fit; it differs from this one in:" + list +
+                              "\nResume it with the settings that made it" +
+                              (restart ? std::string(".") : std::string(", or keep its samples and start a fresh "
+                                                                        "optimizer with --restart.")));
+        }
+        if (!restart) description["planned_rounds"] = resume->description.value("planned_rounds", options.n_rounds);
+    }
+    f.describe_results(description.dump());
+
     const auto start = std::chrono::steady_clock::now();
+    auto last_checkpoint = start;
+    options.callback = [&](const round_report& report) {
+        bool stop = progress && progress(report);
+        const auto now = std::chrono::steady_clock::now();
+        if (std::chrono::duration<double>(now - last_checkpoint).count() >= checkpoint_seconds) {
+            std::ostringstream quiet;
+            write_results(f.results(), paths, quiet);
+            last_checkpoint = now;
+        }
+        if (rule.max_seconds && std::chrono::duration<double>(now - start).count() >= *rule.max_seconds) {
+            rule.reason = "--max-seconds " + vm["max-seconds"].as<std::string>() + " passed";
+            stop = true;
+        }
+        if (rule.target_error && report.best_error <= *rule.target_error) {
+            rule.reason = "the best error reached --target-error " + vm["target-error"].as<std::string>();
+            stop = true;
+        }
+        return stop;
+    };
     fit_outcome outcome;
     std::vector<std::string> setup_warnings;
     try {
         interrupt_guard guard(f);
         io.out << describe_fit(vm, d, options, f, registry) << std::flush;
-        f.prepare(options);
+        if (resume) {
+            fit_options first = options;  // the optimizer is set up with the recorded budget
+            first.n_rounds = description.value("planned_rounds", options.n_rounds);
+            first.restart = restart;
+            f.resume(resume->recorded, first);
+            io.out << (restart ? "restarted after " : "resumed after ") << f.results().n_rounds << " recorded rounds ("
+                   << f.results().samples.size() << " samples) of " << resume->file << "\n";
+        } else {
+            f.prepare(options);
+        }
         io.out << describe_optimizer(options, f, registry) << std::flush;
+        if (vm.count("target-error")) {
+            const quantity target = evaluate_quantity(vm["target-error"].as<std::string>(), "--target-error");
+            const dimension error_dim = evaluate_quantity(f.results().error_unit, "error unit").dim;
+            if (!(target.dim == dimension{} || target.dim == error_dim))
+                throw usage_error("--target-error " + vm["target-error"].as<std::string>() + ": the error is in " +
+                                  f.results().error_unit + "; give the target in it, or as a number in SI");
+            rule.target_error = target.value;
+        }
         setup_warnings = f.setup_warnings();
         for (const auto& w : setup_warnings) io.err << "cellfit fit: warning: " << w << "\n";
         outcome = f.fit(options);
@@ -160,7 +272,8 @@ int run_fit(const po::variables_map& vm, io& io) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const fit_results& results = f.results();
     const std::size_t best = results.best_index();
-    io.out << (outcome.stopped ? "stopped after " : "") << rounds_and_evaluations(results, outcome.rounds_run) << " in "
+    io.out << (outcome.stopped ? "stopped after " : "")
+           << rounds_and_evaluations(results, outcome.rounds_run, resume ? resume->recorded.samples.size() : 0) << " in "
            << format_quantity({seconds, dimension::of(dimension::time)}, 3) << "\n";
     if (best == results.samples.size()) {
         io.err << "cellfit fit: every sample diverged (NaN or infinite state); narrow the bounds or check the model\n";
@@ -205,6 +318,11 @@ int run_fit(const po::variables_map& vm, io& io) {
             for (const auto& o : d.data.outputs) variables.push_back(o.variable);
         write_generated(prefix, f.generate(variables), io.out);
     }
+    if (outcome.stopped && !rule.reason.empty()) {
+        io.out << "stopped: " << rule.reason << "; continue with --resume "
+               << (paths.empty() ? std::string("(give --results FILE.json to keep the samples)") : paths.front()) << "\n";
+        return 0;
+    }
     if (outcome.stopped) {
         const int number = stopping_signal.load();
         io.err << "cellfit fit: interrupted" << (number == SIGTERM ? " (SIGTERM)" : number == SIGHUP ? " (SIGHUP)" : "")
@@ -234,7 +352,20 @@ command fit_command() {
                 ("generate", po::value<std::string>()->value_name("PREFIX"),
                  "simulate the best parameters and write PREFIX_<var>.csv (SI) or PREFIX_spikes.csv (seconds)")
                 ("refine", switch_value(),
-                 "after the fit, refine the best sample by least squares on the traces (with standard errors)");
+                 "after the fit, refine the best sample by least squares on the traces (with standard errors)")
+                ("resume", po::value<std::string>()->value_name("FILE.json"),
+                 "continue the fit recorded in this results file for --rounds more rounds (the optimizer is rebuilt by "
+                 "replaying its samples); the file must record this fit, and is rewritten unless --results is given")
+                ("restart", switch_value(),
+                 "with --resume: keep the file's samples but start a fresh optimizer (iteration from --start-iteration, "
+                 "else 0)")
+                ("checkpoint-seconds", po::value<std::string>()->default_value("10")->value_name("S"),
+                 "write the --results files at most every S seconds during the fit (0: after every round), and when it "
+                 "stops for any reason")
+                ("max-seconds", po::value<std::string>()->value_name("S"),
+                 "stop after the round that passes S seconds (e.g. 3600, or 55*minute); the results can be resumed")
+                ("target-error", po::value<std::string>()->value_name("E"),
+                 "stop once the best error is at most E (in the error's unit, e.g. 1.1*mV**2, or a number in SI)");
             add_refine_options(options);
         },
         run_fit,

@@ -76,6 +76,10 @@ std::size_t fitter::n_traces() const noexcept { return state_->n_traces; }
 std::size_t fitter::n_steps() const noexcept { return state_->n_steps; }
 double fitter::dt() const noexcept { return state_->data.dt; }
 void fitter::stop() noexcept { state_->stop_requested.store(true); }
+void fitter::describe_results(std::string json_object) {
+    state_->description = std::move(json_object);
+    state_->results.description = state_->description;
+}
 const std::string& fitter::method() const noexcept { return state_->method; }
 const std::string& fitter::method_origin() const noexcept { return state_->method_origin; }
 std::size_t fitter::population_size() const noexcept { return state_->population; }
@@ -158,7 +162,7 @@ std::vector<bound_metric> fitter::state::make_metrics(const fit_options& options
 }
 
 void fitter::state::check_continuation(const fit_options& options) const {
-    const char* fix = "; pass restart = true (cellfit fit --restart) to start over with it";
+    const char* fix = "; pass restart = true (cellfit fit --resume FILE --restart) to start over with it";
     if (!options.optimizer.empty() &&
         (detail::plain_name(options.optimizer, "optimizer") != optimizer_name || options.optimizer_options != optimizer_options))
         throw input_error("the optimizer differs from the one this fit started with (" + optimizer_name + ")" + fix);
@@ -247,6 +251,7 @@ void fitter::state::start(const fit_options& options) {
     bounds = options.bounds;
     iteration = options.start_iteration.value_or(0);
     results.first_iteration = iteration;
+    results.description = description;
     round = 0;
     started = true;
 }

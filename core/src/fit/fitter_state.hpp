@@ -49,6 +49,7 @@ struct fitter::state {
     dimension error_dim;
     std::vector<std::string> start_warnings;  // found when the fit started, repeated by each fit()
     fit_results results;
+    std::string description;  // kept by results across starts
     std::atomic<bool> stop_requested{false};
 
     state(fit_target t, model model_, fit_data d, fitter_settings s, const plugin_registry& r)

@@ -71,6 +71,10 @@ public:
     // parameter.
     refine_record refine(const refine_options& options = {});
 
+    // The description of the fit that its results carry (results().description:
+    // a JSON object; the command line records its flags and data files there).
+    void describe_results(std::string json_object);
+
     // Asks a running fit() to stop after the current round (thread-safe,
     // async-signal-safe).
     void stop() noexcept;
