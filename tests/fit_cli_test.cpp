@@ -670,3 +670,122 @@ TEST_CASE("an INI file's '..' follows a linked folder as the system does", "[fit
     CHECK(r.exit_code == 0);
     CHECK_THAT(r.out, Contains("model: cell/../models/model.eqs"));
 }
+
+TEST_CASE("a fit killed at 20 random moments and resumed equals the uninterrupted fit", "[fit][cli][resume]") {
+    REQUIRE(std::filesystem::exists(hh_data / "output_mV.csv"));
+    test::temp_dir dir;
+    const std::string config = "fit --config '" + (test::source_root / "examples/hh-traces/fit.ini").string() +
+                               "' --checkpoint-seconds 0 ";
+    const auto whole_file = (dir.path() / "whole.json").string();
+    const auto whole = test::run_cellfit(config + "--rounds 40 --callback none --results '" + whole_file + "'");
+    REQUIRE(whole.exit_code == 0);
+    const auto expected = nlohmann::json::parse(test::read_file(whole_file)).at("samples");
+    REQUIRE(expected.size() > 2000);
+
+    std::mt19937 random(20261202);
+    std::size_t killed_mid_fit = 0;
+    for (int attempt = 0; attempt < 20; ++attempt) {
+        INFO("attempt " << attempt);
+        const auto file = (dir.path() / ("r" + std::to_string(attempt) + ".json")).string();
+        {
+            // Killed after a random round was reported, a random moment later.
+            test::background_cellfit fit(config + "--rounds 40 --callback text --results '" + file + "'");
+            REQUIRE(fit.wait_for_output("round " + std::to_string(std::uniform_int_distribution<int>(0, 39)(random)) + ":"));
+            std::this_thread::sleep_for(std::chrono::microseconds(std::uniform_int_distribution<int>(0, 5000)(random)));
+            fit.signal(SIGKILL);
+            fit.wait();
+        }
+        std::size_t recorded_rounds = 0;
+        if (std::filesystem::exists(file))
+            recorded_rounds = nlohmann::json::parse(test::read_file(file)).at("n_rounds").get<std::size_t>();
+        if (recorded_rounds < 40) {
+            ++killed_mid_fit;
+            const auto r = test::run_cellfit(config + "--callback none --rounds " + std::to_string(40 - recorded_rounds) +
+                                             (recorded_rounds ? " --resume '" + file + "'" : " --results '" + file + "'"));
+            INFO(r.out << r.err);
+            REQUIRE(r.exit_code == 0);
+        }
+        const auto resumed = nlohmann::json::parse(test::read_file(file));
+        CHECK(resumed.at("n_rounds") == 40);
+        CHECK(resumed.at("samples") == expected);  // every sample and error, as the JSON writes them (exactly)
+    }
+    CHECK(killed_mid_fit >= 10);
+}
+
+TEST_CASE("resume refuses a file of another fit, listing the differences, and a file without a description",
+          "[fit][cli][resume]") {
+    test::temp_dir dir;
+    const std::string flags = passive_fit_flags(dir) + " --bound gl=1*nS,300*nS --bound C=20*pF,1*nF --samples 6";
+    const auto file = (dir.path() / "r.json").string();
+    REQUIRE(test::run_cellfit("fit " + flags + " --rounds 2 --results '" + file + "'").exit_code == 0);
+    // Another dt, seed and bound; a changed data file.
+    std::string data = test::read_file(dir.path() / "out.csv");
+    write_text(dir.path() / "out.csv", "-69.9" + data.substr(data.find(',')));
+    const std::string changed = std::regex_replace(std::regex_replace(flags, std::regex("--dt 0.1\\*ms"), "--dt 0.2*ms"),
+                                                   std::regex("gl=1\\*nS"), "gl=2*nS");
+    auto r = test::run_cellfit("fit " + changed + " --seed 5 --rounds 2 --resume '" + file + "'");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("records another fit") && Contains("data.dt: 0.0001 in the file, 0.0002 now") &&
+                          Contains("seed: 1 in the file, 5 now") && Contains("bounds.gl.lower: 1e-09 in the file, 2e-09 now") &&
+                          Contains("data.files.output v: \"fnv1a64:") && Contains("--restart"));
+    // --restart accepts another seed, not other data.
+    r = test::run_cellfit("fit " + flags + " --seed 5 --rounds 2 --restart --resume '" + file + "'");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("data.files.output v") && !Contains("seed:"));
+    // A file without a description (results format 1) cannot be checked.
+    auto old = nlohmann::json::parse(test::read_file(file));
+    old.erase("fit");
+    old.erase("format_version");
+    write_text(dir.path() / "old.json", old.dump());
+    r = test::run_cellfit("fit " + flags + " --rounds 2 --resume '" + (dir.path() / "old.json").string() + "'");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("holds no description of its fit (results format 1"));
+    old["format_version"] = 99;
+    write_text(dir.path() / "new.json", old.dump());
+    r = test::run_cellfit("fit " + flags + " --rounds 2 --resume '" + (dir.path() / "new.json").string() + "'");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("results format version 99; this cellfit reads versions 1 to 2"));
+    r = test::run_cellfit("fit " + flags + " --rounds 2 --restart");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("--restart starts a fresh optimizer after a recorded fit: give the fit's results"));
+}
+
+TEST_CASE("a fit stops at --max-seconds or --target-error and can then be resumed", "[fit][cli][resume]") {
+    test::temp_dir dir;
+    const std::string flags = passive_fit_flags(dir) + " --bound gl=1*nS,300*nS --bound C=20*pF,1*nF --samples 6";
+    const auto file = (dir.path() / "r.json").string();
+    auto r = test::run_cellfit("fit " + flags + " --rounds 50 --max-seconds 0 --results '" + file + "'");
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.out, Contains("stopped after 1 round x 6 samples") && Contains("stopped: --max-seconds 0 passed") &&
+                          Contains("continue with --resume " + file));
+    CHECK(nlohmann::json::parse(test::read_file(file)).at("n_rounds") == 1);
+    // The recorded run continues: iteration and rounds go on from there.
+    r = test::run_cellfit("fit " + flags + " --rounds 3 --resume '" + file + "' --target-error 1e9");
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.out, Contains("resumed after 1 recorded rounds (6 samples)") &&
+                          Contains("stopped: the best error reached --target-error 1e9"));
+    const auto j = nlohmann::json::parse(test::read_file(file));
+    CHECK(j.at("n_rounds") == 2);
+    CHECK(j.at("samples").back().at("round") == 1);
+    r = test::run_cellfit("fit " + flags + " --rounds 3 --target-error 1*mV");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("the error is in volt**2"));
+}
+
+TEST_CASE("repeatable options on the command line override the INI file's key by key", "[fit][cli][config]") {
+    test::temp_dir dir;
+    write_text(dir.path() / "model.eqs", "dv/dt = (El - v)/tau : volt\ntau : second (constant)\n");
+    write_text(dir.path() / "c.ini", "model = model.eqs\nconst = El=-65*mV\nconst = Vr=El - 5*mV\n"
+                                     "[check]\nconst = unused=1*mV\n");
+    // El replaced in place (Vr still uses it), the others kept.
+    const auto r = test::run_cellfit("check --config '" + (dir.path() / "c.ini").string() + "' --const El=-70*mV --json");
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    std::map<std::string, double> constants;
+    for (const auto& c : j.at("constants")) constants[c.at("name")] = c.at("value");
+    CHECK(constants.at("El") == Approx(-70e-3));
+    CHECK(constants.at("Vr") == Approx(-75e-3));
+    CHECK(constants.count("unused") == 1);
+}
