@@ -789,3 +789,24 @@ TEST_CASE("repeatable options on the command line override the INI file's key by
     CHECK(constants.at("Vr") == Approx(-75e-3));
     CHECK(constants.count("unused") == 1);
 }
+
+TEST_CASE("refine says what it minimises, ignores the optimizer aloud, and takes --iteration", "[fit][cli][refine]") {
+    test::temp_dir dir;
+    const std::string flags = passive_fit_flags(dir) + " --bound gl=1*nS,300*nS --bound C=20*pF,1*nF";
+    const auto file = (dir.path() / "r.json").string();
+    REQUIRE(test::run_cellfit("fit " + flags + " --samples 6 --rounds 2 --results '" + file + "'").exit_code == 0);
+    auto r = test::run_cellfit("refine " + flags + " --from '" + file + "' --optimizer random --iteration 7 --results '" +
+                               (dir.path() / "refined.json").string() + "'");
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.err, Contains("cellfit refine: note: --optimizer and --opt are not used"));
+    r = test::run_cellfit("refine " + flags + " --from '" + file + "' --iteration -1");
+    CHECK(r.exit_code == 2);
+    // A fit by features refines the traces' MSE, and says so.
+    const auto features = "fit --config '" + (test::source_root / "examples/hh-features/fit.ini").string() +
+                          "' --rounds 1 --samples 10 --callback none --refine --max-nfev 5";
+    r = test::run_cellfit(features);
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.err, Contains("cellfit fit: note: the refinement minimises the mean squared error of the traces of v, "
+                               "not metric.features's error"));
+}

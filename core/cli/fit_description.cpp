@@ -46,7 +46,8 @@ void add_fit_options(po::options_description& options) {
         ("multi-objective", switch_value(),
          "tell the optimizer each output's error (and the penalty) instead of their sum: for pagmo.nsga2")
         ("penalty", po::value<std::string>()->value_name("VAR"),
-         "a variable or subexpression whose final value is added to the error (in the error's unit)")
+         "a variable or subexpression whose final value, averaged over the traces, is added to the error (in the "
+         "error's unit)")
         ("start-iteration", po::value<whole_number>()->value_name("N"), "the value of `iteration` in the first round (default 0)");
     add_backend_options(options);
     add_plugin_dir_option(options);

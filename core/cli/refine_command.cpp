@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <ostream>
+#include <sstream>
 
 namespace cellfit::cli {
 
@@ -60,6 +61,8 @@ int run_refine(const po::variables_map& vm, io& io) {
     const plugin_registry registry = load_plugins(vm, io.err);
     fitter f(d.target, d.spec, d.data, d.settings, registry);
     for (const auto& w : f.setup_warnings()) io.err << "cellfit refine: warning: " << w << "\n";
+    std::istringstream notes(refine_notes(vm, fit));
+    for (std::string line; std::getline(notes, line);) io.err << "cellfit refine: note: " << line << "\n";
     const refine_record r = f.refine(options);
     print_refine(io.out, r, NAN, r.error_unit);
     for (const auto& w : r.warnings) io.err << "cellfit refine: warning: " << w << "\n";
@@ -88,6 +91,8 @@ command refine_command() {
                  "a results file of cellfit fit: start from its best parameters (or its K best samples)")
                 ("results", po::value<std::vector<std::string>>()->value_name("FILE.json"),
                  "write the refinement (best_params, refine: params, stderr, correlation, cost, ...)")
+                ("iteration", po::value<whole_number>()->value_name("N"),
+                 "the value of `iteration` during the refinement (default 1000000000, as brian2modelfitting)")
                 // fit's own flags, accepted so that one INI file serves both commands
                 ("callback", po::value<std::string>(), "(fit only)")
                 ("generate", po::value<std::string>(), "(fit only)")

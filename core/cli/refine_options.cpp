@@ -19,6 +19,18 @@ void add_refine_options(po::options_description& options) {
          "refine the K best distinct samples, each on its own thread, and keep the best");
 }
 
+std::string refine_notes(const po::variables_map& vm, const fit_options& fit) {
+    std::string notes;
+    for (const auto& m : fit.metrics)
+        if (m.name != "mse" && m.name != "metric.mse")
+            notes += "the refinement minimises the mean squared error of the traces" +
+                     (m.output.empty() ? std::string() : " of " + m.output) + ", not metric." + m.name +
+                     "'s error: its error is not the fit's\n";
+    if (vm.count("optimizer") || vm.count("opt"))
+        notes += "--optimizer and --opt are not used: a refinement is bounded least squares (Levenberg-Marquardt)\n";
+    return notes;
+}
+
 refine_options read_refine_options(const po::variables_map& vm, const fit_options& fit) {
     refine_options o;
     if (vm.count("gradient")) {
@@ -38,6 +50,7 @@ refine_options read_refine_options(const po::variables_map& vm, const fit_option
     for (const auto& m : fit.metrics)
         if (m.name == "mse" || m.name == "metric.mse") o.metric_options[m.output] = m.options;
     o.bounds = fit.bounds;
+    if (vm.count("iteration")) o.iteration = read_whole_number(vm, "iteration", 0, 1000000000000);
     return o;
 }
 
