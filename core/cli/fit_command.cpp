@@ -215,24 +215,32 @@ int run_fit(const po::variables_map& vm, io& io) {
 
     const auto start = std::chrono::steady_clock::now();
     // The results file is rewritten whole (it stays one readable JSON file),
-    // so a write costs more as the fit grows: after each one the next waits
-    // at least 49 times as long as it took, which keeps checkpoints under 2 %
-    // of the fit's time whatever --checkpoint-seconds says, except 0 (every
-    // round, as asked).
+    // so a write costs more as the fit grows (about 2 us per sample here).
+    // A write waits until the time since the last one is at least 49 times
+    // what it is expected to take (the last write's cost per sample, times
+    // the samples now), which keeps checkpoints under 2 % of the fit's time
+    // whatever --checkpoint-seconds says, except 0 (every round, as asked).
     const auto after = [](double seconds) {  // a duration, at most ~30 years
         return std::chrono::duration_cast<std::chrono::steady_clock::duration>(
             std::chrono::duration<double>(std::min(seconds, 1e9)));
     };
-    auto next_checkpoint = start + after(checkpoint_seconds);
+    auto last_checkpoint = start;
+    double seconds_per_sample = 2e-6;
+    std::size_t checkpoints = 0;
+    double checkpoint_time = 0;
     options.callback = [&](const round_report& report) {
         bool stop = progress && progress(report);
         const auto now = std::chrono::steady_clock::now();
-        if (!paths.empty() && (checkpoint_seconds == 0 || now >= next_checkpoint)) {
+        const double samples = static_cast<double>(f.results().samples.size());
+        const double wait = checkpoint_seconds == 0 ? 0 : std::max(checkpoint_seconds, 49 * seconds_per_sample * samples);
+        if (!paths.empty() && now >= last_checkpoint + after(wait)) {
             std::ostringstream quiet;
             write_results(f.results(), paths, quiet);
-            const auto written = std::chrono::steady_clock::now();
-            const double took = std::chrono::duration<double>(written - now).count();
-            next_checkpoint = written + after(std::max(checkpoint_seconds, 49 * took));
+            last_checkpoint = std::chrono::steady_clock::now();
+            const double took = std::chrono::duration<double>(last_checkpoint - now).count();
+            if (samples > 0) seconds_per_sample = took / samples;
+            ++checkpoints;
+            checkpoint_time += took;
         }
         if (rule.max_seconds && std::chrono::duration<double>(now - start).count() >= *rule.max_seconds) {
             rule.reason = "--max-seconds " + vm["max-seconds"].as<std::string>() + " passed";
@@ -286,6 +294,10 @@ int run_fit(const po::variables_map& vm, io& io) {
     io.out << (outcome.stopped ? "stopped after " : "")
            << rounds_and_evaluations(results, outcome.rounds_run, resume ? resume->recorded.samples.size() : 0) << " in "
            << format_quantity({seconds, dimension::of(dimension::time)}, 3) << "\n";
+    if (checkpoints > 0)
+        io.out << "checkpoints: " << checkpoints << (checkpoints == 1 ? " write" : " writes") << " of the results in "
+               << format_quantity({checkpoint_time, dimension::of(dimension::time)}, 3) << " ("
+               << format_quantity({100 * checkpoint_time / seconds, dimension{}}, 2) << " % of the fit)\n";
     if (best == results.samples.size()) {
         io.err << "cellfit fit: every sample diverged (NaN or infinite state); narrow the bounds or check the model\n";
         write_results(results, paths, io.out);

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -25,6 +26,17 @@ namespace {
 
 
 json finite_or_null(double x) { return std::isfinite(x) ? json(x) : json(nullptr); }
+
+// The shortest text that reads back to the same double (null when not finite).
+void append_json_number(std::string& text, double x) {
+    if (!std::isfinite(x)) {
+        text += "null";
+        return;
+    }
+    char buffer[32];
+    const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, x);
+    text.append(buffer, ec == std::errc{} ? end : buffer);
+}
 
 double number_or_inf(const json& j, const std::string& path, const char* what) {
     if (j.is_null()) return std::numeric_limits<double>::infinity();
@@ -244,18 +256,43 @@ std::string results_json(const fit_results& r, int indent) {
                        {"warnings", f.warnings}};
     }
     if (!r.description.empty()) j["fit"] = json::parse(r.description);
-    j["samples"] = json::array();
-    for (const auto& s : r.samples) {
-        json sample = {{"round", s.round}};
-        json p = json::object(), e = json::object();
-        for (std::size_t k = 0; k < r.parameter_names.size(); ++k) p[r.parameter_names[k]] = s.params[k];
-        for (std::size_t k = 0; k < r.objective_names.size(); ++k) e[r.objective_names[k]] = finite_or_null(s.objectives[k]);
-        sample["params"] = p;
-        sample["error"] = finite_or_null(s.error);
-        sample["errors"] = e;
-        j["samples"].push_back(std::move(sample));
+    // The samples, which make nearly all of the file, are written directly:
+    // building a JSON tree per sample cost ~6 us each, and a checkpoint
+    // rewrites them all.
+    std::string text = j.dump(indent);
+    text.pop_back();  // the object's closing brace: the samples come last
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+    const std::string newline = indent >= 0 ? "\n" : "";
+    const std::string pad = indent >= 0 ? std::string(static_cast<std::size_t>(indent), ' ') : "";
+    text += "," + newline + pad + "\"samples\": [";
+    std::vector<std::string> param_keys, objective_keys;  // quoted and escaped once
+    for (const auto& name : r.parameter_names) param_keys.push_back(json(name).dump() + ": ");
+    for (const auto& name : r.objective_names) objective_keys.push_back(json(name).dump() + ": ");
+    const std::string row_start = newline + pad + pad + "{\"round\": ";
+    text.reserve(text.size() + r.samples.size() * (64 + 28 * (param_keys.size() + objective_keys.size())));
+    for (std::size_t i = 0; i < r.samples.size(); ++i) {
+        const sample_record& s = r.samples[i];
+        if (i) text += ',';
+        text += row_start;
+        append_json_number(text, static_cast<double>(s.round));
+        text += ", \"params\": {";
+        for (std::size_t k = 0; k < param_keys.size(); ++k) {
+            if (k) text += ", ";
+            text += param_keys[k];
+            append_json_number(text, s.params[k]);
+        }
+        text += "}, \"error\": ";
+        append_json_number(text, s.error);
+        text += ", \"errors\": {";
+        for (std::size_t k = 0; k < objective_keys.size(); ++k) {
+            if (k) text += ", ";
+            text += objective_keys[k];
+            append_json_number(text, s.objectives[k]);
+        }
+        text += "}}";
     }
-    return j.dump(indent);
+    text += (r.samples.empty() ? "" : newline + pad) + "]" + newline + "}";
+    return text;
 }
 
 void write_results_json(const fit_results& r, const std::string& path) {
