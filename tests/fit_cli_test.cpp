@@ -739,12 +739,17 @@ TEST_CASE("resume refuses a file of another fit, listing the differences, and a 
     write_text(dir.path() / "old.json", old.dump());
     r = test::run_cellfit("fit " + flags + " --rounds 2 --resume '" + (dir.path() / "old.json").string() + "'");
     CHECK(r.exit_code == 2);
-    CHECK_THAT(r.err, Contains("holds no description of its fit (results format 1"));
+    CHECK_THAT(r.err, Contains("holds no description of its fit (a file of results format 1"));
     old["format_version"] = 99;
     write_text(dir.path() / "new.json", old.dump());
     r = test::run_cellfit("fit " + flags + " --rounds 2 --resume '" + (dir.path() / "new.json").string() + "'");
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.err, Contains("results format version 99; this cellfit reads versions 1 to 2"));
+    // iteration continues from the file; another start needs --restart.
+    write_text(dir.path() / "out.csv", data);
+    r = test::run_cellfit("fit " + flags + " --rounds 1 --start-iteration 3 --resume '" + file + "'");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("--start-iteration 3: the recorded fit started at 0"));
     r = test::run_cellfit("fit " + flags + " --rounds 2 --restart");
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.err, Contains("--restart starts a fresh optimizer after a recorded fit: give the fit's results"));

@@ -15,11 +15,13 @@ using namespace cellfit;
 
 namespace {
 
-// A passive membrane under two current steps, with a penalty (a second
-// objective, for the multi-objective nsga2).
+// A passive membrane under two current steps whose leak grows with the
+// round, with a penalty (a second objective, for the multi-objective nsga2).
 model_spec passive_spec() {
     model_spec spec;
-    spec.equations = "dv/dt = (gl*(El - v) + I)/C : volt\ngl : siemens (constant)\nC : farad (constant)\n"
+    // `iteration` in the equations: a resume that did not continue it would differ.
+    spec.equations = "dv/dt = (gl*(1 + 0.01*iteration)*(El - v) + I)/C : volt\ngl : siemens (constant)\n"
+                     "C : farad (constant)\n"
                      "deviation = 0.001*(v - El)**2 : volt**2\n";
     spec.constants = {{"El", "-70*mV"}};
     spec.inputs = {{"I", "amp"}};
@@ -127,4 +129,64 @@ TEST_CASE("a resume with another seed is refused at the first round that differs
     CHECK(g.results().samples[n].round == 3);
     CHECK(g.results().samples.back().round == 4);
     CHECK(g.results().n_rounds == 5);
+    CHECK(g.results().optimizer_start_round == 3);
+    CHECK(g.results().first_iteration == 0);
+}
+
+TEST_CASE("a restarted fit can itself be resumed: the replay starts at the restart", "[fit][resume]") {
+    test::temp_dir dir;
+    const auto file = (dir.path() / "r.json").string(), restarted = (dir.path() / "s.json").string();
+    fitter first(fit_target::traces, passive_spec(), passive_data(), settings(), test::builtin_registry());
+    first.fit(options("pagmo.de", 3));
+    write_results_json(first.results(), file);
+
+    fit_options fresh = options("pagmo.cmaes", 4);
+    fresh.restart = true;
+    fresh.start_iteration = 10;
+    fitter whole(fit_target::traces, passive_spec(), passive_data(), settings(), test::builtin_registry());
+    whole.resume(read_results(file), fresh);  // 3 rounds of DE, then 4 of a fresh CMA-ES from iteration 10
+    fresh.restart = false;
+    whole.fit(fresh);
+
+    fresh.restart = true;
+    fitter part(fit_target::traces, passive_spec(), passive_data(), settings(), test::builtin_registry());
+    part.resume(read_results(file), fresh);
+    fresh.restart = false;
+    fresh.n_rounds = 2;
+    part.fit(fresh);
+    write_results_json(part.results(), restarted);
+
+    fitter resumed(fit_target::traces, passive_spec(), passive_data(), settings(), test::builtin_registry());
+    fit_options rest = options("pagmo.cmaes", 4);  // the budget the restarted optimizer was set up with
+    resumed.resume(read_results(restarted), rest);
+    rest.n_rounds = 2;
+    resumed.fit(rest);
+    const auto& a = whole.results().samples;
+    const auto& b = resumed.results().samples;
+    REQUIRE(a.size() == b.size());
+    bool same = true;
+    for (std::size_t k = 0; k < a.size(); ++k) same = same && a[k].params == b[k].params && a[k].error == b[k].error;
+    CHECK(same);
+    CHECK(resumed.results().optimizer_start_round == 3);
+    CHECK(resumed.results().first_iteration == 10);
+}
+
+TEST_CASE("the results file reads back every double bit for bit, -0 included", "[fit][resume]") {
+    test::temp_dir dir;
+    fit_results r;
+    r.parameter_names = {"a", "b"};
+    r.parameter_units = {"1", "1"};
+    r.objective_names = {"v"};
+    r.objective_units = {"1"};
+    r.error_unit = "1";
+    r.n_samples = 3;
+    r.n_rounds = 1;
+    const std::vector<std::vector<double>> values = {{-0.0, 0.1}, {5e-324, -1.7976931348623157e308}, {2.0, 1e-8}};
+    for (const auto& v : values) r.samples.push_back({0, v, 0.30000000000000004, {0.30000000000000004}});
+    write_results_json(r, (dir.path() / "r.json").string());
+    const fit_results back = read_results((dir.path() / "r.json").string());
+    REQUIRE(back.samples.size() == 3);
+    for (std::size_t k = 0; k < 3; ++k)
+        for (std::size_t p = 0; p < 2; ++p) CHECK(bit_equal(back.samples[k].params[p], values[k][p]));
+    CHECK(bit_equal(back.samples[0].error, 0.30000000000000004));
 }

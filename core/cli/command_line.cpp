@@ -81,9 +81,15 @@ std::vector<std::string> expand_negated_switches(const std::vector<std::string>&
 
 // The key of a repeatable option's value, which a command-line value
 // overrides in the config file: the name before '=' (--const El=..., --bound
-// gl=..., --metric-opt v.t_start=...), or "" for values without one
-// (--results, --metric mse), which the command line replaces as a whole.
-std::string repeat_key(const std::string& value) {
+// gl=..., --metric-opt v.t_start=..., --metric v=mse), or "" for values
+// without one (--metric mse: the metric of every output) and for the list
+// options, which the command line replaces as a whole.
+std::string repeat_key(const std::string& option, const std::string& value) {
+    // Options whose values name something (a constant, a bound, an input...);
+    // the others (--results, --record, --plugin-dir) are lists replaced whole.
+    static const char* const keyed[] = {"const", "param", "init", "input", "timed-array", "output", "bound",
+                                        "opt", "metric", "metric-opt", "trace"};
+    if (std::none_of(std::begin(keyed), std::end(keyed), [&](const char* k) { return option == k; })) return {};
     const auto eq = value.find('=');
     if (eq == std::string::npos) return {};
     std::string key = value.substr(0, eq);
@@ -96,16 +102,17 @@ std::string repeat_key(const std::string& value) {
 // values in their order (order matters: a constant may use earlier ones),
 // each replaced by the command line's of the same key, then the command
 // line's other values.
-std::vector<std::string> merge_repeated(const std::vector<std::string>& file, const std::vector<std::string>& command_line) {
+std::vector<std::string> merge_repeated(const std::string& option, const std::vector<std::string>& file,
+                                        const std::vector<std::string>& command_line) {
     std::vector<std::string> merged, placed;
     const auto with_key = [&](const std::string& key) {
         std::vector<std::string> values;
         for (const auto& v : command_line)
-            if (repeat_key(v) == key) values.push_back(v);
+            if (repeat_key(option, v) == key) values.push_back(v);
         return values;
     };
     for (const auto& v : file) {
-        const std::string key = repeat_key(v);
+        const std::string key = repeat_key(option, v);
         const auto replacement = with_key(key);
         if (replacement.empty()) {
             merged.push_back(v);
@@ -115,7 +122,7 @@ std::vector<std::string> merge_repeated(const std::vector<std::string>& file, co
         }
     }
     for (const auto& v : command_line)
-        if (std::find(placed.begin(), placed.end(), repeat_key(v)) == placed.end()) merged.push_back(v);
+        if (std::find(placed.begin(), placed.end(), repeat_key(option, v)) == placed.end()) merged.push_back(v);
     return merged;
 }
 
@@ -164,7 +171,7 @@ po::variables_map parse_arguments(const command& cmd, const std::vector<std::str
             } catch (const po::error& e) {
                 throw usage_error("config file " + file + ": " + e.what());
             }
-            for (const auto& [name, values] : file_values) vm.at(name).value() = merge_repeated(values, given.at(name));
+            for (const auto& [name, values] : file_values) vm.at(name).value() = merge_repeated(name, values, given.at(name));
         }
         po::notify(vm);
     } catch (const po::error& e) {

@@ -81,7 +81,7 @@ std::string under(const fs::path& folder, const std::string& path) {
 } // namespace
 
 std::string resolve_config_paths(const std::string& key, const std::string& value, const fs::path& folder) {
-    static const char* const whole_paths[] = {"model", "spikes", "from", "results", "generate", "out", "plugin-dir"};
+    static const char* const whole_paths[] = {"model", "spikes", "from", "resume", "results", "generate", "out", "plugin-dir"};
     for (const char* k : whole_paths)
         if (key == k) return under(folder, value);
     if (key == "input" || key == "timed-array" || key == "output") {

@@ -132,6 +132,7 @@ struct resume_source {
     std::string file;
     fit_results recorded;
     ordered_json description;
+    std::size_t planned_rounds = 0;  // the budget the recorded optimizer was set up with
 };
 
 std::optional<resume_source> read_resume(const po::variables_map& vm, fit_options& options) {
@@ -146,16 +147,26 @@ std::optional<resume_source> read_resume(const po::variables_map& vm, fit_option
     if (!r.file.ends_with(".json")) throw usage_error("--resume " + r.file + ": give the fit's JSON results file");
     r.recorded = read_results(r.file);
     if (r.recorded.description.empty())
-        throw input_error(r.file + " holds no description of its fit (results format 1, written before cellfit 0.2), so "
-                                   "it cannot be checked against this fit; it cannot be resumed");
-    r.description = ordered_json::parse(r.recorded.description);
-    const ordered_json& opt = r.description.at("optimizer");
-    if (!vm.count("optimizer")) options.optimizer = opt.at("name").get<std::string>();
-    if (!vm.count("opt")) {
-        options.optimizer_options.clear();
-        for (const auto& kv : opt.at("options")) options.optimizer_options.emplace_back(kv.at(0), kv.at(1));
+        throw input_error(r.file + " holds no description of its fit (a file of results format 1, written before "
+                                   "cellfit 0.2, or of cellfit refine), so it cannot be checked against this fit; it "
+                                   "cannot be resumed");
+    try {
+        r.description = ordered_json::parse(r.recorded.description);
+        const ordered_json& opt = r.description.at("optimizer");
+        if (!vm.count("optimizer")) options.optimizer = opt.at("name").get<std::string>();
+        if (!vm.count("opt")) {
+            options.optimizer_options.clear();
+            for (const auto& kv : opt.at("options"))
+                options.optimizer_options.emplace_back(kv.at(0).get<std::string>(), kv.at(1).get<std::string>());
+        }
+        if (vm["seed"].defaulted()) options.seed = r.description.at("seed").get<std::uint64_t>();
+        r.planned_rounds = r.description.at("planned_rounds").get<std::size_t>();
+        if (r.planned_rounds < 1 || r.planned_rounds > 1000000000)
+            throw input_error(r.file + ": the fit's planned_rounds, " + std::to_string(r.planned_rounds) +
+                              ", is not a number of rounds from 1 to 1000000000");
+    } catch (const nlohmann::json::exception& e) {
+        throw input_error(r.file + ": the fit's description (\"fit\") is damaged: " + e.what());
     }
-    if (vm["seed"].defaulted()) options.seed = r.description.at("seed").get<std::uint64_t>();
     return r;
 }
 
@@ -200,7 +211,12 @@ int run_fit(const po::variables_map& vm, io& io) {
 
     ordered_json description = describe_fit_record(vm, d, options, f);
     if (resume) {
-        const auto differences = record_differences(resume->description, description, restart);
+        std::vector<std::string> differences;
+        try {
+            differences = record_differences(resume->description, description, restart);
+        } catch (const nlohmann::json::exception& e) {
+            throw input_error(resume->file + ": the fit's description (\"fit\") is damaged: " + e.what());
+        }
         if (!differences.empty()) {
             std::string list;
             for (const auto& line : differences) list += "\n  " + line;
@@ -209,7 +225,16 @@ int run_fit(const po::variables_map& vm, io& io) {
                               (restart ? std::string(".") : std::string(", or keep its samples and start a fresh "
                                                                         "optimizer with --restart.")));
         }
-        if (!restart) description["planned_rounds"] = resume->description.value("planned_rounds", options.n_rounds);
+        if (!restart) {
+            description["planned_rounds"] = resume->planned_rounds;
+            // iteration continues from the file: a --start-iteration (from a shared INI, say) must agree.
+            if (options.start_iteration && *options.start_iteration != resume->recorded.first_iteration)
+                throw usage_error("--start-iteration " + std::to_string(*options.start_iteration) + ": the recorded fit "
+                                  "started at " + std::to_string(resume->recorded.first_iteration) +
+                                  ", and a resumed fit continues its iteration; give --restart to start a fresh "
+                                  "optimizer from another iteration");
+            options.start_iteration.reset();
+        }
     }
     f.describe_results(description.dump());
 
@@ -259,7 +284,7 @@ int run_fit(const po::variables_map& vm, io& io) {
         io.out << describe_fit(vm, d, options, f, registry) << std::flush;
         if (resume) {
             fit_options first = options;  // the optimizer is set up with the recorded budget
-            first.n_rounds = description.value("planned_rounds", options.n_rounds);
+            if (!restart) first.n_rounds = resume->planned_rounds;
             first.restart = restart;
             f.resume(resume->recorded, first);
             io.out << (restart ? "restarted after " : "resumed after ") << f.results().n_rounds << " recorded rounds ("
@@ -318,7 +343,7 @@ int run_fit(const po::variables_map& vm, io& io) {
     // fit_outcome.warnings begins with the set-up's, printed before the rounds.
     for (std::size_t k = setup_warnings.size(); k < outcome.warnings.size(); ++k)
         io.err << "cellfit fit: warning: " << outcome.warnings[k] << "\n";
-    if (vm["refine"].as<bool>() && !outcome.stopped) {
+    if (vm["refine"].as<bool>() && (!outcome.stopped || !rule.reason.empty())) {  // not after an interrupt
         std::ostringstream quiet;
         write_results(results, paths, quiet);  // the fit's samples first: a refinement may be interrupted
         try {
@@ -345,8 +370,12 @@ int run_fit(const po::variables_map& vm, io& io) {
         write_generated(prefix, f.generate(variables), io.out);
     }
     if (outcome.stopped && !rule.reason.empty()) {
-        io.out << "stopped: " << rule.reason << "; continue with --resume "
-               << (paths.empty() ? std::string("(give --results FILE.json to keep the samples)") : paths.front()) << "\n";
+        const auto json_file = std::find_if(paths.begin(), paths.end(), [](const std::string& p) { return p.ends_with(".json"); });
+        io.out << "stopped: " << rule.reason
+               << (json_file != paths.end() ? "; continue with --resume " + *json_file
+                                            : std::string("; to continue later, give --results FILE.json (a CSV file "
+                                                          "cannot be resumed)"))
+               << "\n";
         return 0;
     }
     if (outcome.stopped) {
@@ -379,6 +408,7 @@ command fit_command() {
                  "simulate the best parameters and write PREFIX_<var>.csv (SI) or PREFIX_spikes.csv (seconds)")
                 ("refine", switch_value(),
                  "after the fit, refine the best sample by least squares on the traces (with standard errors)")
+                ("iteration", po::value<whole_number>(), "(refine and generate only)")
                 ("resume", po::value<std::string>()->value_name("FILE.json"),
                  "continue the fit recorded in this results file for --rounds more rounds (the optimizer is rebuilt by "
                  "replaying its samples); the file must record this fit, and is rewritten unless --results is given")

@@ -17,7 +17,7 @@ namespace {
 
 // The entries that decide the samples, compared by --resume; the optimizer's
 // may change on a restart.
-const char* const decisive[] = {"model", "data", "method", "initial_values", "fixed_parameters", "penalty",
+const char* const decisive[] = {"target", "model", "data", "method", "initial_values", "fixed_parameters", "penalty",
                                 "bounds", "metrics", "samples_per_round", "multi_objective"};
 const char* const optimizer_entries[] = {"optimizer", "seed"};
 
@@ -65,6 +65,14 @@ std::map<std::string, ordered_json> decisive_view(const ordered_json& record, bo
                     f.value("hash", "") + (f.contains("unit") ? " in " + f.value("unit", "") : "");
             value["files"] = files;
         }
+        if (std::string(key) == "metrics" && value.is_array())
+            for (auto& m : value)
+                if (m.is_object() && m.contains("t_weights_hash") && m.contains("options") && m.at("options").is_array()) {
+                    ordered_json kept = ordered_json::array();
+                    for (const auto& kv : m.at("options"))
+                        if (!(kv.is_array() && !kv.empty() && kv.at(0) == "t_weights")) kept.push_back(kv);
+                    m["options"] = kept;
+                }
         flatten(key, value, 2, out);
     }
     if (with_optimizer)
@@ -113,8 +121,13 @@ ordered_json describe_fit_record(const po::variables_map& vm, const fit_descript
     ordered_json bounds = ordered_json::object();
     for (const auto& [name, b] : o.bounds) bounds[name] = {{"lower", b.lower}, {"upper", b.upper}, {"log", b.log_scale}};
     ordered_json metrics = ordered_json::array();
-    for (const auto& m : o.metrics)
-        metrics.push_back({{"output", m.output}, {"name", without_kind(m.name, "metric")}, {"options", pairs(m.options)}});
+    for (const auto& m : o.metrics) {
+        ordered_json entry = {{"output", m.output}, {"name", without_kind(m.name, "metric")}, {"options", pairs(m.options)}};
+        // A weights file decides the errors: its content is recorded, and compared instead of its path.
+        for (const auto& [key, value] : m.options)
+            if (key == "t_weights") entry["t_weights_hash"] = content_hash(value);
+        metrics.push_back(std::move(entry));
+    }
 
     ordered_json j;
     j["cellfit_version"] = CELLFIT_VERSION_STRING;

@@ -68,6 +68,11 @@ command generate_command() {
                 ("iteration", po::value<whole_number>()->value_name("N"), "the value of `iteration` (default 1000000000)")
                 // fit's own flags, accepted so that one INI file serves both commands
                 ("callback", po::value<std::string>(), "(fit only)")
+                ("resume", po::value<std::string>(), "(fit only)")
+                ("restart", switch_value(), "(fit only)")
+                ("checkpoint-seconds", po::value<std::string>(), "(fit only)")
+                ("max-seconds", po::value<std::string>(), "(fit only)")
+                ("target-error", po::value<std::string>(), "(fit only)")
                 ("results", po::value<std::vector<std::string>>(), "(fit only)")
                 ("generate", po::value<std::string>(), "(fit only)")
                 ("refine", switch_value(), "(fit only)")

@@ -95,6 +95,11 @@ command refine_command() {
                  "the value of `iteration` during the refinement (default 1000000000, as brian2modelfitting)")
                 // fit's own flags, accepted so that one INI file serves both commands
                 ("callback", po::value<std::string>(), "(fit only)")
+                ("resume", po::value<std::string>(), "(fit only)")
+                ("restart", switch_value(), "(fit only)")
+                ("checkpoint-seconds", po::value<std::string>(), "(fit only)")
+                ("max-seconds", po::value<std::string>(), "(fit only)")
+                ("target-error", po::value<std::string>(), "(fit only)")
                 ("generate", po::value<std::string>(), "(fit only)")
                 ("refine", switch_value(), "(fit only)");
         },

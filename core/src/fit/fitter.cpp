@@ -251,6 +251,7 @@ void fitter::state::start(const fit_options& options) {
     bounds = options.bounds;
     iteration = options.start_iteration.value_or(0);
     results.first_iteration = iteration;
+    results.optimizer_start_round = 0;
     results.description = description;
     round = 0;
     started = true;
@@ -451,9 +452,12 @@ void fitter::resume(const fit_results& recorded, const fit_options& options) {
             throw input_error("the recorded samples are not in rounds 0, 1, 2, ... (sample " + std::to_string(k + 1) +
                               " is in round " + std::to_string(r) + "); the file cannot be resumed");
     }
+    if (recorded.optimizer_start_round > rounds.size())
+        throw input_error("the recorded optimizer_start_round (" + std::to_string(recorded.optimizer_start_round) +
+                          ") is after its last round (" + std::to_string(rounds.size()) + "); the file cannot be resumed");
     if (!options.restart) {
         const std::size_t n_params = s.fitted.size();
-        for (std::size_t r = 0; r < rounds.size(); ++r) {
+        for (std::size_t r = recorded.optimizer_start_round; r < rounds.size(); ++r) {
             const auto [begin, end] = rounds[r];
             const matrix asked = s.opt->ask(s.population);
             bool same = asked.rows() == end - begin;
@@ -462,8 +466,10 @@ void fitter::resume(const fit_results& recorded, const fit_options& options) {
                     same = same && bit_equal(asked(i, p), recorded.samples[begin + i].params[p]);
             if (!same)
                 throw input_error("optimizer." + s.optimizer_name + " does not propose the recorded samples in round " +
-                                  std::to_string(r) + " (it proposes " + std::to_string(asked.rows()) + ", first " +
-                                  sample_text(s.fitted, std::vector<double>(asked.row(0).begin(), asked.row(0).end())) +
+                                  std::to_string(r) + " (it proposes " + std::to_string(asked.rows()) +
+                                  (asked.rows() == 0 ? std::string()
+                                                     : ", first " + sample_text(s.fitted, std::vector<double>(asked.row(0).begin(),
+                                                                                                               asked.row(0).end()))) +
                                   "; the file records " + std::to_string(end - begin) + ", first " +
                                   sample_text(s.fitted, recorded.samples[begin].params) +
                                   "): the file was made with another seed or set-up, or the optimizer cannot be replayed; "
@@ -485,9 +491,16 @@ void fitter::resume(const fit_results& recorded, const fit_options& options) {
     s.results.round_diverged = recorded.round_diverged;
     s.results.round_seconds.resize(rounds.size(), 0.0);
     s.results.round_diverged.resize(rounds.size(), 0);
-    s.results.first_iteration = recorded.first_iteration;
     s.round = rounds.size();  // the random streams continue
-    s.iteration = options.restart ? options.start_iteration.value_or(0) : recorded.first_iteration + rounds.size();
+    if (options.restart) {  // a fresh optimizer from the next round on
+        s.results.optimizer_start_round = rounds.size();
+        s.results.first_iteration = options.start_iteration.value_or(0);
+        s.iteration = s.results.first_iteration;
+    } else {
+        s.results.optimizer_start_round = recorded.optimizer_start_round;
+        s.results.first_iteration = recorded.first_iteration;
+        s.iteration = recorded.first_iteration + (rounds.size() - recorded.optimizer_start_round);
+    }
 }
 
 fitter::generated fitter::generate(const std::vector<std::string>& variables,

@@ -33,6 +33,10 @@ void append_json_number(std::string& text, double x) {
         text += "null";
         return;
     }
+    if (x == 0 && std::signbit(x)) {  // "-0" would read back as the integer 0
+        text += "-0.0";
+        return;
+    }
     char buffer[32];
     const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, x);
     text.append(buffer, ec == std::errc{} ? end : buffer);
@@ -120,6 +124,7 @@ fit_results read_results_json(const std::string& path) {
             throw input_error(path + " is in results format version " + std::to_string(version) + "; this cellfit reads " +
                               "versions 1 to " + std::to_string(results_format_version) + " (a newer cellfit wrote it)");
         r.first_iteration = j.value("first_iteration", std::size_t{0});
+        r.optimizer_start_round = j.value("optimizer_start_round", std::size_t{0});
         if (j.contains("fit")) {
             if (!j.at("fit").is_object()) throw input_error(path + ": 'fit' (the fit's description) is not an object");
             r.description = j.at("fit").dump();
@@ -227,6 +232,7 @@ std::string results_json(const fit_results& r, int indent) {
     j["best_from"] = refined ? "refine" : "fit";
     j["n_rounds"] = r.n_rounds;
     j["n_samples"] = r.n_samples;
+    j["optimizer_start_round"] = r.optimizer_start_round;
     j["first_iteration"] = r.first_iteration;
     j["objectives"] = json::array();
     for (std::size_t o = 0; o < r.objective_names.size(); ++o)

@@ -41,7 +41,7 @@ struct fitter_settings {
     // Initial values in order, as expressions (they may use the parameters).
     std::vector<std::pair<std::string, std::string>> param_init{};
     // A state variable or subexpression whose value at the end of each
-    // simulation is added to the sample's error (summed over traces).
+    // simulation, averaged over the traces, is added to the sample's error.
     std::string penalty{};
 };
 

@@ -53,7 +53,11 @@ struct fit_results {
     std::vector<double> round_seconds;         // wall time of each round (ask, simulate, score, tell)
     std::vector<std::size_t> round_diverged;   // samples of each round that diverged (error not finite)
     std::optional<refine_record> refine;       // the last refinement, if any
-    std::size_t first_iteration = 0;           // the value of `iteration` in round 0
+    // The round where the running optimizer started (0; later after a
+    // restart), and the value of `iteration` in that round. A resume replays
+    // the rounds from there; the rounds before are another optimizer's.
+    std::size_t optimizer_start_round = 0;
+    std::size_t first_iteration = 0;
     // The description of the fit that made these results, as a JSON object
     // (the command line's: model, data files and their hashes, settings;
     // see docs/results.md), kept as text; empty when none was given.
@@ -87,7 +91,8 @@ CELLFIT_API std::map<std::string, quantity> with_units(const fit_results& result
 CELLFIT_API void write_results_csv(const fit_results& results, const std::string& path);
 
 // JSON: format_version, best_params (SI), best_params_units, best_error,
-// best_error_unit, n_rounds, n_samples, first_iteration, objectives,
+// best_error_unit, n_rounds, n_samples, optimizer_start_round,
+// first_iteration, objectives,
 // round_seconds, round_diverged, fit (the description), samples [{round,
 // params, error, errors}]. Infinite errors are written as null; numbers
 // round-trip exactly, so a fit can be replayed from its file.
