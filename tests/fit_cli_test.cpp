@@ -5,6 +5,7 @@
 #include "reference.hpp"
 #include "test_support.hpp"
 
+#include <cellfit/fit/results.hpp>
 #include <cellfit/io/csv.hpp>
 #include <cellfit/io/numbers.hpp>
 
@@ -814,4 +815,24 @@ TEST_CASE("refine says what it minimises, ignores the optimizer aloud, and takes
     CHECK(r.exit_code == 0);
     CHECK_THAT(r.err, Contains("cellfit fit: note: the refinement minimises the mean squared error of the traces of v, "
                                "not metric.features's error"));
+}
+
+TEST_CASE("results keep each normalised output's raw error beside it", "[fit][cli]") {
+    test::temp_dir dir;
+    const std::string d = dir.path().string();
+    const auto r = test::run_cellfit("fit " + passive_fit_flags(dir) +
+                                     " --bound gl=1*nS,300*nS --bound C=20*pF,1*nF --optimizer random --samples 4 --rounds 1"
+                                     " --metric-opt normalization=0.002 --results '" + d + "/r.json' --results '" + d + "/r.csv'");
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    const auto j = nlohmann::json::parse(test::read_file(dir.path() / "r.json"));
+    CHECK(j.at("objectives").at(0).at("unit") == "1");
+    CHECK(j.at("objectives").at(0).at("raw_unit") == "volt**2");
+    CHECK(j.at("objectives").at(0).at("raw_factor").get<double>() == Approx(4e-6));
+    for (const auto& s : j.at("samples"))
+        CHECK(s.at("raw_errors").at("v").get<double>() == Approx(s.at("errors").at("v").get<double>() * 4e-6));
+    CHECK_THAT(test::read_file(dir.path() / "r.csv"), Contains(",error_v (1),raw_error_v (volt**2)\n"));
+    // The CSV reads back (the raw column is derived, not a parameter).
+    const auto back = cellfit::read_results((dir.path() / "r.csv").string());
+    CHECK(back.parameter_names == std::vector<std::string>{"gl", "C"});
 }

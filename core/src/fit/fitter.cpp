@@ -219,6 +219,9 @@ void fitter::state::start(const fit_options& options) {
     for (std::size_t k = 0; k < metrics.size(); ++k) {
         results.objective_names.push_back(metrics[k].output);
         results.objective_units.push_back(unit_name(dims[k]));
+        const dimension output_dim = target == fit_target::spikes ? dimension{} : m.find(metrics[k].output)->dim;
+        results.objective_raw_factors.push_back(metrics[k].scorer->raw_error_factor());
+        results.objective_raw_units.push_back(unit_name(output_dim.pow(rational(metrics[k].scorer->raw_error_unit_power()))));
     }
     const bool same_units = std::all_of(dims.begin(), dims.end(), [&](const dimension& d) { return d == dims.front(); });
     error_dim = same_units ? dims.front() : dimension{};
@@ -238,6 +241,8 @@ void fitter::state::start(const fit_options& options) {
                               unit_name(error_dim) + "; declare it in " + unit_name(error_dim));
         results.objective_names.push_back("penalty");
         results.objective_units.push_back(unit_name(pd));
+        results.objective_raw_factors.push_back(1.0);
+        results.objective_raw_units.push_back(unit_name(pd));
     }
     results.error_unit = unit_name(error_dim);
     results.n_samples = population;

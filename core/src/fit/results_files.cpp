@@ -48,6 +48,8 @@ double number_or_inf(const json& j, const std::string& path, const char* what) {
     return j.get<double>();
 }
 
+double number_or_nan(const json& j) { return j.is_number() ? j.get<double>() : std::numeric_limits<double>::quiet_NaN(); }
+
 // "gl (siemens)" -> name "gl", unit "siemens".
 std::pair<std::string, std::string> split_header(const std::string& cell) {
     const auto open = cell.find(" (");
@@ -75,6 +77,8 @@ fit_results read_results_csv(const std::string& path) {
         if (name == "error") {
             error_column = static_cast<int>(c);
             r.error_unit = si;
+        } else if (name.starts_with("raw_error_")) {
+            continue;  // derived from error_<name>: not read back
         } else if (name.starts_with("error_")) {
             objective_of[c] = static_cast<int>(r.objective_names.size());
             r.objective_names.push_back(name.substr(6));
@@ -141,6 +145,8 @@ fit_results read_results_json(const std::string& path) {
         for (const auto& o : j.value("objectives", json::array())) {
             r.objective_names.push_back(o.at("name").get<std::string>());
             r.objective_units.push_back(o.value("unit", "1"));
+            r.objective_raw_factors.push_back(o.contains("raw_factor") ? number_or_nan(o.at("raw_factor")) : 1.0);
+            r.objective_raw_units.push_back(o.value("raw_unit", r.objective_units.back()));
         }
         r.round_seconds = j.value("round_seconds", std::vector<double>{});
         r.round_diverged = j.value("round_diverged", std::vector<std::size_t>{});
@@ -201,12 +207,19 @@ void write_results_csv(const fit_results& r, const std::string& path) {
     out << ",error (" << r.error_unit << ")";
     for (std::size_t o = 0; o < r.objective_names.size(); ++o)
         out << ",error_" << r.objective_names[o] << " (" << r.objective_units[o] << ")";
+    std::vector<std::size_t> raw;  // objectives that were normalised: their raw errors too
+    for (std::size_t o = 0; o < r.objective_raw_factors.size() && o < r.objective_names.size(); ++o)
+        if (r.objective_raw_factors[o] != 1) {
+            raw.push_back(o);
+            out << ",raw_error_" << r.objective_names[o] << " (" << r.objective_raw_units[o] << ")";
+        }
     out << "\n";
     for (const auto& s : r.samples) {
         out << s.round;
         for (double x : s.params) out << "," << format_number(x);
         out << "," << format_number(s.error);
         for (double x : s.objectives) out << "," << format_number(x);
+        for (std::size_t o : raw) out << "," << format_number(s.objectives[o] * r.objective_raw_factors[o]);
         out << "\n";
     }
     write_file_atomically(path, out.str());
@@ -235,8 +248,14 @@ std::string results_json(const fit_results& r, int indent) {
     j["optimizer_start_round"] = r.optimizer_start_round;
     j["first_iteration"] = r.first_iteration;
     j["objectives"] = json::array();
-    for (std::size_t o = 0; o < r.objective_names.size(); ++o)
-        j["objectives"].push_back({{"name", r.objective_names[o]}, {"unit", r.objective_units[o]}});
+    for (std::size_t o = 0; o < r.objective_names.size(); ++o) {
+        json entry = {{"name", r.objective_names[o]}, {"unit", r.objective_units[o]}};
+        if (o < r.objective_raw_factors.size() && r.objective_raw_factors[o] != 1) {
+            entry["raw_factor"] = finite_or_null(r.objective_raw_factors[o]);
+            entry["raw_unit"] = r.objective_raw_units[o];
+        }
+        j["objectives"].push_back(entry);
+    }
     j["round_seconds"] = r.round_seconds;
     j["round_diverged"] = r.round_diverged;
     if (r.refine) {
@@ -271,6 +290,10 @@ std::string results_json(const fit_results& r, int indent) {
     const std::string newline = indent >= 0 ? "\n" : "";
     const std::string pad = indent >= 0 ? std::string(static_cast<std::size_t>(indent), ' ') : "";
     text += "," + newline + pad + "\"samples\": [";
+    // Raw errors beside the normalised ones, for the objectives that were normalised.
+    std::vector<std::size_t> raw;
+    for (std::size_t o = 0; o < r.objective_raw_factors.size() && o < r.objective_names.size(); ++o)
+        if (r.objective_raw_factors[o] != 1) raw.push_back(o);
     std::vector<std::string> param_keys, objective_keys;  // quoted and escaped once
     for (const auto& name : r.parameter_names) param_keys.push_back(json(name).dump() + ": ");
     for (const auto& name : r.objective_names) objective_keys.push_back(json(name).dump() + ": ");
@@ -295,7 +318,17 @@ std::string results_json(const fit_results& r, int indent) {
             text += objective_keys[k];
             append_json_number(text, s.objectives[k]);
         }
-        text += "}}";
+        text += "}";
+        if (!raw.empty()) {
+            text += ", \"raw_errors\": {";
+            for (std::size_t k = 0; k < raw.size(); ++k) {
+                if (k) text += ", ";
+                text += objective_keys[raw[k]];
+                append_json_number(text, s.objectives[raw[k]] * r.objective_raw_factors[raw[k]]);
+            }
+            text += "}";
+        }
+        text += "}";
     }
     text += (r.samples.empty() ? "" : newline + pad) + "]" + newline + "}";
     return text;

@@ -182,6 +182,12 @@ public:
         return e;
     }
 
+    // Features of traces divided by the normalization cannot be undone in
+    // general (a spike time does not scale, a voltage does).
+    double raw_error_factor() const override {
+        return normalization_ == 1 ? 1.0 : std::numeric_limits<double>::quiet_NaN();
+    }
+
 private:
     features::trace_context context(std::size_t trace) const {
         auto pick = [&](const std::vector<double>& v) { return v.size() == 1 ? v[0] : v[trace]; };

@@ -105,6 +105,8 @@ public:
         return e;
     }
 
+    double raw_error_factor() const override { return normalization_ * normalization_; }
+
 private:
     double delta_, time_, t_start_, normalization_;
     bool rate_correction_;

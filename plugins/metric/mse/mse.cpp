@@ -81,6 +81,8 @@ public:
 
     // Normalised traces are pure numbers.
     int error_unit_power() const override { return normalized_ ? 0 : 2; }
+    double raw_error_factor() const override { return normalization_ * normalization_; }
+    int raw_error_unit_power() const override { return 2; }
 
     matrix errors() const override {
         const double counted = static_cast<double>(setup_->n_steps - first_counted_);

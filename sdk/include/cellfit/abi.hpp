@@ -20,7 +20,8 @@
 //   4.1: random draws __rand and __randn in step programs
 //        (cellfit/random_stream.hpp); a 4.0 backend runs every model without
 //        them, but does not know the calls: models that draw need 4.1.
-//   5.0: optimizer::population_note (a new virtual function).
+//   5.0: optimizer::population_note, metric::raw_error_factor and
+//        raw_error_unit_power (new virtual functions).
 #define CELLFIT_ABI_VERSION 5
 #define CELLFIT_ABI_MINOR 0
 

@@ -49,6 +49,13 @@ public:
     // The errors' unit: the recorded variable's unit to this power (2 for a
     // mean squared error in the output's unit); 0 for a pure number.
     virtual int error_unit_power() const { return 0; }
+
+    // What turns an error back into the raw, unnormalised one (the results
+    // keep both): raw = error * raw_error_factor(), in the recorded
+    // variable's unit to raw_error_unit_power(). 1 and error_unit_power()
+    // when nothing is normalised; NaN when a normalisation cannot be undone.
+    virtual double raw_error_factor() const { return 1; }
+    virtual int raw_error_unit_power() const { return error_unit_power(); }
 };
 
 } // namespace cellfit

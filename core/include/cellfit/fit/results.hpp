@@ -46,6 +46,11 @@ struct fit_results {
     std::vector<std::string> parameter_units;  // SI unit of each, Brian syntax ("siemens", "1")
     std::vector<std::string> objective_names;  // an output variable, "spikes", or "penalty"
     std::vector<std::string> objective_units;
+    // Each objective's raw, unnormalised error is its error times this factor
+    // (normalization^2 for mse and gamma; NaN where it cannot be undone), in
+    // the raw unit. 1 and the objective's unit when nothing is normalised.
+    std::vector<double> objective_raw_factors;
+    std::vector<std::string> objective_raw_units;
     std::string error_unit;                    // of the total ("1" when the objectives' units differ)
     std::size_t n_samples = 0;                 // per round
     std::size_t n_rounds = 0;                  // rounds evaluated
