@@ -23,6 +23,12 @@ struct fit_description {
     std::map<std::string, double> param_values;  // --param, SI
 };
 
+// A plugin's name without its kind: "optimizer.pagmo.de" or "pagmo.de" -> "pagmo.de".
+inline std::string plugin_name(const std::string& name, const char* kind) {
+    const std::string prefix = std::string(kind) + ".";
+    return name.starts_with(prefix) ? name.substr(prefix.size()) : name;
+}
+
 // Model, data, simulation and fit flags (optimizer, metric, bounds, rounds...).
 void add_fit_options(po::options_description& options);
 

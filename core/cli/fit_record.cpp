@@ -21,11 +21,6 @@ const char* const decisive[] = {"target", "model", "data", "method", "initial_va
                                 "bounds", "metrics", "samples_per_round", "multi_objective"};
 const char* const optimizer_entries[] = {"optimizer", "seed"};
 
-std::string without_kind(const std::string& name, const char* kind) {
-    const std::string prefix = std::string(kind) + ".";
-    return name.starts_with(prefix) ? name.substr(prefix.size()) : name;
-}
-
 ordered_json pairs(const std::vector<std::pair<std::string, std::string>>& list) {
     ordered_json j = ordered_json::array();
     for (const auto& [a, b] : list) j.push_back({a, b});
@@ -122,7 +117,7 @@ ordered_json describe_fit_record(const po::variables_map& vm, const fit_descript
     for (const auto& [name, b] : o.bounds) bounds[name] = {{"lower", b.lower}, {"upper", b.upper}, {"log", b.log_scale}};
     ordered_json metrics = ordered_json::array();
     for (const auto& m : o.metrics) {
-        ordered_json entry = {{"output", m.output}, {"name", without_kind(m.name, "metric")}, {"options", pairs(m.options)}};
+        ordered_json entry = {{"output", m.output}, {"name", plugin_name(m.name, "metric")}, {"options", pairs(m.options)}};
         // A weights file decides the errors: its content is recorded, and compared instead of its path.
         for (const auto& [key, value] : m.options)
             if (key == "t_weights") entry["t_weights_hash"] = content_hash(value);
@@ -140,7 +135,7 @@ ordered_json describe_fit_record(const po::variables_map& vm, const fit_descript
     j["penalty"] = d.settings.penalty;
     j["bounds"] = bounds;
     j["metrics"] = metrics;
-    j["optimizer"] = {{"name", without_kind(o.optimizer.empty() ? std::string(default_optimizer) : o.optimizer, "optimizer")},
+    j["optimizer"] = {{"name", plugin_name(o.optimizer.empty() ? std::string(default_optimizer) : o.optimizer, "optimizer")},
                       {"options", pairs(o.optimizer_options)}};
     j["seed"] = o.seed;
     j["samples_per_round"] = d.settings.n_samples;

@@ -19,11 +19,6 @@ std::string plural(std::size_t n, const std::string& one, const std::string& man
 
 std::string seconds(double s, int digits = 4) { return format_quantity({s, dimension::of(dimension::time)}, digits); }
 
-std::string without_kind(const std::string& name, const char* kind) {
-    const std::string prefix = std::string(kind) + ".";
-    return name.starts_with(prefix) ? name.substr(prefix.size()) : name;
-}
-
 std::string option_text(const option_spec& spec, const option_value& value) {
     if (const auto* real = std::get_if<double>(&value)) {
         if (spec.unit.empty()) return format_quantity({*real, dimension{}}, 6);
@@ -127,7 +122,7 @@ std::string describe_fit(const po::variables_map& vm, const fit_description& d, 
         out << "  fixed parameters: " << fixed << "\n";
     }
     for (const auto& c : o.metrics) {
-        const std::string name = without_kind(c.name, "metric");
+        const std::string name = plugin_name(c.name, "metric");
         const std::string options = describe_plugin_options(registry, plugin_kind::metric, name, c.options);
         const std::string details =
             (d.target == fit_target::online_traces ? "online" + std::string(options.empty() ? "" : "; ") : "") + options;
@@ -140,7 +135,7 @@ std::string describe_fit(const po::variables_map& vm, const fit_description& d, 
 
 std::string describe_optimizer(const fit_options& o, const fitter& f, const plugin_registry& registry) {
     std::ostringstream out;
-    const std::string optimizer = without_kind(o.optimizer.empty() ? default_optimizer : o.optimizer, "optimizer");
+    const std::string optimizer = plugin_name(o.optimizer.empty() ? default_optimizer : o.optimizer, "optimizer");
     const std::string options = describe_plugin_options(registry, plugin_kind::optimizer, optimizer, o.optimizer_options);
     const std::size_t population = f.population_size();
     out << "  optimizer: optimizer." << optimizer << (options.empty() ? "" : " (" + options + ")") << ", seed " << o.seed

@@ -1,4 +1,5 @@
 #include "refine_options.hpp"
+#include "fit_description.hpp"
 
 #include <cellfit/units/quantity.hpp>
 
@@ -22,7 +23,7 @@ void add_refine_options(po::options_description& options) {
 std::string refine_notes(const po::variables_map& vm, const fit_options& fit) {
     std::string notes;
     for (const auto& m : fit.metrics)
-        if (m.name != "mse" && m.name != "metric.mse")
+        if (plugin_name(m.name, "metric") != "mse")
             notes += "the refinement minimises the mean squared error of the traces" +
                      (m.output.empty() ? std::string() : " of " + m.output) + ", not metric." + m.name +
                      "'s error: its error is not the fit's\n";
@@ -48,7 +49,7 @@ refine_options read_refine_options(const po::variables_map& vm, const fit_option
     o.top = read_whole_number(vm, "refine-top", 1, 10000);
     if (o.top == 0) throw usage_error("--refine-top must be at least 1");
     for (const auto& m : fit.metrics)
-        if (m.name == "mse" || m.name == "metric.mse") o.metric_options[m.output] = m.options;
+        if (plugin_name(m.name, "metric") == "mse") o.metric_options[m.output] = m.options;
     o.bounds = fit.bounds;
     if (vm.count("iteration")) o.iteration = read_whole_number(vm, "iteration", 0, 1000000000000);
     return o;

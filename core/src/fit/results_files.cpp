@@ -50,6 +50,14 @@ double number_or_inf(const json& j, const std::string& path, const char* what) {
 
 double number_or_nan(const json& j) { return j.is_number() ? j.get<double>() : std::numeric_limits<double>::quiet_NaN(); }
 
+// The objectives whose errors were normalised, which keep their raw errors too.
+std::vector<std::size_t> normalised_objectives(const fit_results& r) {
+    std::vector<std::size_t> raw;
+    for (std::size_t o = 0; o < r.objective_raw_factors.size() && o < r.objective_names.size(); ++o)
+        if (r.objective_raw_factors[o] != 1) raw.push_back(o);
+    return raw;
+}
+
 // "gl (siemens)" -> name "gl", unit "siemens".
 std::pair<std::string, std::string> split_header(const std::string& cell) {
     const auto open = cell.find(" (");
@@ -207,12 +215,8 @@ void write_results_csv(const fit_results& r, const std::string& path) {
     out << ",error (" << r.error_unit << ")";
     for (std::size_t o = 0; o < r.objective_names.size(); ++o)
         out << ",error_" << r.objective_names[o] << " (" << r.objective_units[o] << ")";
-    std::vector<std::size_t> raw;  // objectives that were normalised: their raw errors too
-    for (std::size_t o = 0; o < r.objective_raw_factors.size() && o < r.objective_names.size(); ++o)
-        if (r.objective_raw_factors[o] != 1) {
-            raw.push_back(o);
-            out << ",raw_error_" << r.objective_names[o] << " (" << r.objective_raw_units[o] << ")";
-        }
+    const std::vector<std::size_t> raw = normalised_objectives(r);  // their raw errors too
+    for (std::size_t o : raw) out << ",raw_error_" << r.objective_names[o] << " (" << r.objective_raw_units[o] << ")";
     out << "\n";
     for (const auto& s : r.samples) {
         out << s.round;
@@ -291,9 +295,7 @@ std::string results_json(const fit_results& r, int indent) {
     const std::string pad = indent >= 0 ? std::string(static_cast<std::size_t>(indent), ' ') : "";
     text += "," + newline + pad + "\"samples\": [";
     // Raw errors beside the normalised ones, for the objectives that were normalised.
-    std::vector<std::size_t> raw;
-    for (std::size_t o = 0; o < r.objective_raw_factors.size() && o < r.objective_names.size(); ++o)
-        if (r.objective_raw_factors[o] != 1) raw.push_back(o);
+    const std::vector<std::size_t> raw = normalised_objectives(r);
     std::vector<std::string> param_keys, objective_keys;  // quoted and escaped once
     for (const auto& name : r.parameter_names) param_keys.push_back(json(name).dump() + ": ");
     for (const auto& name : r.objective_names) objective_keys.push_back(json(name).dump() + ": ");

@@ -230,16 +230,7 @@ private:
         }
     }
 
-    // The given constants (--const) an expression with a wrong unit uses,
-    // with their values: one of them may lack its unit ("tau=10").
-    std::string given_constants(const expr::ptr& e) const {
-        std::string list;
-        for (const auto& id : expr::identifiers(e))
-            for (const auto& c : m_.constants)
-                if (c.name == id && !variables_.count(id) && list.find(" " + id + " = ") == std::string::npos)
-                    list += (list.empty() ? " " : ", ") + id + " = " + format_quantity(c.value);
-        return list.empty() ? "" : "; it uses the given constants" + list + " (--const): check their units";
-    }
+    std::string given_constants(const expr::ptr& e) const { return detail::given_constants_in(scope_with_variables(), e); }
 
     // Names of the model, constants and inputs an expression uses.
     std::vector<std::string> dependencies(const expr::ptr& e) const {

@@ -35,13 +35,11 @@ std::string describe(const dimension& dim) {
 
 void checker::fail(const expr::ptr& at, const std::string& message) const { source_.fail(at->offset, message); }
 
-// The constants given with the model that an expression uses, with their
-// values, for a unit error: one of them may lack its unit ("tau=10").
-std::string checker::given_constants_in(const expr::ptr& e) const {
+std::string given_constants_in(const scope& names, const expr::ptr& e) {
     std::string list;
     std::vector<std::string> seen;
     for (const auto& id : expr::identifiers(e)) {
-        const auto s = names_.lookup(id);
+        const auto s = names.lookup(id);
         if (!s || s->what != "given constant" || !s->type.value ||
             std::find(seen.begin(), seen.end(), id) != seen.end())
             continue;
@@ -107,7 +105,7 @@ typed checker::check(const expr::ptr& e) {
                 hint = "; give the number a unit, e.g. " + expr::to_string(e->args[0]) + "*" + typical_unit(b.dim);
             else
                 hint = given_constant_hint(e->args[0], a, b) + given_constant_hint(e->args[1], b, a);
-            if (hint.empty()) hint = given_constants_in(e);
+            if (hint.empty()) hint = given_constants_in(names_, e);
             fail(e, quoted(e) + " uses inconsistent units: " + quoted(e->args[0]) + " has unit " + describe(a.dim) +
                         " but " + quoted(e->args[1]) + " has unit " + describe(b.dim) + hint);
         }

@@ -42,6 +42,11 @@ struct scope {
     std::function<std::string(const std::string&)> unknown_name_fix;
 };
 
+// "; it uses the given constants tau = 10, El = -65 mV (--const): check
+// their units" for an expression with a unit error, or "" when it uses none:
+// one of them may lack its unit.
+std::string given_constants_in(const scope& names, const expr::ptr& e);
+
 class checker {
 public:
     checker(const source_text& source, const scope& names) : source_(source), names_(names) {}
@@ -56,7 +61,6 @@ private:
     [[noreturn]] void fail(const expr::ptr& at, const std::string& message) const;
     void require_number(const expr::ptr& e, const typed& t, const std::string& context) const;
     std::string given_constant_hint(const expr::ptr& operand, const typed& t, const typed& other) const;
-    std::string given_constants_in(const expr::ptr& e) const;
 
     const source_text& source_;
     const scope& names_;
