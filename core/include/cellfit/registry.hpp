@@ -41,6 +41,13 @@ struct registered_plugin {
 CELLFIT_API std::vector<std::filesystem::path>
 default_plugin_search_path(const std::vector<std::filesystem::path>& extra_dirs = {});
 
+// The same for a program that is not cellfit's own (python3 with the cellfit
+// module): `first` instead of the folder beside the running program, which
+// is then not searched.
+CELLFIT_API std::vector<std::filesystem::path>
+embedded_plugin_search_path(const std::vector<std::filesystem::path>& first,
+                            const std::vector<std::filesystem::path>& extra_dirs = {});
+
 // Finds plugin libraries, checks their ABI, and creates plugins by name.
 // Objects it creates keep their library loaded, even beyond the registry.
 class CELLFIT_API plugin_registry {

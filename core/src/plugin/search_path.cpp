@@ -35,13 +35,12 @@ fs::path comparable(const fs::path& p) {
 
 } // namespace
 
-std::vector<fs::path> default_plugin_search_path(const std::vector<fs::path>& extra_dirs) {
-    std::vector<fs::path> candidates;
+namespace {
 
+// `first`, <install prefix>/lib/cellfit/plugins, CELLFIT_PLUGIN_PATH, then
+// extra_dirs; each folder once, in its first place.
+std::vector<fs::path> search_path_after(std::vector<fs::path> candidates, const std::vector<fs::path>& extra_dirs) {
     boost::dll::fs::error_code ec;
-    const fs::path program = boost::dll::program_location(ec);
-    if (!ec) candidates.push_back(program.parent_path() / "plugins");
-
     const fs::path core_library = boost::dll::this_line_location(ec);
     if (!ec) candidates.push_back(core_library.parent_path() / CELLFIT_PLUGIN_DIR_FROM_LIBDIR);
 
@@ -59,6 +58,21 @@ std::vector<fs::path> default_plugin_search_path(const std::vector<fs::path>& ex
         result.push_back(comparable(dir));
     }
     return result;
+}
+
+} // namespace
+
+std::vector<fs::path> default_plugin_search_path(const std::vector<fs::path>& extra_dirs) {
+    std::vector<fs::path> first;
+    boost::dll::fs::error_code ec;
+    const fs::path program = boost::dll::program_location(ec);
+    if (!ec) first.push_back(program.parent_path() / "plugins");
+    return search_path_after(std::move(first), extra_dirs);
+}
+
+std::vector<fs::path> embedded_plugin_search_path(const std::vector<fs::path>& first,
+                                                  const std::vector<fs::path>& extra_dirs) {
+    return search_path_after(first, extra_dirs);
 }
 
 } // namespace cellfit

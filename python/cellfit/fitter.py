@@ -1,0 +1,522 @@
+"""TraceFitter, SpikeFitter and OnlineTraceFitter with brian2modelfitting's
+arguments and habits, over cellfit's C++ fitters.
+
+Differences from the toolbox, each deliberate: bounds given with units are
+checked against the parameter's unit; generate's param_init is used (merged
+over the constructor's); refine's improvement becomes the best parameters
+when it lowers the fit's error; a second fit() may leave metric=None; any
+callable is a callback; the optimizer's seed is drawn from numpy's global
+generator unless given, so np.random.seed(n) makes a fit repeatable.
+"""
+
+import os
+import warnings
+
+import numpy as np
+
+from . import _callbacks, _cellfit, _namespace, _results, _units
+from .plugins import Metric, Optimizer, registry
+
+
+class FitWarning(UserWarning):
+    """Something in a fit that looks wrong; the message says what to change."""
+
+
+class Fitter:
+    _target = None           # the C++ fitter: 'traces', 'spikes' or 'online_traces'
+    _default_method = None   # None: Brian's choice
+
+    def __init__(self, model, input, output, dt, n_samples=30, input_var=None, output_var=None, method=None,
+                 reset=None, refractory=False, threshold=None, param_init=None, penalty=None, use_units=True,
+                 *, input_units=None, backend="compiled", threads=None, _frames_up=2):
+        if use_units:
+            _units.brian2_module(required_for="use_units=True (the default)")
+        self.use_units = bool(use_units)
+        self.model = model
+        self.equations = str(model)
+        self.dt = dt
+        self._dt_si = _units.si_value(dt) if dt is not None else 0.0
+        if not self._dt_si > 0:
+            raise _cellfit.InputError(f"dt must be a positive time step (0.01*ms), got {dt!r}")
+        self.threshold, self.reset, self.refractory = threshold, reset, refractory
+        self.method = method or self._default_method
+        self.penalty = penalty
+        self.param_init = dict(param_init or {})
+        self._requested_samples = int(n_samples)
+        self._backend = backend
+        self._threads = int(threads) if threads else (os.cpu_count() or 1)
+        self._inputs = self._read_inputs(input, input_var)
+        self._input_units = dict(input_units or {})
+        self._read_outputs(output, output_var)
+        self.n_traces = self._count_traces()
+        self.optimizer = None
+        self.metric = None
+        self.bounds = None
+        self._metric_choices = None
+        self._error_exponents = None
+        self._namespace_constants = self._constants(_namespace.caller_namespace(_frames_up))
+        self._native = self._build_native(self._namespace_constants, self._requested_samples)
+        self.parameter_names = [n for n, v in self._variables.items()
+                                if v["kind"] == "parameter" and n != "iteration"]
+        self.n_samples = self._requested_samples
+
+    # --- construction -----------------------------------------------------
+
+    def _read_inputs(self, input, input_var):
+        if input_var is not None and not isinstance(input, dict):
+            return {input_var: input}
+        if not isinstance(input, dict):
+            raise _cellfit.InputError("input: expected a dict from the input variable's name to its values, one "
+                                      "row per trace ({'I': currents*nA}), or input_var='I' with an array")
+        if input_var is not None and input_var not in input:
+            raise _cellfit.InputError(f"input_var '{input_var}' is not a key of input ({', '.join(input)})")
+        return dict(input)
+
+    def _read_outputs(self, output, output_var):
+        if isinstance(output_var, str):
+            output_var = [output_var]
+        if isinstance(output, dict):
+            if output_var is not None and set(output_var) != set(output):
+                raise _cellfit.InputError(f"output_var {output_var} and the keys of output {list(output)} differ")
+            self._outputs = dict(output)
+        elif output_var is not None:
+            values = output if len(output_var) > 1 else [output]
+            self._outputs = dict(zip(output_var, values))
+        else:
+            raise _cellfit.InputError("output: expected a dict from the recorded variable's name to its values, "
+                                      "one row per trace ({'v': traces*mV})")
+        self.output_var = list(self._outputs)
+        self.output = [self._outputs[v] for v in self.output_var]
+
+    def _count_traces(self):
+        shapes = [np.shape(v) for v in self._inputs.values()]
+        return shapes[0][0] if shapes and len(shapes[0]) == 2 else 1
+
+    def _constants(self, namespace):
+        """The caller's numbers and quantities that the model's expressions use."""
+        texts = [self.equations, self.threshold, self.reset]
+        if isinstance(self.refractory, str):
+            texts.append(self.refractory)
+        texts += [v for v in self.param_init.values() if isinstance(v, str)]
+        used = _namespace.used_names(*texts)
+        if hasattr(self.model, "identifiers"):
+            used |= set(self.model.identifiers)
+        own = _namespace.defined_names(self.equations) | set(self._inputs) | set(self.output_var)
+        return _namespace.external_constants(used - own, namespace)
+
+    def _native_data(self):
+        inputs = {name: _units.si_array(values, f"input '{name}'") for name, values in self._inputs.items()}
+        return {"dt": self._dt_si, "inputs": inputs, **self._native_outputs()}
+
+    def _native_outputs(self):
+        return {"outputs": {v: _units.si_array(values, f"output '{v}'") for v, values in self._outputs.items()}}
+
+    def _input_unit(self, name, values):
+        if name in self._input_units:
+            return self._input_units[name]
+        return _units.unit_text(_units.exponents_of(values))
+
+    def _spec(self, constants):
+        spec = {"equations": self.equations, "origin": "model", "constants": constants,
+                "inputs": [(name, self._input_unit(name, values)) for name, values in self._inputs.items()]}
+        if self.threshold:
+            spec["threshold"] = str(self.threshold)
+        if self.reset:
+            spec["reset"] = str(self.reset)
+        if self.refractory is not False and self.refractory is not None:
+            spec["refractory"] = self.refractory if isinstance(self.refractory, str) \
+                else _units.quantity_text(self.refractory)
+        return spec
+
+    def _settings(self, n_samples):
+        init = self.param_init
+        return {"n_samples": n_samples, "method": self.method or "", "backend": self._backend,
+                "threads": self._threads, "penalty": self.penalty or "",
+                "param_init": self._init_pairs(init)}
+
+    @staticmethod
+    def _init_pairs(init):
+        return [(var, value if isinstance(value, str) else _units.quantity_text(value)) for var, value in init.items()]
+
+    def _build_native(self, constants, n_samples):
+        try:
+            native = _cellfit.Fitter(self._target, self._spec(constants), self._native_data(),
+                                     self._settings(n_samples), registry())
+        except _cellfit.ModelError as error:
+            plain = [n for n, v in self._inputs.items() if n not in self._input_units and not _units.is_quantity(v)]
+            if plain:
+                raise _cellfit.ModelError(
+                    f"{error}\n(input {', '.join(plain)} was given without a unit, so it is dimensionless: "
+                    f"give it as a Brian quantity (values*amp), or input_units={{'{plain[0]}': 'amp'}})") from None
+            raise
+        self._variables = native.variables()
+        self._check_output_units()
+        self.method = native.method
+        return native
+
+    def _check_output_units(self):
+        for var, values in self._outputs.items():
+            if var == "spikes":
+                continue
+            expected = tuple(self._variables[var]["exponents"])
+            if _units.is_quantity(values):
+                _units.si_array(values, f"output '{var}'", expected)
+            elif any(expected) and self.use_units:
+                raise _cellfit.InputError(
+                    f"output '{var}' has no unit, but {var} is in {self._variables[var]['unit']}: give the "
+                    f"recording as a Brian quantity (traces*mV), or pass use_units=False and values in SI")
+
+    # --- fitting ------------------------------------------------------------
+
+    def _bounds(self, params):
+        unknown = [n for n in params if n not in self.parameter_names]
+        if unknown:
+            raise _cellfit.InputError(f"bounds for {', '.join(unknown)}: not a parameter of the model (its "
+                                      f"parameters: {', '.join(self.parameter_names)})")
+        missing = [n for n in self.parameter_names if n not in params]
+        if missing:
+            raise _cellfit.InputError(f"no bounds for {', '.join(missing)}: every parameter of the model is fitted; "
+                                      f"give {missing[0]}=[low, high], or make it a constant outside the model")
+        bounds = {}
+        for name, value in params.items():
+            if len(value) not in (2, 3):
+                raise _cellfit.InputError(f"bounds of {name}: expected [low, high], got {value!r}")
+            expected = tuple(self._variables[name]["exponents"])
+            low, high = (_units.si_array(v, f"the bound of {name}", expected) for v in value[:2])
+            log_scale = len(value) == 3 and value[2] == "log"
+            bounds[name] = (float(low), float(high), log_scale)
+        return bounds
+
+    def _metrics(self, metric):
+        if metric is None:
+            metric = self._default_metric()
+        if isinstance(metric, dict):
+            unknown = [v for v in metric if v not in self.output_var]
+            if unknown:
+                raise _cellfit.InputError(f"metric for '{unknown[0]}': not an output variable "
+                                          f"({', '.join(self.output_var)})")
+            missing = [v for v in self.output_var if v not in metric]
+            if missing:
+                raise _cellfit.InputError(f"output variable '{missing[0]}' has no metric in the metric dict")
+            by_output = dict(metric)
+        else:
+            by_output = {v: metric for v in self.output_var}
+        for var, m in by_output.items():
+            if not isinstance(m, Metric):
+                raise _cellfit.InputError(f"metric for '{var}': expected a metric (MSEMetric(), GammaFactor(...), "
+                                          f"cellfit.Metric('mse')), got {type(m).__name__}")
+        return by_output
+
+    def _default_metric(self):
+        return Metric("mse")
+
+    def _error_unit(self, by_output):
+        """The toolbox's unit of the total error: each output's normalised
+        error unit, when they agree."""
+        units = set()
+        for var, m in by_output.items():
+            out = np.asarray(self._variables[var]["exponents"]) if var in self._variables else np.zeros(7)
+            units.add(tuple(m.error_exponents(out)))
+        return units.pop() if len(units) == 1 else None
+
+    def _seed(self, optimizer):
+        if getattr(optimizer, "seed", None) is not None:
+            return int(optimizer.seed)
+        return int(np.random.randint(0, 2**31 - 1))
+
+    def fit(self, optimizer=None, metric=None, n_rounds=1, callback="text", restart=False, online_error=False,
+            start_iteration=None, penalty=None, level=0, **params):
+        """Runs n_rounds rounds; returns (best_params, best_error). A second
+        call continues the same fit unless restart=True. Ctrl-C stops after
+        the current round, keeps the results and raises KeyboardInterrupt."""
+        callback = _callbacks.check_callback(callback)
+        first = self.optimizer is None or restart
+        if not first and optimizer is not None and optimizer is not self.optimizer:
+            raise _cellfit.InputError("a continued fit keeps its optimizer: pass the same one, or restart=True")
+        if first:
+            optimizer = optimizer if optimizer is not None else Optimizer()
+            if not isinstance(optimizer, Optimizer):
+                raise _cellfit.InputError(f"optimizer: expected NevergradOptimizer(), cellfit.Optimizer('pagmo.de') "
+                                          f"or another cellfit optimizer, got {type(optimizer).__name__}")
+            by_output = self._metrics(metric)
+            bounds = self._bounds(params)
+            n_samples = optimizer.population(self._requested_samples)
+            constants = self._constants(_namespace.caller_namespace(level + 1))
+            if constants != self._namespace_constants or n_samples != self.n_samples:
+                self._native = self._build_native(constants, n_samples)
+                self._namespace_constants = constants
+            self.optimizer, self.metric, self.bounds = optimizer, metric, dict(params)
+            self._metric_choices = [(var, m.name, m.native_options()) for var, m in by_output.items()]
+            self._error_exponents = self._error_unit(by_output)
+            self._bound_values = bounds
+            self._seed_value = self._seed(optimizer)
+        elif metric is not None and metric is not self.metric:
+            raise _cellfit.InputError("a continued fit keeps its metric: pass the same one (or none), or restart=True")
+        options = {"optimizer": self.optimizer.name, "optimizer_options": self.optimizer.native_options(),
+                   "metrics": self._metric_choices, "n_rounds": int(n_rounds), "restart": bool(restart),
+                   "start_iteration": start_iteration, "penalty": penalty, "bounds": self._bound_values,
+                   "seed": self._seed_value}
+        outcome = self._native.fit(options, self._round_callback(callback, n_rounds))
+        self.n_samples = self._native.population_size
+        for message in outcome["warnings"]:
+            warnings.warn(message, FitWarning, stacklevel=2)
+        return self.best_params, self.best_error
+
+    def _round_callback(self, callback, n_rounds):
+        if callback is None:
+            return None
+        use_units = self.use_units
+        names = self.parameter_names
+        first_round = None
+        bar = _callbacks.ProgressBar(n_rounds) if callback == "progressbar" else None
+
+        def on_round(report):
+            nonlocal first_round
+            if first_round is None:
+                first_round = report["round"]
+            index = report["round"] - first_round
+            best_params = self._with_units(report["best_params"], use_units)
+            best_error = self._error_value(report["best_error"], use_units)
+            if callback == "text":
+                error_text = _callbacks.format_value(best_error, use_units)
+                print(_callbacks.text_lines(index, best_params, f"{error_text} ({', '.join(self.output_var)})",
+                                            use_units), flush=True)
+                return False
+            if bar is not None:
+                bar.update(_callbacks.format_value(best_error, use_units))
+                return False
+            samples = report["samples"]
+            order = list(report["parameter_names"])
+            params = [self._with_units({n: row[order.index(n)] for n in names}, use_units) for row in samples]
+            errors = self._error_value(report["errors"], use_units)
+            info = {"output_var": list(self.output_var), "diverged": report["diverged"],
+                    "seconds": report["seconds"]}
+            return callback(params, errors, best_params, best_error, index, info) is True
+
+        return on_round
+
+    # --- values with units ----------------------------------------------------
+
+    def _with_units(self, values, use_units=None):
+        use_units = self.use_units if use_units is None else use_units
+        return {name: _units.with_unit(float(values[name]), self._variables[name]["exponents"],
+                                       use_units and any(self._variables[name]["exponents"]))
+                for name in self.parameter_names if name in values}
+
+    def _error_value(self, error, use_units=None):
+        use_units = self.use_units if use_units is None else use_units
+        exps = self._error_exponents
+        return _units.with_unit(error, exps, bool(use_units and exps is not None and any(exps)))
+
+    @property
+    def best_params(self):
+        """The best parameters so far (with units unless use_units=False); None before a fit."""
+        native = self._native.results()
+        if not native["best_params"]:
+            return None
+        return self._with_units(native["best_params"])
+
+    @property
+    def best_error(self):
+        """The best total error so far; None before a fit."""
+        native = self._native.results()
+        if not native["best_params"]:
+            return None
+        return self._error_value(native["best_error"])
+
+    def results(self, format="list", use_units=None):
+        """Every evaluated sample: format 'list' (a dict per sample), 'dict'
+        (an array per parameter and 'error') or 'dataframe' (pandas, SI)."""
+        use_units = self.use_units if use_units is None else use_units
+        exponents = {n: self._variables[n]["exponents"] for n in self.parameter_names}
+        return _results.format_results(self._native.results(), self.parameter_names, exponents,
+                                       self._error_exponents, self.output_var, format, use_units)
+
+    def save_results(self, path):
+        """Writes every sample to a JSON (cellfit's results format, which
+        `cellfit fit --resume` and `cellfit refine --from` read) or CSV file."""
+        self._native.write_results(os.fspath(path))
+
+    def stop(self):
+        """Asks a running fit to stop after its current round (from another thread)."""
+        self._native.stop()
+
+    # --- generating -----------------------------------------------------------
+
+    def generate(self, output_var=None, params=None, param_init=None, iteration=1e9, level=0):
+        """Simulates params (default: the best) against every input: one
+        array (traces x steps) for one variable, a dict for several, a list
+        of spike-time arrays (seconds) for 'spikes'."""
+        if output_var is None:
+            output_var = list(self.output_var)
+        names = [output_var] if isinstance(output_var, str) else list(output_var)
+        values = self._params_si(params)
+        native = self._native_for(_namespace.caller_namespace(level + 1))
+        init = self._init_pairs({**self.param_init, **(param_init or {})}) if param_init else []
+        generated = native.generate(names, values, init, None if iteration is None else int(iteration))
+        out = {}
+        for name in names:
+            if name == "spikes":
+                out[name] = list(generated["spikes"])
+            else:
+                exps = self._variables[name]["exponents"]
+                units = _units.brian2_module() is not None and any(exps)
+                out[name] = _units.with_unit(generated[name], exps, units)
+        return out[names[0]] if len(names) == 1 else out
+
+    def _native_for(self, namespace):
+        """The fitter's C++ fitter, or, when the caller's constants changed
+        since the fit began, one built with the new ones (Brian resolves the
+        names anew at every run)."""
+        constants = self._constants(namespace)
+        if constants == self._namespace_constants:
+            return self._native
+        native = _cellfit.Fitter(self._target, self._spec(constants), self._native_data(),
+                                 self._settings(self.n_samples), registry())
+        return native
+
+    def _params_si(self, params):
+        if params is None:
+            native = self._native.results()
+            if not native["best_params"]:
+                raise _cellfit.InputError("no parameters: give params={...}, or run fit() first")
+            return dict(native["best_params"])
+        values = {}
+        for name, value in params.items():
+            expected = tuple(self._variables[name]["exponents"]) if name in self._variables else None
+            values[name] = float(_units.si_array(value, f"the value of {name}", expected))
+        return values
+
+
+class RefineResult:
+    """What refine() found: x (SI, in parameter order), cost (half the sum
+    of squared residuals), error, nfev, njev, status, message, success, and
+    each parameter's standard error and the correlations."""
+
+    def __init__(self, record, names):
+        self.x = np.asarray(record["params"])
+        self.cost = record["cost"]
+        self.error = record["error"]
+        self.nfev, self.njev = record["nfev"], record["njev"]
+        self.status, self.message = record["status"], record["message"]
+        self.success = record["status"] not in ("failed", "error", "stopped")
+        self.stderr = dict(zip(names, record["standard_errors"]))
+        self.correlation = np.asarray(record["correlation"])
+        self.warnings = list(record["warnings"])
+
+    def __repr__(self):
+        return (f"RefineResult(error={self.error:.6g}, nfev={self.nfev}, njev={self.njev}, "
+                f"status={self.status!r}, message={self.message!r})")
+
+
+class TraceFitter(Fitter):
+    """Fits recorded traces: TraceFitter(model, input={'I': currents*nA},
+    output={'v': traces*mV}, dt=0.01*ms, n_samples=60, ...)."""
+    _target = "traces"
+
+    def __init__(self, model, input=None, output=None, dt=None, n_samples=60, input_var=None, output_var=None,
+                 method=None, reset=None, refractory=False, threshold=None, param_init=None, penalty=None,
+                 use_units=True, **cellfit_options):
+        super().__init__(model, input, output, dt, n_samples, input_var, output_var, method, reset, refractory,
+                         threshold, param_init, penalty, use_units, **cellfit_options)
+
+    def generate_traces(self, params=None, param_init=None, iteration=1e9, level=0):
+        """The recorded variables simulated at params (default: the best)."""
+        return self.generate(None, params, param_init, iteration, level=level + 1)
+
+    def refine(self, params=None, metric=None, callback="text", calc_gradient=False, optimize=True,
+               iteration=1e9, level=0, t_start=None, t_weights=None, normalization=None, **kwds):
+        """Polishes params (default: the best) by bounded least squares on
+        the traces' residuals; returns (params, RefineResult). Bounds: those
+        of the fit, or name=[low, high] here. calc_gradient=True integrates
+        sensitivity equations for the Jacobian (gradient='discrete' or 'fd'
+        chooses otherwise); max_nfev, ftol, xtol and gtol tune the solver."""
+        from ._refine import refine_options
+        options, names = refine_options(self, params, metric, calc_gradient, iteration, t_start, t_weights,
+                                        normalization, kwds)
+        native = self._native_for(_namespace.caller_namespace(level + 1))
+        if native is not self._native and options.get("params") is None:
+            options["params"] = self._params_si(None)
+        record = native.refine(options, self._refine_callback(callback))
+        for message in record["warnings"]:
+            warnings.warn(message, FitWarning, stacklevel=2)
+        refined = self._with_units(dict(zip(record["parameter_names"], record["params"])))
+        return refined, RefineResult(record, list(record["parameter_names"]))
+
+    def _refine_callback(self, callback):
+        callback = _callbacks.check_callback(callback)
+        if callback is None or callback == "progressbar":
+            return None
+        step = -1
+
+        def on_step(params, error, nfev):
+            nonlocal step
+            step += 1
+            values = self._with_units(params)
+            error_value = self._error_value(error)
+            if callback == "text":
+                text = f"{_callbacks.format_value(error_value, self.use_units)} ({', '.join(self.output_var)})"
+                print(_callbacks.text_lines(step, values, text, self.use_units), flush=True)
+                return False
+            return callback(values, [error_value], values, error_value, step, {"nfev": nfev}) is True
+
+        return on_step
+
+
+class SpikeFitter(Fitter):
+    """Fits recorded spike times: SpikeFitter(model, input={'I': currents*nA},
+    output=[spike_times_in_seconds, ...], dt=0.1*ms, threshold='v > -50*mV',
+    reset='v = -70*mV', ...). Integrated by exponential Euler unless method is
+    given; the default metric is GammaFactor(delta=2*ms, time=the duration)."""
+    _target = "spikes"
+    _default_method = "exponential_euler"
+
+    def __init__(self, model, input=None, output=None, dt=None, reset=None, threshold=None, input_var="I",
+                 refractory=False, n_samples=30, method=None, param_init=None, penalty=None, use_units=True,
+                 **cellfit_options):
+        if not isinstance(input, dict):
+            input = {input_var: input}
+        super().__init__(model, input, {"spikes": output}, dt, n_samples, None, None, method, reset, refractory,
+                         threshold, param_init, penalty, use_units, **cellfit_options)
+
+    def _native_outputs(self):
+        trains = self._outputs["spikes"]
+        if isinstance(trains, np.ndarray) and trains.ndim == 1 and trains.dtype != object:
+            trains = [trains]
+        return {"spikes": [_units.si_array(t, f"the spike times of trace {k}") for k, t in enumerate(trains)]}
+
+    def _default_metric(self):
+        from .compat import GammaFactor
+        return GammaFactor(delta=0.002, time=self._dt_si * self._native.n_steps)
+
+    def generate_spikes(self, params=None, param_init=None, iteration=1e9, level=0):
+        """Spike times (seconds, one array per trace) at params (default: the best)."""
+        return self.generate("spikes", params, param_init, iteration, level=level + 1)
+
+
+class OnlineTraceFitter(Fitter):
+    """TraceFitter's mean squared error accumulated while the simulation
+    runs. Takes input and output as dicts or, as in the toolbox,
+    input_var, input, output_var, output."""
+    _target = "online_traces"
+
+    def __init__(self, model, input_var=None, input=None, output_var=None, output=None, dt=None, n_samples=30,
+                 method=None, reset=None, refractory=False, threshold=None, param_init=None, t_start=0.0,
+                 penalty=None, use_units=True, **cellfit_options):
+        if isinstance(input_var, dict) and input is None:  # OnlineTraceFitter(model, {'I': ...}, ...)
+            input_var, input = None, input_var
+        self.t_start = t_start
+        super().__init__(model, input, output, dt, n_samples, input_var, output_var, method, reset, refractory,
+                         threshold, param_init, penalty, use_units, **cellfit_options)
+
+    def _default_metric(self):
+        return Metric("mse", t_start=self.t_start)
+
+    def fit(self, optimizer=None, n_rounds=1, callback="text", restart=False, start_iteration=None, penalty=None,
+            level=0, **params):
+        return super().fit(optimizer, None, n_rounds, callback, restart, False, start_iteration, penalty,
+                           level + 1, **params)
+
+    def generate_traces(self, params=None, param_init=None, iteration=1e9, level=0):
+        """The recorded variable simulated at params (default: the best)."""
+        return self.generate(None, params, param_init, iteration, level=level + 1)

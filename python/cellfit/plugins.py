@@ -1,0 +1,123 @@
+"""Plugins by name: the registry the package uses, and Optimizer and Metric,
+which name a plugin and its options as `cellfit fit --optimizer NAME --opt
+KEY=VALUE` does. Options are checked against the plugin's own list when the
+object is made, so a misspelt option fails at once, naming the valid ones.
+"""
+
+import os
+import tempfile
+
+import numpy as np
+
+from . import _cellfit, _units
+
+_registry = None
+_plugin_dirs = []
+
+
+def registry():
+    """The plugin registry: the build's or installation's plugins, then the
+    folders of CELLFIT_PLUGIN_PATH, then those given to load_plugins."""
+    global _registry
+    if _registry is None:
+        _registry = _cellfit.Registry(list(_plugin_dirs))
+    return _registry
+
+
+def load_plugins(*folders):
+    """Adds plugin folders (searched after the others); a folder that does
+    not exist is an InputError."""
+    global _registry
+    new_dirs = _plugin_dirs + [os.fspath(f) for f in folders]
+    _registry = _cellfit.Registry(new_dirs)
+    _plugin_dirs[:] = new_dirs
+
+
+def plugins(kind=None):
+    """The plugins found, as dicts (name, kind, version, description,
+    library, options), optionally of one kind: 'optimizer', 'metric',
+    'integrator' or 'backend'."""
+    return registry().plugins(kind)
+
+
+def _short_name(kind, name):
+    prefix = kind + "."
+    return name[len(prefix):] if name.startswith(prefix) else name
+
+
+class _Plugin:
+    _kind = None
+
+    def __init__(self, name, **options):
+        self.name = _short_name(self._kind, name)
+        self.options = dict(options)
+        self._files = None  # folder of arrays written for options that take a file
+        registry().check_options(self._kind, self.name, self.native_options())
+
+    def native_options(self):
+        """The options as the C++ side takes them: numbers and text, a
+        quantity as text with its unit, an array as a CSV file's path."""
+        native = {}
+        for key, value in self.options.items():
+            if value is None:
+                continue
+            if _units.is_quantity(value) and np.ndim(value) == 0:
+                native[key] = _units.quantity_text(value)
+            elif isinstance(value, (list, tuple, np.ndarray)) and not isinstance(value, str):
+                native[key] = self._array_file(key, value)
+            elif isinstance(value, np.generic):
+                native[key] = value.item()
+            else:
+                native[key] = value
+        return native
+
+    def _array_file(self, key, values):
+        if self._files is None:
+            self._files = tempfile.TemporaryDirectory(prefix="cellfit-")
+        path = os.path.join(self._files.name, f"{key}.csv")
+        rows = np.atleast_2d(np.asarray(values, dtype=float))
+        np.savetxt(path, rows, delimiter=",", fmt="%.17g")
+        return path
+
+    def __repr__(self):
+        options = ", ".join(f"{k}={v!r}" for k, v in self.options.items())
+        return f"{type(self).__name__}({self.name!r}{', ' if options else ''}{options})"
+
+
+class Optimizer(_Plugin):
+    """An optimizer plugin: Optimizer('pagmo.de', F=0.8), Optimizer('random',
+    sampling='sobol'). cellfit.plugins('optimizer') lists them. seed: the
+    random seed of the fit; by default drawn from numpy's global generator,
+    so that np.random.seed(n) makes a fit repeatable."""
+    _kind = "optimizer"
+
+    def __init__(self, name="pagmo.cmaes", seed=None, **options):
+        self.seed = seed
+        super().__init__(name, **options)
+
+    def population(self, requested):
+        """The samples per round this optimizer runs for the number asked."""
+        return requested
+
+
+class Metric(_Plugin):
+    """A metric plugin: Metric('mse', t_start=5*ms), Metric('gamma',
+    delta=2*ms). cellfit.plugins('metric') lists them."""
+    _kind = "metric"
+
+    def error_exponents(self, output_exponents):
+        """The SI exponents of this metric's error for an output of those:
+        mse gives the output's unit squared over normalization's squared;
+        gamma and features are dimensionless."""
+        if self.name != "mse":
+            return (0.0,) * 7
+        norm = np.asarray(_units.exponents_of(self.options.get("normalization")))
+        return tuple(float(x) for x in 2 * np.asarray(output_exponents) - 2 * norm)
+
+    def native_options(self):
+        native = super().native_options()
+        # normalization is a plain number to the plugins (SI); its unit
+        # only changes the error's unit (error_exponents).
+        if "normalization" in native and _units.is_quantity(self.options["normalization"]):
+            native["normalization"] = _units.si_value(self.options["normalization"])
+        return native
