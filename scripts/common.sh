@@ -15,6 +15,10 @@ PACKAGES=(
   catch2
   libpagmo-dev               # optimizer.pagmo.* (brings Eigen, TBB, Boost.Serialization)
   libnlopt-dev               # optimizer.nlopt.*
+  # The Python package (`import cellfit`): Debian's Python, numpy, pybind11,
+  # and what its tests and the toolbox's habits use (Brian 2's units, pandas).
+  python3-dev python3-venv python3-numpy pybind11-dev
+  python3-pytest python3-brian python3-pandas
 )
 # ...and what scripts/test adds for the fuzz target (libFuzzer, ASan, UBSan).
 FUZZ_PACKAGES=(clang libclang-rt-14-dev)
@@ -54,6 +58,24 @@ build() {
   fi
   say "building with $(nproc) jobs (up to date targets are skipped)"
   cmake --build "$BUILD_DIR" -j "$(nproc)"
+}
+
+# The Python package: a virtual environment at .venv that sees Debian's
+# packages (brian2, numpy, pandas) and the package built in build/python
+# through a .pth file, so `.venv/bin/python -c "import cellfit"` works in any
+# shell. (Debian's own python3 refuses pip installs, PEP 668.)
+VENV_DIR=${CELLFIT_VENV_DIR:-$CELLFIT_ROOT/.venv}
+python_env() {
+  [ -f "$BUILD_DIR/python/cellfit/__init__.py" ] || die "the Python package was not built (see the configure step: python3-dev and pybind11-dev)"
+  if [ ! -x "$VENV_DIR/bin/python" ]; then
+    say "creating the Python environment $VENV_DIR (Debian's python3, with its packages)"
+    /usr/bin/python3 -m venv --system-site-packages "$VENV_DIR"
+  fi
+  local site
+  site=$("$VENV_DIR/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+  printf '%s\n' "$BUILD_DIR/python" > "$site/cellfit.pth"
+  "$VENV_DIR/bin/python" -c "import cellfit" || die "$VENV_DIR/bin/python cannot import cellfit"
+  say "Python: $VENV_DIR/bin/python imports cellfit $("$VENV_DIR/bin/python" -c 'import cellfit; print(cellfit.__version__)') from $BUILD_DIR/python"
 }
 
 # The libFuzzer target over the model language, built by clang with ASan and

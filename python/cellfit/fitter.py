@@ -18,6 +18,30 @@ from . import _callbacks, _cellfit, _namespace, _results, _units
 from .plugins import Metric, Optimizer, registry
 
 
+def _equations_text(model):
+    """The model as text: a string as given; Brian's Equations written out
+    with their units in SI base units (Brian's str() writes units such as
+    'V' that its own parser does not take)."""
+    if isinstance(model, str):
+        return model
+    if not hasattr(model, "ordered"):
+        raise _cellfit.InputError(f"model: expected the equations as a string or brian2 Equations, "
+                                  f"got {type(model).__name__}")
+    lines = []
+    for eq in model.ordered:
+        kind = str(eq.var_type)
+        unit = kind if kind in ("integer", "boolean") else \
+            _units.unit_text(tuple(float(x) for x in eq.dim._dims))
+        flags = f" ({', '.join(eq.flags)})" if eq.flags else ""
+        if eq.type == "differential equation":
+            lines.append(f"d{eq.varname}/dt = {eq.expr.code} : {unit}{flags}")
+        elif eq.type == "subexpression":
+            lines.append(f"{eq.varname} = {eq.expr.code} : {unit}{flags}")
+        else:
+            lines.append(f"{eq.varname} : {unit}{flags}")
+    return "\n".join(lines)
+
+
 class FitWarning(UserWarning):
     """Something in a fit that looks wrong; the message says what to change."""
 
@@ -33,7 +57,7 @@ class Fitter:
             _units.brian2_module(required_for="use_units=True (the default)")
         self.use_units = bool(use_units)
         self.model = model
-        self.equations = str(model)
+        self.equations = _equations_text(model)
         self.dt = dt
         self._dt_si = _units.si_value(dt) if dt is not None else 0.0
         if not self._dt_si > 0:
