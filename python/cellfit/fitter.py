@@ -153,16 +153,36 @@ class Fitter:
         return spec
 
     def _settings(self, n_samples):
-        init = self.param_init
         return {"n_samples": n_samples, "method": self.method or "", "backend": self._backend,
                 "threads": self._threads, "penalty": self.penalty or "",
-                "param_init": self._init_pairs(init)}
+                "param_init": self._init_pairs(self.param_init)}
 
-    @staticmethod
-    def _init_pairs(init):
-        return [(var, value if isinstance(value, str) else _units.quantity_text(value)) for var, value in init.items()]
+    def _init_pairs(self, init):
+        """Initial values as expressions: text as given, a quantity with its
+        unit, and, with use_units=False, a plain number in the variable's SI unit."""
+        pairs = []
+        for var, value in init.items():
+            if isinstance(value, str):
+                pairs.append((var, value))
+            elif not self.use_units and not _units.is_quantity(value) and var in self._variables:
+                number = repr(_units.si_value(value))
+                unit = _units.unit_text(self._variables[var]["exponents"])
+                pairs.append((var, number if unit == "1" else f"{number}*{unit}"))
+            else:
+                pairs.append((var, _units.quantity_text(value)))
+        return pairs
 
     def _build_native(self, constants, n_samples):
+        if not self.use_units and not hasattr(self, "_variables"):
+            # Plain initial values take the unit of their variable: learn the
+            # units from a fitter without them first.
+            saved = self.param_init
+            self.param_init = {k: v for k, v in saved.items() if isinstance(v, str)}
+            try:
+                self._variables = _cellfit.Fitter(self._target, self._spec(constants), self._native_data(),
+                                                  self._settings(n_samples), registry()).variables()
+            finally:
+                self.param_init = saved
         try:
             native = _cellfit.Fitter(self._target, self._spec(constants), self._native_data(),
                                      self._settings(n_samples), registry())

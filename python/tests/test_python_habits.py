@@ -1,0 +1,204 @@
+"""What a Python user counts on: Ctrl-C, other threads running during a
+fit, plain floats without Brian, plugins by name and from CELLFIT_PLUGIN_PATH,
+and errors that name the place and the fix."""
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+
+import numpy as np
+import pytest
+from brian2 import amp, mV, ms, nS, pF, siemens
+
+import cellfit
+from cellfit.compat import SkoptOptimizer, TraceFitter
+
+from conftest import BUILD, DATA, HH_EQUATIONS
+
+El = -65 * mV
+EK = -90 * mV
+ENa = 50 * mV
+VT = -63 * mV
+BOUNDS = dict(gl=[1 * nS, 100 * nS], g_na=[2e-06 * siemens, 2e-04 * siemens],
+              g_kd=[6e-07 * siemens, 6e-05 * siemens], Cm=[20 * pF, 400 * pF])
+
+
+def hh_fitter(hh_data, n_samples=20, **kwargs):
+    inp, out = hh_data
+    return TraceFitter(model=HH_EQUATIONS, input={"I": inp * amp}, output={"v": out * mV}, dt=0.01 * ms,
+                       n_samples=n_samples, param_init={"v": "El"}, method="exponential_euler", **kwargs)
+
+
+def run_python(code, env=None):
+    """Runs code in a fresh interpreter (this one), with the package on its path."""
+    environment = dict(os.environ, PYTHONPATH=str(BUILD / "python"), **(env or {}))
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
+                          env=environment, timeout=300)
+
+
+HH_SCRIPT_HEAD = f'''
+    import numpy as np
+    DATA = {str(DATA / "hh")!r}
+    inp = np.loadtxt(DATA + "/input_amp.csv", delimiter=",")
+    out = np.loadtxt(DATA + "/output_mV.csv", delimiter=",") * 1e-3
+    EQUATIONS = {HH_EQUATIONS!r}
+'''
+
+
+def test_without_brian_plain_floats_in_si_work_and_units_are_refused_clearly():
+    result = run_python(HH_SCRIPT_HEAD + '''
+    import sys
+    sys.modules["brian2"] = None  # as if Brian 2 were not installed
+    import cellfit
+    try:
+        cellfit.TraceFitter(model=EQUATIONS, input={"I": inp}, output={"v": out}, dt=1e-5)
+    except cellfit.InputError as error:
+        print("REFUSED:", error)
+    El, EK, ENa, VT = -0.065, -0.09, 0.05, -0.063  # floats: dimensionless to Brian, so refused by the model
+    fitter = cellfit.TraceFitter(model=EQUATIONS.replace("El-v", "El*volt-v"), input={"I": inp},
+                                 output={"v": out}, dt=1e-5, use_units=False, input_units={"I": "amp"},
+                                 n_samples=10)
+    ''')
+    assert "REFUSED: use_units=True (the default) needs Brian 2" in result.stdout, result.stderr
+    assert "python3-brian" in result.stdout
+    # The rest of the model still uses EK etc. as plain floats: a unit error names them.
+    assert "cellfit.ModelError" in result.stderr and "EK" in result.stderr
+
+
+def test_without_brian_a_fit_returns_floats_in_si():
+    result = run_python(HH_SCRIPT_HEAD + '''
+    import sys
+    sys.modules["brian2"] = None
+    import cellfit
+    model = EQUATIONS
+    for name, value in (("El", "(-65*mV)"), ("EK", "(-90*mV)"), ("ENa", "(50*mV)"), ("VT", "(-63*mV)")):
+        model = model.replace(name, value)
+    fitter = cellfit.TraceFitter(model=model, input={"I": inp}, output={"v": out}, dt=1e-5, use_units=False,
+                                 input_units={"I": "amp"}, n_samples=20, param_init={"v": -0.065})
+    params, error = fitter.fit(n_rounds=5, optimizer=cellfit.Optimizer("pagmo.cmaes", seed=1), callback=None,
+                               gl=[1e-9, 1e-7], g_na=[2e-6, 2e-4], g_kd=[6e-7, 6e-5], Cm=[2e-11, 4e-10])
+    print("TYPES", type(error).__name__, sorted({type(v).__name__ for v in params.values()}))
+    print("ERROR", error)
+    print("BRIAN", sys.modules["brian2"])
+    ''')
+    assert "TYPES float ['float']" in result.stdout, result.stderr
+    error = float(result.stdout.split("ERROR ")[1].split()[0])
+    assert 1e-6 < error < 1e-3  # volt**2: between the noise floor (1 mV^2) and 1000 mV^2
+    assert "BRIAN None" in result.stdout
+
+
+def test_ctrl_c_raises_keyboard_interrupt_after_the_round_and_keeps_the_results():
+    result = run_python(HH_SCRIPT_HEAD + '''
+    import os, signal, threading, time
+    from brian2 import amp, mV, ms, nS, pF, siemens
+    import cellfit
+    El, EK, ENa, VT = -65*mV, -90*mV, 50*mV, -63*mV
+    fitter = cellfit.TraceFitter(model=EQUATIONS, input={"I": inp*amp}, output={"v": out*1e3*mV},
+                                 dt=0.01*ms, n_samples=10, param_init={"v": "El"})
+    # Ctrl-C half a second into a fit of 10,000 rounds: it arrives while the
+    # C++ rounds run without the GIL.
+    threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT)).start()
+    started = time.monotonic()
+    try:
+        fitter.fit(n_rounds=10000, optimizer=cellfit.Optimizer("random", seed=1), callback=None,
+                   gl=[1*nS, 100*nS], g_na=[2e-6*siemens, 2e-4*siemens], g_kd=[6e-7*siemens, 6e-5*siemens],
+                   Cm=[20*pF, 400*pF])
+        print("NOT INTERRUPTED")
+    except KeyboardInterrupt:
+        print("INTERRUPTED after", round(time.monotonic() - started, 1), "s with", len(fitter.results()),
+              "samples; best", fitter.best_error)
+    ''')
+    assert "INTERRUPTED after" in result.stdout, result.stdout + result.stderr
+    seconds = float(result.stdout.split("after ")[1].split()[0])
+    samples = int(result.stdout.split("with ")[1].split()[0])
+    assert seconds < 5 and 0 < samples < 100000 and samples % 10 == 0  # whole rounds only
+    assert "mV^2" in result.stdout
+
+
+def test_other_python_threads_run_while_the_rounds_run(hh_data):
+    fitter = hh_fitter(hh_data, n_samples=40)
+    ticks = []
+    done = threading.Event()
+
+    def count():
+        while not done.is_set():
+            ticks.append(time.monotonic())
+            time.sleep(0.001)
+
+    thread = threading.Thread(target=count)
+    fitter.fit(n_rounds=1, optimizer=cellfit.Optimizer("random", seed=1), callback=None, **BOUNDS)  # compiles
+    thread.start()
+    start = time.monotonic()
+    fitter.fit(n_rounds=20, optimizer=fitter.optimizer, callback=None, **BOUNDS)
+    seconds = time.monotonic() - start
+    done.set()
+    thread.join()
+    during = [t for t in ticks if start < t < start + seconds]
+    # With the GIL held through the rounds the thread would not tick at all.
+    assert seconds > 0.05 and len(during) > 0.25 * seconds / 0.0012
+
+
+def test_plugins_by_name_with_their_options_checked_at_once():
+    names = [p["name"] for p in cellfit.plugins("optimizer")]
+    assert "optimizer.pagmo.de" in names and "optimizer.random" in names
+    assert cellfit.Optimizer("pagmo.de", F=0.6, variant=2).options == {"F": 0.6, "variant": 2}
+    with pytest.raises(cellfit.OptionError, match=r"no option 'Fx' \(did you mean 'F'\?\)"):
+        cellfit.Optimizer("pagmo.de", Fx=0.6)
+    with pytest.raises(cellfit.InputError, match="pagmo.de"):
+        cellfit.Optimizer("pagmo.dee")
+    with pytest.raises(cellfit.InputError, match="Optimizer\\('nlopt.LN_BOBYQA'\\)"):
+        SkoptOptimizer()
+
+
+def test_a_third_party_plugin_loads_from_cellfit_plugin_path():
+    folder = BUILD / "tests" / "fixtures" / "dup_first"
+    if not folder.exists():
+        pytest.fail(f"the fixture plugins are missing at {folder}: build the tests first")
+    result = run_python(HH_SCRIPT_HEAD + '''
+    import cellfit
+    from brian2 import amp, mV, ms, nS, pF, siemens
+    El, EK, ENa, VT = -65*mV, -90*mV, 50*mV, -63*mV
+    print("FOUND", [p["name"] for p in cellfit.plugins("optimizer") if "fixture" in p["name"]])
+    fitter = cellfit.TraceFitter(model=EQUATIONS, input={"I": inp*amp}, output={"v": out*1e3*mV},
+                                 dt=0.01*ms, n_samples=3, param_init={"v": "El"})
+    params, _ = fitter.fit(n_rounds=1, optimizer=cellfit.Optimizer("fixture.dup", at=0.25), callback=None,
+                           gl=[0*nS, 100*nS], g_na=[0*siemens, 1e-4*siemens], g_kd=[0*siemens, 1e-4*siemens],
+                           Cm=[0*pF, 400*pF])
+    print("GL", float(params["gl"]))
+    ''', env={"CELLFIT_PLUGIN_PATH": str(folder)})
+    assert "FOUND ['optimizer.fixture.dup']" in result.stdout, result.stderr
+    gl = float(result.stdout.split("GL ")[1].split()[0])
+    assert gl == pytest.approx(25e-9, rel=1e-12)  # a quarter of the way through gl's interval
+
+
+def test_bad_arguments_name_the_place_and_the_fix(hh_data):
+    inp, out = hh_data
+    with pytest.raises(cellfit.InputError, match=r"output 'v' has unit volt\*\*2|output 'v' has unit"):
+        TraceFitter(model=HH_EQUATIONS, input={"I": inp * amp}, output={"v": out * mV * mV}, dt=0.01 * ms)
+    with pytest.raises(cellfit.InputError, match="has no unit, but v is in volt"):
+        TraceFitter(model=HH_EQUATIONS, input={"I": inp * amp}, output={"v": out}, dt=0.01 * ms)
+    fitter = hh_fitter(hh_data)
+    with pytest.raises(cellfit.InputError, match="no bounds for Cm"):
+        fitter.fit(n_rounds=1, callback=None, **{k: v for k, v in BOUNDS.items() if k != "Cm"})
+    with pytest.raises(cellfit.InputError, match="bounds for gk: not a parameter"):
+        fitter.fit(n_rounds=1, callback=None, gk=[1 * nS, 2 * nS], **BOUNDS)
+    with pytest.raises(cellfit.InputError, match="the bound of gl has unit farad"):
+        fitter.fit(n_rounds=1, callback=None, **{**BOUNDS, "gl": [1 * pF, 2 * pF]})
+    with pytest.raises(cellfit.InputError, match="callback 'loud'"):
+        fitter.fit(n_rounds=1, callback="loud", **BOUNDS)
+    with pytest.raises(cellfit.InputError, match="dt must be a positive time step"):
+        TraceFitter(model=HH_EQUATIONS, input={"I": inp * amp}, output={"v": out * mV}, dt=0)
+
+
+def test_results_saved_as_json_are_cellfits_results_format(hh_data, tmp_path):
+    fitter = hh_fitter(hh_data, n_samples=10)
+    fitter.fit(n_rounds=2, optimizer=cellfit.Optimizer("pagmo.cmaes", seed=2), callback=None, **BOUNDS)
+    fitter.save_results(tmp_path / "fit.json")
+    saved = json.loads((tmp_path / "fit.json").read_text())
+    assert saved["n_rounds"] == 2 and len(saved["samples"]) == 20
+    assert saved["best_error"] == pytest.approx(float(fitter.best_error / (mV**2)) * 1e-6)
+    assert saved["best_params_units"]["gl"] == "siemens"
