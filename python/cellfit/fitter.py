@@ -3,10 +3,11 @@ arguments and habits, over cellfit's C++ fitters.
 
 Differences from the toolbox, each deliberate: bounds given with units are
 checked against the parameter's unit; generate's param_init is used (merged
-over the constructor's); refine's improvement becomes the best parameters
-when it lowers the fit's error; a second fit() may leave metric=None; any
-callable is a callback; the optimizer's seed is drawn from numpy's global
-generator unless given, so np.random.seed(n) makes a fit repeatable.
+over the constructor's); a second fit() may leave metric=None; any callable
+is a callback, and returning True stops refine() too; the optimizer's seed
+is drawn from numpy's global generator unless given, so np.random.seed(n)
+makes a fit repeatable. As in the toolbox, refine() returns its result and
+leaves best_params and best_error to the fit's samples.
 """
 
 import os
@@ -352,21 +353,28 @@ class Fitter:
         exps = self._error_exponents
         return _units.with_unit(error, exps, bool(use_units and exps is not None and any(exps)))
 
+    def _best_sample(self):
+        """(parameters in SI, error) of the fit's best sample, or None. As in
+        the toolbox, refine() returns its result and leaves these alone."""
+        native = self._native.results()
+        errors = native["errors"]
+        finite = np.isfinite(errors)
+        if not finite.any():
+            return None
+        best = int(np.flatnonzero(finite)[np.argmin(errors[finite])])
+        return dict(zip(native["parameter_names"], native["params"][best])), float(errors[best])
+
     @property
     def best_params(self):
-        """The best parameters so far (with units unless use_units=False); None before a fit."""
-        native = self._native.results()
-        if not native["best_params"]:
-            return None
-        return self._with_units(native["best_params"])
+        """The best sample's parameters (with units unless use_units=False); None before a fit."""
+        best = self._best_sample()
+        return None if best is None else self._with_units(best[0])
 
     @property
     def best_error(self):
-        """The best total error so far; None before a fit."""
-        native = self._native.results()
-        if not native["best_params"]:
-            return None
-        return self._error_value(native["best_error"])
+        """The best sample's total error; None before a fit."""
+        best = self._best_sample()
+        return None if best is None else self._error_value(best[1])
 
     def results(self, format="list", use_units=None):
         """Every evaluated sample: format 'list' (a dict per sample), 'dict'
@@ -421,10 +429,10 @@ class Fitter:
 
     def _params_si(self, params):
         if params is None:
-            native = self._native.results()
-            if not native["best_params"]:
+            best = self._best_sample()
+            if best is None:
                 raise _cellfit.InputError("no parameters: give params={...}, or run fit() first")
-            return dict(native["best_params"])
+            return best[0]
         values = {}
         for name, value in params.items():
             expected = tuple(self._variables[name]["exponents"]) if name in self._variables else None
