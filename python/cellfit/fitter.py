@@ -442,8 +442,9 @@ class Fitter:
 
 class RefineResult:
     """What refine() found: x (SI, in parameter order), cost (half the sum
-    of squared residuals), error, nfev, njev, status, message, success, and
-    each parameter's standard error and the correlations."""
+    of squared residuals, SI), error (the fit's error at x, with units unless
+    use_units=False), nfev, njev, status, message, success, and each
+    parameter's standard error (stderr, SI) and their correlations."""
 
     def __init__(self, record, names):
         self.x = np.asarray(record["params"])
@@ -457,7 +458,7 @@ class RefineResult:
         self.warnings = list(record["warnings"])
 
     def __repr__(self):
-        return (f"RefineResult(error={self.error:.6g}, nfev={self.nfev}, njev={self.njev}, "
+        return (f"RefineResult(error={self.error}, nfev={self.nfev}, njev={self.njev}, "
                 f"status={self.status!r}, message={self.message!r})")
 
 
@@ -493,7 +494,9 @@ class TraceFitter(Fitter):
         for message in record["warnings"]:
             warnings.warn(message, FitWarning, stacklevel=2)
         refined = self._with_units(dict(zip(record["parameter_names"], record["params"])))
-        return refined, RefineResult(record, list(record["parameter_names"]))
+        result = RefineResult(record, list(record["parameter_names"]))
+        result.error = self._error_value(record["error"])
+        return refined, result
 
     def _refine_callback(self, callback):
         callback = _callbacks.check_callback(callback)

@@ -17,7 +17,7 @@ from brian2 import amp, mV, ms, nS, pF, siemens
 import cellfit
 from cellfit.compat import SkoptOptimizer, TraceFitter
 
-from conftest import BUILD, DATA, HH_EQUATIONS
+from conftest import BUILD, DATA, HH_EQUATIONS, REPO
 
 El = -65 * mV
 EK = -90 * mV
@@ -202,3 +202,12 @@ def test_results_saved_as_json_are_cellfits_results_format(hh_data, tmp_path):
     assert saved["n_rounds"] == 2 and len(saved["samples"]) == 20
     assert saved["best_error"] == pytest.approx(float(fitter.best_error / (mV**2)) * 1e-6)
     assert saved["best_params_units"]["gl"] == "siemens"
+
+
+def test_the_python_example_runs_and_refines_to_the_noise_floor(tmp_path):
+    script = REPO / "examples" / "python" / "fit_hh.py"
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300,
+                            cwd=tmp_path, env=dict(os.environ, PYTHONPATH=str(BUILD / "python"), MPLBACKEND="Agg"))
+    assert result.returncode == 0, result.stderr
+    refined = [line for line in result.stdout.splitlines() if line.startswith("refined:")]
+    assert refined and "error: 1.00" in refined[0] and "mV^2" in refined[0]

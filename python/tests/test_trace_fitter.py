@@ -85,7 +85,7 @@ def test_refine_reaches_the_least_squares_optimum_and_generate_traces_shows_it(h
     fitter.fit(n_rounds=10, optimizer=NevergradOptimizer(), metric=MSEMetric(t_start=5 * ms), callback=None,
                **BOUNDS)
     refined, result = fitter.refine(callback=None)
-    assert result.error == pytest.approx(1.00493e-6, rel=1e-3)  # volt**2, ../shared/data/hh/README.md
+    assert float(result.error / mV**2) == pytest.approx(1.00493, rel=1e-3)  # ../shared/data/hh/README.md
     for name, truth in TRUTH.items():
         assert float(refined[name]) == pytest.approx(truth, rel=0.01)
     assert result.stderr["gl"] / float(refined["gl"]) < 0.03
@@ -124,7 +124,7 @@ def test_two_outputs_with_normalised_metrics_and_a_gradient_refine(hh_data):
     assert columns["objective_errors"]["v"][best] == pytest.approx(
         columns["objective_errors_normalized"]["v"][best] * 1e-4)
     refined, result = fitter.refine(calc_gradient=True, callback=None)
-    assert result.error < 1e-6  # noise-free data: the truth scores 0
+    assert result.error < 1e-6  # dimensionless; noise-free data: the truth scores 0
     assert float(refined["gl"]) == pytest.approx(TRUTH["gl"], rel=1e-3)
     both = fitter.generate_traces(params=refined)
     assert set(both) == {"v", "m"} and both["v"].dim == volt.dim and both["m"].shape == recorded["m"].shape
