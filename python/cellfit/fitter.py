@@ -569,8 +569,8 @@ class OnlineTraceFitter(Fitter):
 
     def fit(self, optimizer=None, n_rounds=1, callback="text", restart=False, start_iteration=None, penalty=None,
             level=0, **params):
-        return super().fit(optimizer, None, n_rounds, callback, restart, False, start_iteration, penalty,
-                           level + 1, **params)
+        return super().fit(optimizer=optimizer, n_rounds=n_rounds, callback=callback, restart=restart,
+                           start_iteration=start_iteration, penalty=penalty, level=level + 1, **params)
 
     def generate_traces(self, params=None, param_init=None, iteration=1e9, level=0):
         """The recorded variable simulated at params (default: the best)."""
