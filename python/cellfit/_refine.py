@@ -2,7 +2,9 @@
 options: the start, the MSE settings of each output, bounds and budget."""
 
 from . import _cellfit, _units
+from ._checks import optional_whole_number, whole_number
 from .plugins import Metric
+
 
 # Keywords of scipy's least_squares that cellfit's solver takes, and the
 # methods whose meaning it keeps (a bounded trust-region least squares).
@@ -12,10 +14,10 @@ _METHODS = ("trf", "dogbox", "lm")
 
 def refine_options(fitter, params, metric, calc_gradient, iteration, t_start, t_weights, normalization, kwds):
     """(options for the C++ refine, the fitted parameter names)."""
-    options = {"iteration": None if iteration is None else int(iteration)}
+    options = {"iteration": optional_whole_number(iteration, "iteration")}
     if params is not None:
         options["params"] = fitter._params_si(params)
-    bounds = dict(getattr(fitter, "_bound_values", None) or {})
+    bounds = dict(fitter._bound_values or {})
     for name in [k for k in list(kwds) if k in fitter.parameter_names]:
         bounds[name] = _bound(fitter, name, kwds.pop(name))
     if bounds:
@@ -28,14 +30,14 @@ def refine_options(fitter, params, metric, calc_gradient, iteration, t_start, t_
         raise _cellfit.InputError("refine: give max_nfev or maxfev (its old name), not both")
     max_nfev = kwds.get("max_nfev", kwds.get("maxfev"))
     if max_nfev is not None:
-        options["max_nfev"] = int(max_nfev)
+        options["max_nfev"] = whole_number(max_nfev, "max_nfev", minimum=1)
     for key in ("ftol", "xtol", "gtol"):
         if kwds.get(key) is not None:
             options[key] = float(kwds[key])
     if kwds.get("method", "trf") not in _METHODS:
         raise _cellfit.InputError(f"refine: method {kwds['method']!r}: cellfit refines by bounded "
                                   f"Levenberg-Marquardt, which stands for {', '.join(_METHODS)}")
-    options["top"] = int(kwds.get("top", 1))
+    options["top"] = whole_number(kwds.get("top", 1), "top", minimum=1)
     options["gradient"] = kwds.get("gradient", "sensitivity" if calc_gradient else "fd")
     metric_options = _metric_options(fitter, metric, t_start, t_weights, normalization)
     if metric_options is not None:

@@ -16,6 +16,7 @@ import warnings
 import numpy as np
 
 from . import _callbacks, _cellfit, _namespace, _results, _units
+from ._checks import optional_whole_number, whole_number
 from .plugins import Metric, Optimizer, registry
 
 
@@ -67,16 +68,19 @@ class Fitter:
         self.method = method or self._default_method
         self.penalty = penalty
         self.param_init = dict(param_init or {})
-        self._requested_samples = int(n_samples)
+        self._requested_samples = whole_number(n_samples, "n_samples", minimum=1)
         self._backend = backend
         self._threads = int(threads) if threads else (os.cpu_count() or 1)
         self._inputs = self._read_inputs(input, input_var)
+        # In SI once: rebuilding the C++ fitter (new constants) copies no more.
+        self._inputs_si = {name: _units.si_array(values, f"input '{name}'") for name, values in self._inputs.items()}
         self._input_units = dict(input_units or {})
         self._read_outputs(output, output_var)
         self.n_traces = self._count_traces()
         self.optimizer = None
         self.metric = None
         self.bounds = None
+        self._bound_values = None  # name -> (low, high, log) in SI, from the last first fit
         self._metric_choices = None
         self._error_exponents = None
         self._namespace_constants = self._constants(_namespace.caller_namespace(_frames_up))
@@ -114,7 +118,7 @@ class Fitter:
         self.output = [self._outputs[v] for v in self.output_var]
 
     def _count_traces(self):
-        shapes = [np.shape(v) for v in self._inputs.values()]
+        shapes = [values.shape for values in self._inputs_si.values()]
         return shapes[0][0] if shapes and len(shapes[0]) == 2 else 1
 
     def _constants(self, namespace):
@@ -130,8 +134,7 @@ class Fitter:
         return _namespace.external_constants(used - own, namespace)
 
     def _native_data(self):
-        inputs = {name: _units.si_array(values, f"input '{name}'") for name, values in self._inputs.items()}
-        return {"dt": self._dt_si, "inputs": inputs, **self._native_outputs()}
+        return {"dt": self._dt_si, "inputs": self._inputs_si, **self._native_outputs()}
 
     def _native_outputs(self):
         return {"outputs": {v: _units.si_array(values, f"output '{v}'") for v, values in self._outputs.items()}}
@@ -224,7 +227,7 @@ class Fitter:
                                       f"give {missing[0]}=[low, high], or make it a constant outside the model")
         bounds = {}
         for name, value in params.items():
-            if len(value) not in (2, 3):
+            if isinstance(value, str) or not hasattr(value, "__len__") or len(value) not in (2, 3):
                 raise _cellfit.InputError(f"bounds of {name}: expected [low, high], got {value!r}")
             expected = tuple(self._variables[name]["exponents"])
             low, high = (_units.si_array(v, f"the bound of {name}", expected) for v in value[:2])
@@ -298,8 +301,10 @@ class Fitter:
         elif metric is not None and metric is not self.metric:
             raise _cellfit.InputError("a continued fit keeps its metric: pass the same one (or none), or restart=True")
         options = {"optimizer": self.optimizer.name, "optimizer_options": self.optimizer.native_options(),
-                   "metrics": self._metric_choices, "n_rounds": int(n_rounds), "restart": bool(restart),
-                   "start_iteration": start_iteration, "penalty": penalty, "bounds": self._bound_values,
+                   "metrics": self._metric_choices, "n_rounds": whole_number(n_rounds, "n_rounds"),
+                   "restart": bool(restart),
+                   "start_iteration": optional_whole_number(start_iteration, "start_iteration"),
+                   "penalty": penalty, "bounds": self._bound_values,
                    "seed": self._seed_value}
         outcome = self._native.fit(options, self._round_callback(callback, n_rounds))
         self.n_samples = self._native.population_size
@@ -405,7 +410,7 @@ class Fitter:
         values = self._params_si(params)
         native = self._native_for(_namespace.caller_namespace(level + 1))
         init = self._init_pairs({**self.param_init, **(param_init or {})}) if param_init else []
-        generated = native.generate(names, values, init, None if iteration is None else int(iteration))
+        generated = native.generate(names, values, init, optional_whole_number(iteration, "iteration"))
         out = {}
         for name in names:
             if name == "spikes":
@@ -433,11 +438,16 @@ class Fitter:
             if best is None:
                 raise _cellfit.InputError("no parameters: give params={...}, or run fit() first")
             return best[0]
-        values = {}
-        for name, value in params.items():
-            expected = tuple(self._variables[name]["exponents"]) if name in self._variables else None
-            values[name] = float(_units.si_array(value, f"the value of {name}", expected))
-        return values
+        unknown = [name for name in params if name not in self.parameter_names]
+        if unknown:
+            raise _cellfit.InputError(f"params: {unknown[0]} is not a parameter of the model (its parameters: "
+                                      f"{', '.join(self.parameter_names)})")
+        missing = [name for name in self.parameter_names if name not in params]
+        if missing:
+            raise _cellfit.InputError(f"params: no value for {', '.join(missing)}; give every parameter "
+                                      f"({', '.join(self.parameter_names)})")
+        return {name: float(_units.si_array(value, f"the value of {name}", tuple(self._variables[name]["exponents"])))
+                for name, value in params.items()}
 
 
 class RefineResult:

@@ -192,6 +192,23 @@ def test_bad_arguments_name_the_place_and_the_fix(hh_data):
         fitter.fit(n_rounds=1, callback="loud", **BOUNDS)
     with pytest.raises(cellfit.InputError, match="dt must be a positive time step"):
         TraceFitter(model=HH_EQUATIONS, input={"I": inp * amp}, output={"v": out * mV}, dt=0)
+    with pytest.raises(cellfit.InputError, match="n_samples must be a whole number >= 1, got -3"):
+        TraceFitter(model=HH_EQUATIONS, input={"I": inp * amp}, output={"v": out * mV}, dt=0.01 * ms, n_samples=-3)
+    with pytest.raises(cellfit.InputError, match="input 'I': expected numbers"):
+        TraceFitter(model=HH_EQUATIONS, input={"I": [[1e-9] * 3, [1e-9] * 2]}, output={"v": out * mV},
+                    dt=0.01 * ms, input_units={"I": "amp"})
+    gap = np.array(out)
+    gap[1, 7] = np.nan
+    with pytest.raises(cellfit.InputError, match="trace 2, step 8 is NaN"):
+        TraceFitter(model=HH_EQUATIONS, input={"I": inp * amp}, output={"v": gap * mV}, dt=0.01 * ms)
+    with pytest.raises(cellfit.InputError, match=r"bounds of gl: expected \[low, high\]"):
+        fitter.fit(n_rounds=1, callback=None, **{**BOUNDS, "gl": "1*nS"})
+    with pytest.raises(cellfit.InputError, match="n_rounds must be a whole number >= 0, got -1"):
+        fitter.fit(n_rounds=-1, callback=None, **BOUNDS)
+    with pytest.raises(cellfit.InputError, match="params: no value for g_kd, Cm"):
+        fitter.generate_traces(params={"gl": 10 * nS, "g_na": 20e-6 * siemens})
+    with pytest.raises(cellfit.InputError, match="params: gk is not a parameter"):
+        fitter.generate_traces(params={"gk": 10 * nS})
 
 
 def test_results_saved_as_json_are_cellfits_results_format(hh_data, tmp_path):
