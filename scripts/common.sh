@@ -73,7 +73,8 @@ python_env() {
   fi
   local site
   site=$("$VENV_DIR/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
-  printf '%s\n' "$BUILD_DIR/python" > "$site/cellfit.pth"
+  # An absolute path: a .pth line is read relative to site-packages.
+  printf '%s\n' "$(realpath "$BUILD_DIR/python")" > "$site/cellfit.pth"
   "$VENV_DIR/bin/python" -c "import cellfit" || die "$VENV_DIR/bin/python cannot import cellfit"
   say "Python: $VENV_DIR/bin/python imports cellfit $("$VENV_DIR/bin/python" -c 'import cellfit; print(cellfit.__version__)') from $BUILD_DIR/python"
 }

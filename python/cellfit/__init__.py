@@ -13,7 +13,8 @@ so that a toolbox script runs with one line changed.
 """
 
 from ._cellfit import Error, InputError, ModelError, OptionError, PluginError, __version__
-from .fitter import FitWarning, OnlineTraceFitter, RefineResult, SpikeFitter, TraceFitter
+from ._refine import RefineResult
+from .fitter import FitWarning, OnlineTraceFitter, SpikeFitter, TraceFitter
 from .plugins import Metric, Optimizer, load_plugins, plugins
 
 __all__ = ["TraceFitter", "SpikeFitter", "OnlineTraceFitter", "Optimizer", "Metric", "RefineResult", "plugins",

@@ -1,7 +1,12 @@
-"""refine()'s arguments, as the toolbox takes them, to the C++ refine's
-options: the start, the MSE settings of each output, bounds and budget."""
+"""TraceFitter.refine(): the toolbox's arguments to the C++ refine's options
+(the start, the MSE settings of each output, bounds and budget), the call,
+and what it returns (the refined parameters and a RefineResult)."""
 
-from . import _cellfit, _units
+import warnings
+
+import numpy as np
+
+from . import _callbacks, _cellfit, _namespace
 from ._checks import optional_whole_number, whole_number
 from .plugins import Metric
 
@@ -12,14 +17,83 @@ _SOLVER_KEYWORDS = ("max_nfev", "maxfev", "ftol", "xtol", "gtol", "method", "gra
 _METHODS = ("trf", "dogbox", "lm")
 
 
+class RefineResult:
+    """What refine() found: x (SI, in parameter order), cost (half the sum
+    of squared residuals, SI), error (the fit's error at x, with units unless
+    use_units=False), nfev, njev, status, message, success, and each
+    parameter's standard error (stderr, SI) and their correlations."""
+
+    def __init__(self, record, error):
+        self.x = np.asarray(record["params"])
+        self.cost = record["cost"]
+        self.error = error
+        self.nfev, self.njev = record["nfev"], record["njev"]
+        self.status, self.message = record["status"], record["message"]
+        self.success = record["status"] not in ("failed", "error", "stopped")
+        self.stderr = dict(zip(record["parameter_names"], record["standard_errors"]))
+        self.correlation = np.asarray(record["correlation"])
+        self.warnings = list(record["warnings"])
+
+    def __repr__(self):
+        return (f"RefineResult(error={self.error}, nfev={self.nfev}, njev={self.njev}, "
+                f"status={self.status!r}, message={self.message!r})")
+
+
+def refine(fitter, params, metric, callback, calc_gradient, iteration, frames_up, t_start, t_weights,
+           normalization, kwds):
+    """fitter.refine(...), frames_up frames above the caller's."""
+    from .fitter import FitWarning
+    options, metrics = refine_options(fitter, params, metric, calc_gradient, iteration, t_start, t_weights,
+                                      normalization, kwds)
+    native = fitter._native_for(_namespace.caller_namespace(frames_up + 1))
+    if native is not fitter._native and options.get("params") is None:
+        options["params"] = fitter._params_si(None)
+    fitted = fitter._native.results()["error_unit"]  # the fit's, if one ran (the refined error is its objective)
+    record = native.refine(options, _step_callback(fitter, callback, fitted or _mse_unit(fitter)))
+    del metrics  # their files (t_weights) were needed until now
+    for message in record["warnings"]:
+        warnings.warn(message, FitWarning, stacklevel=3)
+    refined = fitter._with_units(dict(zip(record["parameter_names"], record["params"])))
+    return refined, RefineResult(record, fitter._error_value(record["error"], unit=record["error_unit"]))
+
+
+def _step_callback(fitter, callback, error_unit):
+    """What refine's solver calls at each accepted step: the toolbox's text
+    lines, or the caller's function (True stops)."""
+    callback = _callbacks.check_callback(callback)
+    if callback is None or callback == "progressbar":
+        return None
+    step = -1
+
+    def on_step(params, error, nfev):
+        nonlocal step
+        step += 1
+        values = fitter._with_units(params)
+        error_value = fitter._error_value(error, unit=error_unit)
+        if callback == "text":
+            text = f"{_callbacks.format_value(error_value, fitter.use_units)} ({', '.join(fitter.output_var)})"
+            print(_callbacks.text_lines(step, values, text, fitter.use_units), flush=True)
+            return False
+        return callback(values, [error_value], values, error_value, step, {"nfev": nfev}) is True
+
+    return on_step
+
+
+def _mse_unit(fitter):
+    """The unit of the outputs' mean squared errors summed (before any fit)."""
+    units = {fitter._variables[v]["unit"] for v in fitter.output_var}
+    return f"({units.pop()})**2" if len(units) == 1 else "1"
+
+
 def refine_options(fitter, params, metric, calc_gradient, iteration, t_start, t_weights, normalization, kwds):
-    """(options for the C++ refine, the fitted parameter names)."""
+    """(options for the C++ refine, the metrics they name, to be kept alive
+    while it runs: a t_weights array lives in a file of its metric's)."""
     options = {"iteration": optional_whole_number(iteration, "iteration")}
     if params is not None:
         options["params"] = fitter._params_si(params)
     bounds = dict(fitter._bound_values or {})
     for name in [k for k in list(kwds) if k in fitter.parameter_names]:
-        bounds[name] = _bound(fitter, name, kwds.pop(name))
+        bounds[name] = fitter._bound(name, kwds.pop(name))
     if bounds:
         options["bounds"] = bounds
     unknown = [k for k in kwds if k not in _SOLVER_KEYWORDS]
@@ -39,22 +113,16 @@ def refine_options(fitter, params, metric, calc_gradient, iteration, t_start, t_
                                   f"Levenberg-Marquardt, which stands for {', '.join(_METHODS)}")
     options["top"] = whole_number(kwds.get("top", 1), "top", minimum=1)
     options["gradient"] = kwds.get("gradient", "sensitivity" if calc_gradient else "fd")
-    metric_options = _metric_options(fitter, metric, t_start, t_weights, normalization)
+    metric_options, metrics = _metric_options(fitter, metric, t_start, t_weights, normalization)
     if metric_options is not None:
         options["metric_options"] = metric_options
-    return options, fitter.parameter_names
-
-
-def _bound(fitter, name, value):
-    expected = tuple(fitter._variables[name]["exponents"])
-    low, high = (float(_units.si_array(v, f"the bound of {name}", expected)) for v in value[:2])
-    return (low, high, False)
+    return options, metrics
 
 
 def _metric_options(fitter, metric, t_start, t_weights, normalization):
-    """Each output's MSE options; None keeps the fit's."""
+    """(each output's MSE options, the metrics); (None, []) keeps the fit's."""
     if metric is None and t_start is None and t_weights is None and normalization is None:
-        return None
+        return None, []
     if metric is None:
         metric = Metric("mse", t_start=t_start, t_weights=t_weights, normalization=normalization)
     by_output = metric if isinstance(metric, dict) else {v: metric for v in fitter.output_var}
@@ -64,4 +132,4 @@ def _metric_options(fitter, metric, t_start, t_weights, normalization):
             raise _cellfit.InputError(f"refine works on the traces' squared residuals: the metric for '{var}' "
                                       f"must be MSEMetric (or cellfit.Metric('mse')), not {m!r}")
         options[var] = m.native_options()
-    return options
+    return options, list(by_output.values())

@@ -17,6 +17,10 @@ def format_results(native, names, exponents, error_exponents, output_vars, fmt, 
     if fmt not in ("list", "dict", "dataframe"):
         raise _cellfit.InputError(f"results format {fmt!r}: expected 'list', 'dict' or 'dataframe'")
     params = native["params"]
+    if native["parameter_names"]:  # the C++ side's column order (none before a fit)
+        params = params[:, [list(native["parameter_names"]).index(name) for name in names]]
+    else:
+        params = np.zeros((0, len(names)))
     errors = native["errors"]
     objectives = native["objectives"]
     objective_names = list(native["objective_names"])

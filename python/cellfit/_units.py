@@ -6,6 +6,7 @@ passed (then the caller has imported it already) or to return values with
 units. Importing it costs seconds; a fit with plain floats never does.
 """
 
+import functools
 import sys
 
 import numpy as np
@@ -47,6 +48,13 @@ def exponents_of(value):
         return DIMENSIONLESS
     from brian2.units.fundamentalunits import get_dimensions
     return tuple(float(x) for x in get_dimensions(value)._dims)
+
+
+@functools.lru_cache(maxsize=64)
+def exponents_of_unit(text):
+    """The seven SI exponents of a unit written as cellfit writes one
+    ('volt**2', '1'); dimensionless for '' (no fit has run)."""
+    return tuple(_cellfit.unit_exponents(text)[1]) if text else DIMENSIONLESS
 
 
 def unit_text(exponents):

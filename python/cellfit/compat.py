@@ -26,6 +26,13 @@ def _nonzero(value):
     return value is not None and _units.si_value(value) != 0
 
 
+def _normalization(options, value):
+    """Sets normalization when it is not 1 (given, it makes the error
+    dimensionless, as the toolbox's: 10*mV on a volt**2 error)."""
+    if _units.is_quantity(value) or _units.si_value(value) != 1:
+        options["normalization"] = value
+
+
 class MSEMetric(Metric):
     """Mean squared error of traces: MSEMetric(t_start=5*ms), with
     t_weights (one weight per step) or normalization (10*mV: the error is
@@ -34,7 +41,8 @@ class MSEMetric(Metric):
     def __init__(self, t_start=0.0, t_weights=None, normalization=1.0):
         if t_weights is not None and _nonzero(t_start):
             raise _cellfit.InputError("MSEMetric: give t_start or t_weights, not both")
-        options = {"normalization": normalization}
+        options = {}
+        _normalization(options, normalization)
         if _nonzero(t_start):
             options["t_start"] = t_start
         if t_weights is not None:
@@ -51,7 +59,8 @@ class GammaFactor(Metric):
     GammaFactor(delta=2*ms, time=1500*ms)."""
 
     def __init__(self, delta=None, time=None, t_start=0.0, normalization=1.0, rate_correction=True):
-        options = {"rate_correction": bool(rate_correction), "normalization": _units.si_value(normalization)}
+        options = {"rate_correction": bool(rate_correction)}
+        _normalization(options, normalization)
         if delta is not None:
             options["delta"] = delta
         if time is not None:
@@ -72,11 +81,16 @@ class FeatureMetric(Metric):
                                       "'squared' in cellfit; a Python function cannot run in its streamed metric")
         if weights is not None and not isinstance(weights, dict):
             raise _cellfit.InputError("FeatureMetric: weights must be a dict from feature name to weight")
+        if isinstance(feat_list, str):
+            feat_list = [feat_list]
         pairs = [list(p) for p in stim_times]
+        if not pairs or any(len(p) != 2 for p in pairs):
+            raise _cellfit.InputError("FeatureMetric: stim_times must be [[start, end], ...], one pair for every "
+                                      "trace or one for all")
         options = {"features": ",".join(feat_list),
                    "stim_start": ",".join(repr(_units.si_value(p[0])) for p in pairs),
-                   "stim_end": ",".join(repr(_units.si_value(p[1])) for p in pairs),
-                   "normalization": _units.si_value(normalization)}
+                   "stim_end": ",".join(repr(_units.si_value(p[1])) for p in pairs)}
+        _normalization(options, normalization)
         if weights:
             options["weights"] = ",".join(f"{k}={float(v)!r}" for k, v in weights.items())
         if combine is not None:

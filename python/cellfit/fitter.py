@@ -20,6 +20,16 @@ from ._checks import optional_whole_number, whole_number
 from .plugins import Metric, Optimizer, registry
 
 
+def _time_step(dt):
+    """dt in seconds: a Brian time or a positive number (SI)."""
+    if isinstance(dt, str) or dt is None:
+        raise _cellfit.InputError(f"dt must be a time step (0.01*ms, or 1e-5 in seconds), got {dt!r}")
+    seconds = float(_units.si_array(dt, "dt", (0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0)))
+    if not seconds > 0 or not np.isfinite(seconds):
+        raise _cellfit.InputError(f"dt must be a positive time step (0.01*ms), got {dt!r}")
+    return seconds
+
+
 def _equations_text(model):
     """The model as text: a string as given; Brian's Equations written out
     with their units in SI base units (Brian's str() writes units such as
@@ -61,28 +71,27 @@ class Fitter:
         self.model = model
         self.equations = _equations_text(model)
         self.dt = dt
-        self._dt_si = _units.si_value(dt) if dt is not None else 0.0
-        if not self._dt_si > 0:
-            raise _cellfit.InputError(f"dt must be a positive time step (0.01*ms), got {dt!r}")
+        self._dt_si = _time_step(dt)
         self.threshold, self.reset, self.refractory = threshold, reset, refractory
         self.method = method or self._default_method
         self.penalty = penalty
         self.param_init = dict(param_init or {})
         self._requested_samples = whole_number(n_samples, "n_samples", minimum=1)
         self._backend = backend
-        self._threads = int(threads) if threads else (os.cpu_count() or 1)
+        self._threads = whole_number(threads, "threads", minimum=1) if threads else (os.cpu_count() or 1)
         self._inputs = self._read_inputs(input, input_var)
         # In SI once: rebuilding the C++ fitter (new constants) copies no more.
-        self._inputs_si = {name: _units.si_array(values, f"input '{name}'") for name, values in self._inputs.items()}
         self._input_units = dict(input_units or {})
+        self._inputs_si = {name: self._input_si(name, values) for name, values in self._inputs.items()}
         self._read_outputs(output, output_var)
         self.n_traces = self._count_traces()
         self.optimizer = None
         self.metric = None
         self.bounds = None
+        self._started = False      # a fit() has begun: the next continues unless restart=True
         self._bound_values = None  # name -> (low, high, log) in SI, from the last first fit
         self._metric_choices = None
-        self._error_exponents = None
+        self._seed_value = None
         self._namespace_constants = self._constants(_namespace.caller_namespace(_frames_up))
         self._native = self._build_native(self._namespace_constants, self._requested_samples)
         self.parameter_names = [n for n, v in self._variables.items()
@@ -139,9 +148,19 @@ class Fitter:
     def _native_outputs(self):
         return {"outputs": {v: _units.si_array(values, f"output '{v}'") for v, values in self._outputs.items()}}
 
+    def _input_si(self, name, values):
+        """An input's values in SI: a quantity's, or plain numbers in the
+        unit input_units gives (nA: times 1e-9)."""
+        values = _units.si_array(values, f"input '{name}'")
+        if name in self._input_units and not _units.is_quantity(self._inputs[name]):
+            scale, _ = _cellfit.unit_exponents(self._input_units[name])
+            values = values * scale
+        return values
+
     def _input_unit(self, name, values):
-        if name in self._input_units:
-            return self._input_units[name]
+        if name in self._input_units and not _units.is_quantity(values):
+            _, exponents = _cellfit.unit_exponents(self._input_units[name])
+            return _units.unit_text(exponents)
         return _units.unit_text(_units.exponents_of(values))
 
     def _spec(self, constants):
@@ -177,17 +196,9 @@ class Fitter:
         return pairs
 
     def _build_native(self, constants, n_samples):
-        if not self.use_units and not hasattr(self, "_variables"):
-            # Plain initial values take the unit of their variable: learn the
-            # units from a fitter without them first.
-            saved = self.param_init
-            self.param_init = {k: v for k, v in saved.items() if isinstance(v, str)}
-            try:
-                self._variables = _cellfit.Fitter(self._target, self._spec(constants), self._native_data(),
-                                                  self._settings(n_samples), registry()).variables()
-            finally:
-                self.param_init = saved
         try:
+            # The model's units first: plain initial values take their variable's.
+            self._variables = _cellfit.model_variables(self._spec(constants))
             native = _cellfit.Fitter(self._target, self._spec(constants), self._native_data(),
                                      self._settings(n_samples), registry())
         except _cellfit.ModelError as error:
@@ -197,7 +208,6 @@ class Fitter:
                     f"{error}\n(input {', '.join(plain)} was given without a unit, so it is dimensionless: "
                     f"give it as a Brian quantity (values*amp), or input_units={{'{plain[0]}': 'amp'}})") from None
             raise
-        self._variables = native.variables()
         self._check_output_units()
         self.method = native.method
         return native
@@ -225,15 +235,15 @@ class Fitter:
         if missing:
             raise _cellfit.InputError(f"no bounds for {', '.join(missing)}: every parameter of the model is fitted; "
                                       f"give {missing[0]}=[low, high], or make it a constant outside the model")
-        bounds = {}
-        for name, value in params.items():
-            if isinstance(value, str) or not hasattr(value, "__len__") or len(value) not in (2, 3):
-                raise _cellfit.InputError(f"bounds of {name}: expected [low, high], got {value!r}")
-            expected = tuple(self._variables[name]["exponents"])
-            low, high = (_units.si_array(v, f"the bound of {name}", expected) for v in value[:2])
-            log_scale = len(value) == 3 and value[2] == "log"
-            bounds[name] = (float(low), float(high), log_scale)
-        return bounds
+        return {name: self._bound(name, value) for name, value in params.items()}
+
+    def _bound(self, name, value):
+        """[low, high] (or [low, high, 'log']) of a parameter, in SI, its unit checked."""
+        if isinstance(value, str) or np.ndim(value) != 1 or len(value) not in (2, 3):
+            raise _cellfit.InputError(f"bounds of {name}: expected [low, high], got {value!r}")
+        expected = tuple(self._variables[name]["exponents"])
+        low, high = (float(_units.si_array(v, f"the bound of {name}", expected)) for v in value[:2])
+        return (low, high, len(value) == 3 and value[2] == "log")
 
     def _metrics(self, metric):
         if metric is None:
@@ -258,15 +268,6 @@ class Fitter:
     def _default_metric(self):
         return Metric("mse")
 
-    def _error_unit(self, by_output):
-        """The toolbox's unit of the total error: each output's normalised
-        error unit, when they agree."""
-        units = set()
-        for var, m in by_output.items():
-            out = np.asarray(self._variables[var]["exponents"]) if var in self._variables else np.zeros(7)
-            units.add(tuple(m.error_exponents(out)))
-        return units.pop() if len(units) == 1 else None
-
     def _seed(self, optimizer):
         if getattr(optimizer, "seed", None) is not None:
             return int(optimizer.seed)
@@ -278,7 +279,7 @@ class Fitter:
         call continues the same fit unless restart=True. Ctrl-C stops after
         the current round, keeps the results and raises KeyboardInterrupt."""
         callback = _callbacks.check_callback(callback)
-        first = self.optimizer is None or restart
+        first = not self._started or restart
         if not first and optimizer is not None and optimizer is not self.optimizer:
             raise _cellfit.InputError("a continued fit keeps its optimizer: pass the same one, or restart=True")
         if first:
@@ -295,9 +296,9 @@ class Fitter:
                 self._namespace_constants = constants
             self.optimizer, self.metric, self.bounds = optimizer, metric, dict(params)
             self._metric_choices = [(var, m.name, m.native_options()) for var, m in by_output.items()]
-            self._error_exponents = self._error_unit(by_output)
             self._bound_values = bounds
             self._seed_value = self._seed(optimizer)
+            self._metrics_in_use = list(by_output.values())  # their files (t_weights) live as long as the fit
         elif metric is not None and metric is not self.metric:
             raise _cellfit.InputError("a continued fit keeps its metric: pass the same one (or none), or restart=True")
         options = {"optimizer": self.optimizer.name, "optimizer_options": self.optimizer.native_options(),
@@ -306,7 +307,14 @@ class Fitter:
                    "start_iteration": optional_whole_number(start_iteration, "start_iteration"),
                    "penalty": penalty, "bounds": self._bound_values,
                    "seed": self._seed_value}
-        outcome = self._native.fit(options, self._round_callback(callback, n_rounds))
+        try:
+            outcome = self._native.fit(options, self._round_callback(callback, n_rounds))
+        finally:
+            # A first fit that failed before any round can be made again,
+            # with other bounds or another optimizer; one that ran rounds
+            # (stopped by Ctrl-C, say) is continued by the next call.
+            self._started = self._started and not restart or self._native.results()["n_rounds"] > 0
+        self._started = True
         self.n_samples = self._native.population_size
         for message in outcome["warnings"]:
             warnings.warn(message, FitWarning, stacklevel=2)
@@ -316,7 +324,6 @@ class Fitter:
         if callback is None:
             return None
         use_units = self.use_units
-        names = self.parameter_names
         first_round = None
         bar = _callbacks.ProgressBar(n_rounds) if callback == "progressbar" else None
 
@@ -326,7 +333,7 @@ class Fitter:
                 first_round = report["round"]
             index = report["round"] - first_round
             best_params = self._with_units(report["best_params"], use_units)
-            best_error = self._error_value(report["best_error"], use_units)
+            best_error = self._error_value(report["best_error"], use_units, report["error_unit"])
             if callback == "text":
                 error_text = _callbacks.format_value(best_error, use_units)
                 print(_callbacks.text_lines(index, best_params, f"{error_text} ({', '.join(self.output_var)})",
@@ -335,10 +342,9 @@ class Fitter:
             if bar is not None:
                 bar.update(_callbacks.format_value(best_error, use_units))
                 return False
-            samples = report["samples"]
             order = list(report["parameter_names"])
-            params = [self._with_units({n: row[order.index(n)] for n in names}, use_units) for row in samples]
-            errors = self._error_value(report["errors"], use_units)
+            params = [self._with_units(dict(zip(order, row)), use_units) for row in report["samples"]]
+            errors = self._error_value(report["errors"], use_units, report["error_unit"])
             info = {"output_var": list(self.output_var), "diverged": report["diverged"],
                     "seconds": report["seconds"]}
             return callback(params, errors, best_params, best_error, index, info) is True
@@ -353,10 +359,12 @@ class Fitter:
                                        use_units and any(self._variables[name]["exponents"]))
                 for name in self.parameter_names if name in values}
 
-    def _error_value(self, error, use_units=None):
+    def _error_value(self, error, use_units=None, unit=None):
+        """The error with its unit (the results' error unit, or `unit`):
+        dimensionless errors, such as normalised ones, stay plain numbers."""
         use_units = self.use_units if use_units is None else use_units
-        exps = self._error_exponents
-        return _units.with_unit(error, exps, bool(use_units and exps is not None and any(exps)))
+        exponents = _units.exponents_of_unit(unit or self._native.results()["error_unit"])
+        return _units.with_unit(error, exponents, bool(use_units and any(exponents)))
 
     def _best_sample(self):
         """(parameters in SI, error) of the fit's best sample, or None. As in
@@ -386,8 +394,10 @@ class Fitter:
         (an array per parameter and 'error') or 'dataframe' (pandas, SI)."""
         use_units = self.use_units if use_units is None else use_units
         exponents = {n: self._variables[n]["exponents"] for n in self.parameter_names}
-        return _results.format_results(self._native.results(), self.parameter_names, exponents,
-                                       self._error_exponents, self.output_var, format, use_units)
+        native = self._native.results()
+        return _results.format_results(native, self.parameter_names, exponents,
+                                       _units.exponents_of_unit(native["error_unit"]), self.output_var, format,
+                                       use_units)
 
     def save_results(self, path):
         """Writes every sample to a JSON (cellfit's results format, which
@@ -416,9 +426,8 @@ class Fitter:
             if name == "spikes":
                 out[name] = list(generated["spikes"])
             else:
-                exps = self._variables[name]["exponents"]
-                units = _units.brian2_module() is not None and any(exps)
-                out[name] = _units.with_unit(generated[name], exps, units)
+                exponents = self._variables[name]["exponents"]
+                out[name] = _units.with_unit(generated[name], exponents, self.use_units and any(exponents))
         return out[names[0]] if len(names) == 1 else out
 
     def _native_for(self, namespace):
@@ -450,28 +459,6 @@ class Fitter:
                 for name, value in params.items()}
 
 
-class RefineResult:
-    """What refine() found: x (SI, in parameter order), cost (half the sum
-    of squared residuals, SI), error (the fit's error at x, with units unless
-    use_units=False), nfev, njev, status, message, success, and each
-    parameter's standard error (stderr, SI) and their correlations."""
-
-    def __init__(self, record, names):
-        self.x = np.asarray(record["params"])
-        self.cost = record["cost"]
-        self.error = record["error"]
-        self.nfev, self.njev = record["nfev"], record["njev"]
-        self.status, self.message = record["status"], record["message"]
-        self.success = record["status"] not in ("failed", "error", "stopped")
-        self.stderr = dict(zip(names, record["standard_errors"]))
-        self.correlation = np.asarray(record["correlation"])
-        self.warnings = list(record["warnings"])
-
-    def __repr__(self):
-        return (f"RefineResult(error={self.error}, nfev={self.nfev}, njev={self.njev}, "
-                f"status={self.status!r}, message={self.message!r})")
-
-
 class TraceFitter(Fitter):
     """Fits recorded traces: TraceFitter(model, input={'I': currents*nA},
     output={'v': traces*mV}, dt=0.01*ms, n_samples=60, ...)."""
@@ -494,38 +481,9 @@ class TraceFitter(Fitter):
         of the fit, or name=[low, high] here. calc_gradient=True integrates
         sensitivity equations for the Jacobian (gradient='discrete' or 'fd'
         chooses otherwise); max_nfev, ftol, xtol and gtol tune the solver."""
-        from ._refine import refine_options
-        options, names = refine_options(self, params, metric, calc_gradient, iteration, t_start, t_weights,
-                                        normalization, kwds)
-        native = self._native_for(_namespace.caller_namespace(level + 1))
-        if native is not self._native and options.get("params") is None:
-            options["params"] = self._params_si(None)
-        record = native.refine(options, self._refine_callback(callback))
-        for message in record["warnings"]:
-            warnings.warn(message, FitWarning, stacklevel=2)
-        refined = self._with_units(dict(zip(record["parameter_names"], record["params"])))
-        result = RefineResult(record, list(record["parameter_names"]))
-        result.error = self._error_value(record["error"])
-        return refined, result
-
-    def _refine_callback(self, callback):
-        callback = _callbacks.check_callback(callback)
-        if callback is None or callback == "progressbar":
-            return None
-        step = -1
-
-        def on_step(params, error, nfev):
-            nonlocal step
-            step += 1
-            values = self._with_units(params)
-            error_value = self._error_value(error)
-            if callback == "text":
-                text = f"{_callbacks.format_value(error_value, self.use_units)} ({', '.join(self.output_var)})"
-                print(_callbacks.text_lines(step, values, text, self.use_units), flush=True)
-                return False
-            return callback(values, [error_value], values, error_value, step, {"nfev": nfev}) is True
-
-        return on_step
+        from ._refine import refine
+        return refine(self, params, metric, callback, calc_gradient, iteration, level + 1, t_start, t_weights,
+                      normalization, kwds)
 
 
 class SpikeFitter(Fitter):
@@ -568,7 +526,12 @@ class OnlineTraceFitter(Fitter):
     def __init__(self, model, input_var=None, input=None, output_var=None, output=None, dt=None, n_samples=30,
                  method=None, reset=None, refractory=False, threshold=None, param_init=None, t_start=0.0,
                  penalty=None, use_units=True, **cellfit_options):
-        if isinstance(input_var, dict) and input is None:  # OnlineTraceFitter(model, {'I': ...}, ...)
+        if isinstance(input_var, dict):  # the dict form given by position: (model, {'I': ...}, {'v': ...})
+            if isinstance(input, dict) and output_var is None and output is None:
+                output = input
+            elif input is not None:
+                raise _cellfit.InputError("OnlineTraceFitter: give input and output as dicts, or input_var, input, "
+                                          "output_var and output as the toolbox does")
             input_var, input = None, input_var
         self.t_start = t_start
         super().__init__(model, input, output, dt, n_samples, input_var, output_var, method, reset, refractory,

@@ -10,6 +10,7 @@ import tempfile
 import numpy as np
 
 from . import _cellfit, _units
+from ._checks import whole_number
 
 _registry = None
 _plugin_dirs = []
@@ -40,6 +41,13 @@ def plugins(kind=None):
     return registry().plugins(kind)
 
 
+def _load_problems():
+    """The plugin libraries that could not be loaded, for an error about a
+    plugin that was not found (it may be one of them)."""
+    problems = [message for level, _, message in registry().diagnostics() if level == "error"]
+    return "".join(f"\n(a plugin library failed to load: {m})" for m in problems)
+
+
 def _short_name(kind, name):
     prefix = kind + "."
     return name[len(prefix):] if name.startswith(prefix) else name
@@ -52,7 +60,10 @@ class _Plugin:
         self.name = _short_name(self._kind, name)
         self.options = dict(options)
         self._files = None  # folder of arrays written for options that take a file
-        registry().check_options(self._kind, self.name, self.native_options())
+        try:
+            registry().check_options(self._kind, self.name, self.native_options())
+        except _cellfit.InputError as error:
+            raise type(error)(f"{error}{_load_problems()}") from None
 
     def native_options(self):
         """The options as the C++ side takes them: numbers and text, a
@@ -92,7 +103,7 @@ class Optimizer(_Plugin):
     _kind = "optimizer"
 
     def __init__(self, name="pagmo.cmaes", seed=None, **options):
-        self.seed = seed
+        self.seed = None if seed is None else whole_number(seed, "seed")
         super().__init__(name, **options)
 
     def population(self, requested):
@@ -105,19 +116,10 @@ class Metric(_Plugin):
     delta=2*ms). cellfit.plugins('metric') lists them."""
     _kind = "metric"
 
-    def error_exponents(self, output_exponents):
-        """The SI exponents of this metric's error for an output of those:
-        mse gives the output's unit squared over normalization's squared;
-        gamma and features are dimensionless."""
-        if self.name != "mse":
-            return (0.0,) * 7
-        norm = np.asarray(_units.exponents_of(self.options.get("normalization")))
-        return tuple(float(x) for x in 2 * np.asarray(output_exponents) - 2 * norm)
-
     def native_options(self):
         native = super().native_options()
-        # normalization is a plain number to the plugins (SI); its unit
-        # only changes the error's unit (error_exponents).
+        # normalization is a plain number to the plugins (SI); given, it
+        # makes the plugin's error dimensionless, as the toolbox's.
         if "normalization" in native and _units.is_quantity(self.options["normalization"]):
             native["normalization"] = _units.si_value(self.options["normalization"])
         return native

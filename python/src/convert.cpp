@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <tuple>
 
 namespace cellfit::python {
 
@@ -23,32 +24,30 @@ std::string round_trip_text(double value) {
     return std::string(buffer, end);
 }
 
+// (rows, steps) of a 1-d (one row) or 2-d array.
+std::pair<std::size_t, std::size_t> table_shape(const float_array& a, const std::string& what) {
+    if (a.ndim() == 1) return {1, static_cast<std::size_t>(a.shape(0))};
+    if (a.ndim() == 2) return {static_cast<std::size_t>(a.shape(0)), static_cast<std::size_t>(a.shape(1))};
+    throw input_error(what + ": expected one row per trace and one column per step (2 dimensions), got " +
+                      std::to_string(a.ndim()) + " dimensions");
+}
+
 } // namespace
 
 lookup_table to_table(const py::handle& values, const std::string& what) {
     const float_array a = as_floats(values, what);
     lookup_table table;
-    if (a.ndim() == 1) {
-        table.rows = 1;
-        table.steps = static_cast<std::size_t>(a.shape(0));
-    } else if (a.ndim() == 2) {
-        table.rows = static_cast<std::size_t>(a.shape(0));
-        table.steps = static_cast<std::size_t>(a.shape(1));
-    } else {
-        throw input_error(what + ": expected one row per trace and one column per step (2 dimensions), got " +
-                          std::to_string(a.ndim()) + " dimensions");
-    }
+    std::tie(table.rows, table.steps) = table_shape(a, what);
     table.values.assign(a.data(), a.data() + a.size());
     return table;
 }
 
 std::vector<std::vector<double>> to_rows(const py::handle& values, const std::string& what) {
-    const lookup_table t = to_table(values, what);
-    std::vector<std::vector<double>> rows(t.rows);
-    for (std::size_t r = 0; r < t.rows; ++r)
-        rows[r].assign(t.values.begin() + static_cast<std::ptrdiff_t>(r * t.steps),
-                       t.values.begin() + static_cast<std::ptrdiff_t>((r + 1) * t.steps));
-    return rows;
+    const float_array a = as_floats(values, what);
+    const auto [rows, steps] = table_shape(a, what);
+    std::vector<std::vector<double>> out(rows);
+    for (std::size_t r = 0; r < rows; ++r) out[r].assign(a.data() + r * steps, a.data() + (r + 1) * steps);
+    return out;
 }
 
 std::vector<double> to_vector(const py::handle& values, const std::string& what) {

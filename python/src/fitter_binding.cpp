@@ -23,9 +23,22 @@ namespace {
 
 using namespace pybind11::literals;
 
+// d[key] as T, or nullopt when absent or None; a value of the wrong type is
+// an input_error naming the key (not pybind11's bare cast error).
+template <class T>
+std::optional<T> get_optional(const py::dict& d, const char* key) {
+    if (!d.contains(key) || d[key].is_none()) return std::nullopt;
+    try {
+        return d[key].cast<T>();
+    } catch (const py::cast_error&) {
+        throw input_error(std::string(key) + ": expected " + py::type_id<T>() + ", got " +
+                          std::string(py::repr(d[key])));
+    }
+}
+
 template <class T>
 T get(const py::dict& d, const char* key, T fallback) {
-    return d.contains(key) && !d[key].is_none() ? d[key].cast<T>() : fallback;
+    return get_optional<T>(d, key).value_or(std::move(fallback));
 }
 
 using text_pairs = std::vector<std::pair<std::string, std::string>>;
@@ -34,9 +47,9 @@ model_spec read_spec(const py::dict& d) {
     model_spec spec;
     spec.equations = get<std::string>(d, "equations", "");
     spec.origin = get<std::string>(d, "origin", "model");
-    if (d.contains("threshold") && !d["threshold"].is_none()) spec.threshold = d["threshold"].cast<std::string>();
-    if (d.contains("reset") && !d["reset"].is_none()) spec.reset = d["reset"].cast<std::string>();
-    if (d.contains("refractory") && !d["refractory"].is_none()) spec.refractory = d["refractory"].cast<std::string>();
+    spec.threshold = get_optional<std::string>(d, "threshold");
+    spec.reset = get_optional<std::string>(d, "reset");
+    spec.refractory = get_optional<std::string>(d, "refractory");
     spec.constants = get<text_pairs>(d, "constants", {});
     spec.inputs = get<text_pairs>(d, "inputs", {});
     spec.timed_arrays = get<text_pairs>(d, "timed_arrays", {});
@@ -107,7 +120,19 @@ struct python_interrupt {
         if (PyErr_CheckSignals() != 0) pending.emplace();
         return pending.has_value();
     }
-    void keep(py::error_already_set& e) { pending.emplace(std::move(e)); }
+    // With the GIL held: Ctrl-C, then the callback (None: no callback), whose
+    // truth stops the run; an exception it raises is kept and stops it too.
+    template <class... Args>
+    bool ask(py::handle callback, Args&&... args) {
+        if (check()) return true;
+        if (callback.is_none()) return false;
+        try {
+            return py::bool_(callback(std::forward<Args>(args)...)).cast<bool>();
+        } catch (py::error_already_set& e) {
+            pending.emplace(std::move(e));
+            return true;
+        }
+    }
     void raise_if_pending() {
         if (pending) {
             py::error_already_set e = std::move(*pending);
@@ -139,9 +164,8 @@ fit_options read_fit_options(const py::dict& d) {
         }
     o.n_rounds = get<std::size_t>(d, "n_rounds", o.n_rounds);
     o.restart = get<bool>(d, "restart", false);
-    if (d.contains("start_iteration") && !d["start_iteration"].is_none())
-        o.start_iteration = d["start_iteration"].cast<std::size_t>();
-    if (d.contains("penalty") && !d["penalty"].is_none()) o.penalty = d["penalty"].cast<std::string>();
+    o.start_iteration = get_optional<std::size_t>(d, "start_iteration");
+    o.penalty = get_optional<std::string>(d, "penalty");
     if (d.contains("bounds")) o.bounds = read_bounds(d["bounds"]);
     o.seed = get<std::uint64_t>(d, "seed", o.seed);
     o.multi_objective = get<bool>(d, "multi_objective", false);
@@ -187,6 +211,19 @@ py::dict results_dict(const fit_results& r) {
                     "best_is_refined"_a = r.best_is_refined(), "refine"_a = refine_dict(r.refine));
 }
 
+// Each variable of a model: its kind, SI exponents and unit.
+py::dict variables_of(const model& m) {
+    py::dict out;
+    const auto add = [&](const model_variable& v, const char* kind) {
+        out[py::str(v.name)] = py::dict("kind"_a = kind, "exponents"_a = to_exponents(v.dim), "unit"_a = unit_name(v.dim));
+    };
+    for (const auto& v : m.states) add(v, "state");
+    for (const auto& v : m.parameters) add(v, "parameter");
+    for (const auto& v : m.subexpressions) add(v, "subexpression");
+    for (const auto& v : m.inputs) add(v, "input");
+    return out;
+}
+
 // The fitter with the registry it uses kept alive beside it.
 struct python_fitter {
     std::shared_ptr<plugin_registry> registry;
@@ -204,25 +241,49 @@ struct python_fitter {
         throw input_error("fitter kind '" + t + "': expected traces, spikes or online_traces");
     }
 
-    // Every round ends in Python: Ctrl-C, then the user's callback.
-    fit_callback round_callback(const py::object& callback, python_interrupt& interrupt) {
+    // Every round ends in Python: Ctrl-C, then the user's callback. The
+    // callback is held as a handle (no reference counting without the GIL:
+    // the caller's frame keeps it alive for the whole call).
+    static fit_callback round_callback(py::handle callback, python_interrupt& interrupt) {
         return [callback, &interrupt](const round_report& report) {
             py::gil_scoped_acquire gil;
-            if (interrupt.check()) return true;
-            if (callback.is_none()) return false;
-            try {
-                return py::bool_(callback(round_dict(report))).cast<bool>();
-            } catch (py::error_already_set& e) {
-                interrupt.keep(e);
-                return true;
-            }
+            return callback.is_none() ? interrupt.check() : interrupt.ask(callback, round_dict(report));
         };
     }
 
+    // One operation at a time: fit, refine and generate release the GIL, so
+    // another Python thread (or the callback) could otherwise start a second
+    // one on the same C++ fitter, or read results while they grow.
+    bool busy = false;
+    bool in_callback = false;
+    struct exclusive {
+        python_fitter& p;
+        explicit exclusive(python_fitter& owner) : p(owner) {
+            if (p.busy) throw input_error("this fitter is busy (a fit, refine or generate is running): wait for it, "
+                                          "or call stop()");
+            p.busy = true;
+        }
+        ~exclusive() { p.busy = false; }
+        exclusive(const exclusive&) = delete;
+        exclusive& operator=(const exclusive&) = delete;
+    };
+    void check_readable() const {
+        if (busy && !in_callback)
+            throw input_error("this fitter's results are being written by a running fit: read them in its "
+                              "callback or after it returns");
+    }
+
     py::dict fit(const py::dict& options, const py::object& callback) {
+        exclusive guard(*this);
         fit_options o = read_fit_options(options);
         python_interrupt interrupt;
-        o.callback = round_callback(callback, interrupt);
+        const fit_callback on_round = round_callback(callback, interrupt);
+        o.callback = [this, on_round](const round_report& report) {
+            in_callback = true;  // results may be read while the rounds wait
+            const bool stop = on_round(report);
+            in_callback = false;
+            return stop;
+        };
         fit_outcome outcome;
         {
             py::gil_scoped_release released;
@@ -232,20 +293,8 @@ struct python_fitter {
         return outcome_dict(outcome);
     }
 
-    void prepare(const py::dict& options) {
-        const fit_options o = read_fit_options(options);
-        py::gil_scoped_release released;
-        f.prepare(o);
-    }
-
-    void resume(const std::string& path, const py::dict& options) {
-        const fit_options o = read_fit_options(options);
-        py::gil_scoped_release released;
-        const fit_results recorded = read_results(path);
-        f.resume(recorded, o);
-    }
-
     py::object refine(const py::dict& d, const py::object& callback) {
+        exclusive guard(*this);
         refine_options o;
         if (d.contains("params") && !d["params"].is_none()) o.params = to_values(d["params"], "refine's params");
         o.top = get<std::size_t>(d, "top", o.top);
@@ -254,24 +303,21 @@ struct python_fitter {
                 o.metric_options[py::str(var)] = to_raw_options(opts, "refine's metric options");
         o.gradient = read_gradient(get<std::string>(d, "gradient", "fd"));
         if (d.contains("bounds")) o.bounds = read_bounds(d["bounds"]);
-        if (d.contains("iteration") && !d["iteration"].is_none()) o.iteration = d["iteration"].cast<std::size_t>();
+        o.iteration = get_optional<std::size_t>(d, "iteration");
         o.max_nfev = get<std::size_t>(d, "max_nfev", o.max_nfev);
         o.ftol = get<double>(d, "ftol", o.ftol);
         o.xtol = get<double>(d, "xtol", o.xtol);
         o.gtol = get<double>(d, "gtol", o.gtol);
         python_interrupt interrupt;
-        if (o.top == 1)  // the solver calls back only with a single start
-            o.callback = [callback, &interrupt](const std::map<std::string, double>& params, double error,
-                                                std::size_t nfev) {
+        // The solver calls back only with a single start (several run on
+        // threads): Ctrl-C stops a single refinement at its next step.
+        const py::handle python_callback = callback;
+        if (o.top == 1)
+            o.callback = [python_callback, &interrupt](const std::map<std::string, double>& params, double error,
+                                                       std::size_t nfev) {
                 py::gil_scoped_acquire gil;
-                if (interrupt.check()) return true;
-                if (callback.is_none()) return false;
-                try {
-                    return py::bool_(callback(to_dict(params), error, nfev)).cast<bool>();
-                } catch (py::error_already_set& e) {
-                    interrupt.keep(e);
-                    return true;
-                }
+                return python_callback.is_none() ? interrupt.check()
+                                                 : interrupt.ask(python_callback, to_dict(params), error, nfev);
             };
         std::optional<refine_record> record;
         {
@@ -283,7 +329,8 @@ struct python_fitter {
     }
 
     py::dict generate(const std::vector<std::string>& variables, const py::object& params,
-                      const text_pairs& param_init, std::optional<std::size_t> iteration) const {
+                      const text_pairs& param_init, std::optional<std::size_t> iteration) {
+        exclusive guard(*this);
         std::optional<std::map<std::string, double>> values;
         if (!params.is_none()) values = to_values(params, "generate's params");
         fitter::generated g;
@@ -301,38 +348,31 @@ struct python_fitter {
         return out;
     }
 
-    py::dict variables() const {
-        const model& m = f.fitted_model();
-        py::dict out;
-        const auto add = [&](const model_variable& v, const char* kind) {
-            out[py::str(v.name)] = py::dict("kind"_a = kind, "exponents"_a = to_exponents(v.dim),
-                                            "unit"_a = unit_name(v.dim));
-        };
-        for (const auto& v : m.states) add(v, "state");
-        for (const auto& v : m.parameters) add(v, "parameter");
-        for (const auto& v : m.subexpressions) add(v, "subexpression");
-        for (const auto& v : m.inputs) add(v, "input");
-        return out;
-    }
 };
 
 } // namespace
 
 void bind_fitter(py::module_& m) {
+    m.def(
+        "model_variables", [](const py::dict& spec) { return variables_of(build_fit_model(read_spec(spec))); },
+        "spec"_a, "The variables of the model a fitter would fit (kind, exponents, unit), without its data.");
     py::class_<python_fitter>(m, "Fitter",
                               "The C++ fitter. Use cellfit.TraceFitter, SpikeFitter or OnlineTraceFitter instead.")
         .def(py::init<const std::string&, const py::dict&, const py::dict&, const py::dict&,
                       std::shared_ptr<plugin_registry>>(),
              "target"_a, "spec"_a, "data"_a, "settings"_a, "registry"_a)
         .def("fit", &python_fitter::fit, "options"_a, "callback"_a = py::none())
-        .def("prepare", &python_fitter::prepare, "options"_a)
-        .def("resume", &python_fitter::resume, "path"_a, "options"_a)
         .def("refine", &python_fitter::refine, "options"_a, "callback"_a = py::none())
         .def("generate", &python_fitter::generate, "variables"_a, "params"_a = py::none(),
              "param_init"_a = text_pairs{}, "iteration"_a = py::none())
-        .def("results", [](const python_fitter& p) { return results_dict(p.f.results()); })
+        .def("results",
+             [](const python_fitter& p) {
+                 p.check_readable();
+                 return results_dict(p.f.results());
+             })
         .def("write_results",
-             [](const python_fitter& p, const std::string& path) {
+             [](python_fitter& p, const std::string& path) {
+                 python_fitter::exclusive guard(p);
                  py::gil_scoped_release released;
                  if (path.size() >= 4 && path.compare(path.size() - 4, 4, ".csv") == 0)
                      write_results_csv(p.f.results(), path);
@@ -341,15 +381,9 @@ void bind_fitter(py::module_& m) {
              },
              "path"_a)
         .def("stop", [](python_fitter& p) { p.f.stop(); })
-        .def("variables", &python_fitter::variables)
         .def_property_readonly("method", [](const python_fitter& p) { return p.f.method(); })
-        .def_property_readonly("method_origin", [](const python_fitter& p) { return p.f.method_origin(); })
         .def_property_readonly("population_size", [](const python_fitter& p) { return p.f.population_size(); })
-        .def_property_readonly("population_note", [](const python_fitter& p) { return p.f.population_note(); })
-        .def_property_readonly("setup_warnings", [](const python_fitter& p) { return p.f.setup_warnings(); })
-        .def_property_readonly("n_traces", [](const python_fitter& p) { return p.f.n_traces(); })
-        .def_property_readonly("n_steps", [](const python_fitter& p) { return p.f.n_steps(); })
-        .def_property_readonly("dt", [](const python_fitter& p) { return p.f.dt(); });
+        .def_property_readonly("n_steps", [](const python_fitter& p) { return p.f.n_steps(); });
 }
 
 } // namespace cellfit::python

@@ -133,7 +133,7 @@ void bind_registry(py::module_& m) {
                                                d.path.string(), d.message));
                  return out;
              })
-        .def_property_readonly("searched_directories", &plugin_registry::searched_directories);
+;
 
     m.def(
         "unit_exponents",
@@ -145,13 +145,6 @@ void bind_registry(py::module_& m) {
     m.def(
         "unit_name", [](const std::string& text) { return unit_name(evaluate_quantity(text, "unit").dim); },
         "text"_a, "The readable name of a unit's dimension: 'metre**2*kilogram*second**-3*amp**-1' -> 'volt'.");
-    m.def(
-        "format_quantity",
-        [](double value, const std::string& unit) {
-            const quantity u = evaluate_quantity(unit, "unit");
-            return format_quantity({value * u.value, u.dim});
-        },
-        "value"_a, "unit"_a, "Readable text of a value in a unit: (0.01, 'volt') -> '10 mV'.");
 }
 
 } // namespace cellfit::python

@@ -87,7 +87,7 @@ HH_BOUNDS = dict(gl=[1e-09 * siemens, 1e-07 * siemens], g_na=[2e-06 * siemens, 2
                  g_kd=[6e-07 * siemens, 6e-05 * siemens], Cm=[0.1 * ufarad * cm**-2 * area, 2 * ufarad * cm**-2 * area])
 
 
-@pytest.mark.parametrize("form", ["dict", "toolbox"])
+@pytest.mark.parametrize("form", ["dict", "positional", "toolbox"])
 def test_online_trace_fitter_takes_both_argument_forms_and_scores_as_mse(hh_data, form):
     from cellfit.compat import MSEMetric, TraceFitter
     inp, out = hh_data
@@ -95,6 +95,9 @@ def test_online_trace_fitter_takes_both_argument_forms_and_scores_as_mse(hh_data
                 method="exponential_euler")
     if form == "dict":
         fitter = OnlineTraceFitter(input={"I": inp * amp}, output={"v": out * mV}, **args)
+    elif form == "positional":
+        model = args.pop("model")
+        fitter = OnlineTraceFitter(model, {"I": inp * amp}, {"v": out * mV}, **args)
     else:
         fitter = OnlineTraceFitter(input_var="I", input=inp * amp, output_var="v", output=out * mV, **args)
     np.random.seed(1)
@@ -102,7 +105,8 @@ def test_online_trace_fitter_takes_both_argument_forms_and_scores_as_mse(hh_data
     errors = np.asarray(fitter.results(format="dict")["error"])
     assert errors.shape == (400,) and float(error / mV**2) < np.median(errors[:40]) * 1e6 / 3
     # The same samples scored by TraceFitter's MSE over the whole trace.
-    offline = TraceFitter(input={"I": inp * amp}, output={"v": out * mV}, **args)
+    offline = TraceFitter(HH_EQUATIONS, input={"I": inp * amp}, output={"v": out * mV},
+                          **{k: v for k, v in args.items() if k != "model"})
     np.random.seed(1)
     offline.fit(n_rounds=10, optimizer=NevergradOptimizer(), metric=MSEMetric(), callback=None, **HH_BOUNDS)
     np.testing.assert_allclose(errors, np.asarray(offline.results(format="dict")["error"]), rtol=1e-12)
@@ -110,3 +114,12 @@ def test_online_trace_fitter_takes_both_argument_forms_and_scores_as_mse(hh_data
     assert traces.shape == out.shape
     residual = float(np.mean((np.asarray(traces / mV) - out) ** 2))
     assert residual == pytest.approx(float(error / mV**2), rel=1e-6)
+
+
+def test_spike_fitter_refuses_a_recording_without_spikes(brian_spikes):
+    current, _, _ = brian_spikes
+    for trains, message in (([np.array([])], "the recording has no spikes at all"),
+                            ([], "no recorded spike times: give one row")):
+        with pytest.raises(cellfit.InputError, match=message):
+            SpikeFitter(model=MODEL, input={"I": np.array([current]) * amp}, output=trains, dt=0.1 * ms,
+                        threshold="v > -50*mV", reset="v = -70*mV")

@@ -107,8 +107,9 @@ def test_two_outputs_with_normalised_metrics_and_a_gradient_refine(hh_data):
     truth = {name: value for name, value in TRUTH.items()}
     maker = hh_fitter(hh_data, n_samples=1, init="El", use_units=False)
     recorded = maker.generate(output_var=["v", "m"], params=truth)
+    assert isinstance(recorded["v"], np.ndarray) and not hasattr(recorded["v"], "dim")  # use_units=False: SI
     fitter = TraceFitter(model=Equations(HH_EQUATIONS), input={"I": inp * amp},
-                         output={"v": recorded["v"], "m": recorded["m"]}, dt=0.01 * ms, n_samples=60,
+                         output={"v": recorded["v"] * volt, "m": recorded["m"]}, dt=0.01 * ms, n_samples=60,
                          param_init={"v": "El"}, method="exponential_euler")
     np.random.seed(2)
     metrics = {"v": MSEMetric(t_start=5 * ms, normalization=10 * mV), "m": MSEMetric(t_start=5 * ms,
