@@ -23,10 +23,12 @@ BOUNDS = dict(gl=[1e-09 * siemens, 1e-07 * siemens], g_na=[2e-06 * siemens, 2e-0
               Cm=[0.1 * ufarad * cm**-2 * area, 2 * ufarad * cm**-2 * area])
 TRUTH = dict(gl=10e-9, g_na=20e-6, g_kd=6e-6, Cm=200e-12)
 
-# brian2modelfitting's worst best error of seeds 1, 2 and 3 on this problem,
-# v starting at VT: at 60 samples x 10 rounds (../shared/data/hh/README.md)
-# and at its example's 20 (raised to 30) x 4 (bench/README.md, "Python").
-TOOLBOX_WORST = {(60, 10): 68.5 * mV**2, (20, 4): 160.0 * mV**2}
+# brian2modelfitting on this problem, v starting at VT: the worst best error
+# of seeds 1, 2 and 3 at 60 samples x 10 rounds (../shared/data/hh/README.md),
+# and the median of seeds 1-20 at its example's 20 (raised to 30) x 4
+# (bench/README.md, "Python").
+TOOLBOX_WORST_OF_3_AT_60x10 = 68.5 * mV**2
+TOOLBOX_MEDIAN_OF_20_AT_30x4 = 174.5 * mV**2
 
 
 def hh_fitter(hh_data, n_samples=60, init="VT", **kwargs):
@@ -36,25 +38,36 @@ def hh_fitter(hh_data, n_samples=60, init="VT", **kwargs):
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-@pytest.mark.parametrize("budget", [(60, 10), (20, 4)])
-def test_the_toolbox_example_reaches_the_toolboxs_error_at_its_budget(hh_data, seed, budget, capsys):
-    n_samples, n_rounds = budget
+def test_the_toolbox_example_is_within_the_toolboxs_worst_at_60x10(hh_data, seed, capsys):
     np.random.seed(seed)
-    fitter = hh_fitter(hh_data, n_samples=n_samples)
-    params, error = fitter.fit(n_rounds=n_rounds, optimizer=NevergradOptimizer(), metric=MSEMetric(t_start=5 * ms),
+    fitter = hh_fitter(hh_data)
+    params, error = fitter.fit(n_rounds=10, optimizer=NevergradOptimizer(), metric=MSEMetric(t_start=5 * ms),
                                callback="text", **BOUNDS)
-    assert error <= TOOLBOX_WORST[budget]
+    assert error <= TOOLBOX_WORST_OF_3_AT_60x10
     assert error.dim == (mV**2).dim
     assert set(params) == set(TRUTH)
     assert params["Cm"].dim == farad.dim
     shown = capsys.readouterr().out
     assert "runs as cellfit's optimizer.pagmo.de" in shown
-    assert f"Round {n_rounds - 1}: Best parameters Cm=" in shown and "Best error:" in shown
+    assert "Round 9: Best parameters Cm=" in shown and "Best error:" in shown
     # The same seed gives the same fit.
     np.random.seed(seed)
-    again = hh_fitter(hh_data, n_samples=n_samples)
-    assert again.fit(n_rounds=n_rounds, optimizer=NevergradOptimizer(), metric=MSEMetric(t_start=5 * ms),
+    again = hh_fitter(hh_data)
+    assert again.fit(n_rounds=10, optimizer=NevergradOptimizer(), metric=MSEMetric(t_start=5 * ms),
                      callback=None, **BOUNDS)[1] == error
+
+
+def test_the_toolbox_example_at_its_own_budget_matches_the_toolboxs_median(hh_data):
+    """At 30 samples x 4 rounds one seed says little (the toolbox's own range
+    over 20 seeds is 86-312 mV^2): the median of ten is compared."""
+    errors = []
+    for seed in range(1, 11):
+        np.random.seed(seed)
+        fitter = hh_fitter(hh_data, n_samples=20)
+        errors.append(fitter.fit(n_rounds=4, optimizer=NevergradOptimizer(), metric=MSEMetric(t_start=5 * ms),
+                                 callback=None, **BOUNDS)[1])
+        assert fitter.n_samples == 30
+    assert np.median([float(e / mV**2) for e in errors]) <= float(TOOLBOX_MEDIAN_OF_20_AT_30x4 / mV**2)
 
 
 def test_results_come_in_the_toolboxs_three_shapes(hh_data):
