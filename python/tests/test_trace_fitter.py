@@ -2,6 +2,9 @@
 found by name, quantities in and out, results in three shapes, refine,
 generate_traces, two outputs with normalised metrics."""
 
+import json
+import subprocess
+
 import numpy as np
 import pytest
 from brian2 import Equations, amp, cm, farad, mV, ms, nS, siemens, ufarad, umetre, volt
@@ -9,7 +12,7 @@ from brian2 import Equations, amp, cm, farad, mV, ms, nS, siemens, ufarad, umetr
 import cellfit
 from cellfit.compat import MSEMetric, NevergradOptimizer, TraceFitter
 
-from conftest import HH_EQUATIONS
+from conftest import BUILD, DATA, HH_EQUATIONS
 
 # Resolved from this module's namespace, as Brian resolves them.
 area = 20000 * umetre**2
@@ -189,3 +192,33 @@ def test_a_name_nobody_defines_is_a_model_error_that_says_how_to_supply_it(hh_da
     with pytest.raises(cellfit.ModelError, match=r"E_leak.*caller's namespace"):
         TraceFitter(model=HH_EQUATIONS.replace("El-v", "E_leak-v"), input={"I": inp * amp},
                     output={"v": out * mV}, dt=0.01 * ms, n_samples=5)
+
+
+def spike_counts(path):
+    """Each trace's spike_count by `cellfit features` (eFEL's definition,
+    tested against eFEL itself in tests/efel_reference_test.cpp)."""
+    report = subprocess.run([str(BUILD / "cellfit"), "features", "--trace", f"{path}:mV", "--dt", "0.01*ms",
+                             "--stim-start", "0*ms", "--stim-end", "14.97*ms", "--features", "spike_count",
+                             "--json"], capture_output=True, text=True, check=True)
+    return np.array([trace["spike_count"] for trace in json.loads(report.stdout)["traces"]])
+
+
+def test_feature_metric_takes_the_toolboxs_arguments_and_scores_as_the_features_command(hh_data, tmp_path):
+    """FeatureMetric(stim_times, feat_list): near the truth every trace has
+    the recording's spike count (error 0); with almost no sodium current the
+    error is the mean over traces of |model count - recorded count|, counted
+    by `cellfit features` on the generated traces."""
+    from cellfit.compat import FeatureMetric
+    metric = FeatureMetric(stim_times=[[0 * ms, 14.97 * ms]], feat_list="spike_count")
+    near = {name: [value * 0.9999, value * 1.0001] for name, value in TRUTH.items()}
+    fitter = hh_fitter(hh_data, n_samples=4, init="El")
+    fitter.fit(n_rounds=1, optimizer=cellfit.Optimizer("random", seed=1), metric=metric, callback=None, **near)
+    assert fitter.best_error == 0
+    weak = dict(near, g_na=[2e-6 * siemens, 2.0001e-6 * siemens])
+    fitter = hh_fitter(hh_data, n_samples=4, init="El")
+    fitter.fit(n_rounds=1, optimizer=cellfit.Optimizer("random", seed=1), metric=metric, callback=None, **weak)
+    np.savetxt(tmp_path / "model_mV.csv", np.asarray(fitter.generate_traces() / mV), delimiter=",")
+    recorded = spike_counts(DATA / "hh" / "output_mV.csv")
+    model = spike_counts(tmp_path / "model_mV.csv")
+    assert recorded.sum() > 0 and not np.array_equal(model, recorded)
+    assert fitter.best_error == pytest.approx(np.mean(np.abs(model - recorded)))
