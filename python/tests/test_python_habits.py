@@ -99,6 +99,9 @@ def test_ctrl_c_raises_keyboard_interrupt_after_the_round_and_keeps_the_results(
     El, EK, ENa, VT = -65*mV, -90*mV, 50*mV, -63*mV
     fitter = cellfit.TraceFitter(model=EQUATIONS, input={"I": inp*amp}, output={"v": out*1e3*mV},
                                  dt=0.01*ms, n_samples=10, param_init={"v": "El"}, method="exponential_euler")
+    # Python's own Ctrl-C handler, as at a terminal (a process started in
+    # the background, as CI's may be, inherits SIGINT ignored).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     # Ctrl-C from another thread once the first round is done, into a fit of
     # a million rounds (about 1 ms each): it arrives while the C++ rounds
     # run without the GIL.
