@@ -9,7 +9,11 @@ the toolbox's example problems at the toolbox's budgets, 20 seeds each.
   MSE from 5 ms), 30 x 4 (its hh_nevergrad_runtime) and 60 x 10.
 
 Seeds as the compat layer draws them: np.random.seed(s), then one randint.
-Printed per candidate and problem: seeds 1-3, the median and the worst.
+Each candidate on both scales: the bounds as given ('linear', nevergrad's
+way) and cellfit's default, a log scale for positive bounds spanning a
+factor of 10 or more (every HH conductance and Cm; gL and C of the IF
+neuron). Printed per candidate and problem: seeds 1-3, the median and the
+worst.
 
     .venv/bin/python bench/python/nevergrad_mapping.py [--seeds 20]
 """
@@ -50,7 +54,11 @@ C: farad (constant)
 '''
 
 
-def if_problem():
+def bound(low, high, scale):
+    return [low, high] if scale == "auto" else [low, high, scale]
+
+
+def if_problem(scale):
     """The IF example's data: Brian 2's spikes of the true neuron."""
     prefs.codegen.target = "numpy"
     current = np.hstack([np.zeros(50), np.ones(250), np.zeros(300)]) * 5 * nA
@@ -67,11 +75,12 @@ def if_problem():
                              output=[times], dt=0.1 * ms, threshold="v > -50*mV", reset="v = -70*mV",
                              param_init={"v": -70 * mV}, n_samples=30)
         return fitter.fit(n_rounds=3, optimizer=optimizer, metric=GammaFactor(delta=1 * ms, time=60 * ms),
-                          callback=None, gL=[10 * nS, 100 * nS], C=[0.1 * nF, 10 * nF], EL=[-100 * mV, -50 * mV])[1]
+                          callback=None, gL=bound(10 * nS, 100 * nS, scale), C=bound(0.1 * nF, 10 * nF, scale),
+                          EL=[-100 * mV, -50 * mV])[1]
     return fit
 
 
-def hh_problem(n_samples, n_rounds):
+def hh_problem(n_samples, n_rounds, scale):
     inp = np.loadtxt(HH_DATA / "input_amp.csv", delimiter=",")
     out = np.loadtxt(HH_DATA / "output_mV.csv", delimiter=",")
     model = (ROOT / "examples" / "models" / "hh_traub.eqs").read_text()
@@ -80,9 +89,10 @@ def hh_problem(n_samples, n_rounds):
         fitter = TraceFitter(model=model, input={"I": inp * amp}, output={"v": out * mV}, dt=0.01 * ms,
                              n_samples=n_samples, param_init={"v": "VT"}, method="exponential_euler")
         error = fitter.fit(n_rounds=n_rounds, optimizer=optimizer, metric=MSEMetric(t_start=5 * ms), callback=None,
-                           gl=[1e-9 * siemens, 1e-7 * siemens], g_na=[2e-6 * siemens, 2e-4 * siemens],
-                           g_kd=[6e-7 * siemens, 6e-5 * siemens],
-                           Cm=[0.1 * ufarad * cm**-2 * area, 2 * ufarad * cm**-2 * area])[1]
+                           gl=bound(1e-9 * siemens, 1e-7 * siemens, scale),
+                           g_na=bound(2e-6 * siemens, 2e-4 * siemens, scale),
+                           g_kd=bound(6e-7 * siemens, 6e-5 * siemens, scale),
+                           Cm=bound(0.1 * ufarad * cm**-2 * area, 2 * ufarad * cm**-2 * area, scale))[1]
         return float(error / mV**2)
     return fit
 
@@ -91,11 +101,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=int, default=20)
     args = parser.parse_args()
-    problems = {"if (gamma)": if_problem(), "hh30x4 (mV^2)": hh_problem(30, 4), "hh60x10 (mV^2)": hh_problem(60, 10)}
-    print(f"{'candidate':<44}" + "".join(f"{p:>36}" for p in problems))
-    for name, (plugin, options) in CANDIDATES.items():
+    print(f"{'candidate':<44}{'scale':>8}" + "".join(f"{p:>36}" for p in ("if (gamma)", "hh30x4 (mV^2)",
+                                                                       "hh60x10 (mV^2)")))
+    for (name, (plugin, options)), scale in ((c, s) for c in CANDIDATES.items() for s in ("linear", "auto")):
         cells = []
-        for fit in problems.values():
+        for fit in (if_problem(scale), hh_problem(30, 4, scale), hh_problem(60, 10, scale)):
             errors = []
             for seed in range(1, args.seeds + 1):
                 np.random.seed(seed)
@@ -104,7 +114,7 @@ def main():
                     errors.append(fit(optimizer))
             first = "/".join(f"{e:.3g}" for e in errors[:3])
             cells.append(f"{first} med {np.median(errors):.3g} max {max(errors):.3g}")
-        print(f"{name:<44}" + "".join(f"{c:>36}" for c in cells), flush=True)
+        print(f"{name:<44}{scale:>8}" + "".join(f"{c:>36}" for c in cells), flush=True)
 
 
 if __name__ == "__main__":

@@ -102,14 +102,12 @@ class FeatureMetric(Metric):
 
 # Nevergrad's methods and the optimizer cellfit runs in their place, with why.
 _NEVERGRAD = {
-    # nevergrad's DE moves each point towards the best so far plus a scaled
-    # difference (current-to-best/1, F1 = F2 = 0.8), as pagmo's variant 3
-    # (rand-to-best/1/exp) does. Crossover: pagmo's exponential 0.9, not
-    # nevergrad's binomial 0.5, which fit the toolbox's HH example worse
-    # at its budgets (bench/README.md, "Python").
-    "DE": ("pagmo.de", {"variant": 3, "F": 0.8, "CR": 0.9}, "current-to-best/1 DE as nevergrad's, F 0.8, "
-           "with pagmo's exponential crossover 0.9"),
-    "TwoPointsDE": ("pagmo.de", {"variant": 3, "F": 0.8, "CR": 0.9}, "current-to-best/1 DE"),
+    # nevergrad's DE: each point moves towards the best so far plus a scaled
+    # difference (current-to-best/1, F1 = F2 = 0.8), binomial crossover 0.5;
+    # pagmo's variant 8 (rand-to-best/1/bin) is that move.
+    "DE": ("pagmo.de", {"variant": 8, "F": 0.8, "CR": 0.5}, "current-to-best/1/bin DE, F 0.8, CR 0.5, as "
+           "nevergrad's"),
+    "TwoPointsDE": ("pagmo.de", {"variant": 8, "F": 0.8, "CR": 0.5}, "current-to-best/1/bin DE"),
     "CMA": ("pagmo.cmaes", {}, "CMA-ES"),
     "DiagonalCMA": ("pagmo.cmaes", {}, "CMA-ES"),
     "PSO": ("pagmo.pso_gen", {}, "particle swarm, a generation per round"),

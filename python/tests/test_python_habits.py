@@ -307,3 +307,17 @@ def test_refine_with_t_weights_equals_refine_from_t_start(hh_data):
     # The same residuals summed in another order: the solver stops within
     # its tolerance of the same point (gl, the loosest, moved 2e-6).
     np.testing.assert_allclose(by_weights.x, by_start.x, rtol=1e-4)
+
+
+def test_wide_positive_bounds_are_searched_on_a_log_scale_unless_linear_is_given(hh_data):
+    def median_gl(gl_bound):
+        fitter = hh_fitter(hh_data, n_samples=400)
+        fitter.fit(n_rounds=1, optimizer=cellfit.Optimizer("random", seed=3), callback=None,
+                   **{**BOUNDS, "gl": gl_bound})
+        return float(np.median(fitter.results(format="dict")["gl"]) / nS)
+
+    assert median_gl([1 * nS, 100 * nS]) == pytest.approx(10, rel=0.25)  # the geometric middle
+    assert median_gl([1 * nS, 100 * nS, "linear"]) == pytest.approx(50.5, rel=0.1)
+    assert median_gl([20 * nS, 100 * nS]) == pytest.approx(60, rel=0.1)  # a factor of 5: linear
+    with pytest.raises(cellfit.InputError, match="the scale is 'log' or 'linear'"):
+        median_gl([1 * nS, 100 * nS, "logarithmic"])
