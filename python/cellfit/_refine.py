@@ -43,13 +43,13 @@ def refine(fitter, params, metric, callback, calc_gradient, iteration, frames_up
            normalization, kwds):
     """fitter.refine(...), frames_up frames above the caller's."""
     from .fitter import FitWarning
+    fitter._check_not_busy()
     options, metrics = refine_options(fitter, params, metric, calc_gradient, iteration, t_start, t_weights,
                                       normalization, kwds)
     native = fitter._native_for(_namespace.caller_namespace(frames_up + 1))
     if native is not fitter._native and options.get("params") is None:
         options["params"] = fitter._params_si(None)
-    fitted = fitter._native.results()["error_unit"]  # the fit's, if one ran (the refined error is its objective)
-    record = native.refine(options, _step_callback(fitter, callback, fitted or _mse_unit(fitter)))
+    record = native.refine(options, _step_callback(fitter, callback, _refined_error_unit(fitter, options)))
     del metrics  # their files (t_weights) were needed until now
     for message in record["warnings"]:
         warnings.warn(message, FitWarning, stacklevel=3)
@@ -79,10 +79,15 @@ def _step_callback(fitter, callback, error_unit):
     return on_step
 
 
-def _mse_unit(fitter):
-    """The unit of the outputs' mean squared errors summed (before any fit)."""
-    units = {fitter._variables[v]["unit"] for v in fitter.output_var}
-    return f"({units.pop()})**2" if len(units) == 1 else "1"
+def _refined_error_unit(fitter, options):
+    """The unit of the refined error: each output's squared unit, or 1 where
+    its MSE is normalised; '1' when they differ (as the C++ refine's)."""
+    by_output = options.get("metric_options")
+    if by_output is None:  # the fit's mse settings
+        by_output = {var: opts for var, name, opts in (fitter._metric_choices or []) if name == "mse"}
+    units = {"1" if "normalization" in (by_output.get(var) or {}) else f"({fitter._variables[var]['unit']})**2"
+             for var in fitter.output_var}
+    return units.pop() if len(units) == 1 else "1"
 
 
 def refine_options(fitter, params, metric, calc_gradient, iteration, t_start, t_weights, normalization, kwds):
@@ -120,9 +125,11 @@ def refine_options(fitter, params, metric, calc_gradient, iteration, t_start, t_
 
 
 def _metric_options(fitter, metric, t_start, t_weights, normalization):
-    """(each output's MSE options, the metrics); (None, []) keeps the fit's."""
+    """(each output's MSE options, the metrics): the fit's when none is given
+    (also after fit(n_rounds=0), which the C++ fitter has not seen)."""
     if metric is None and t_start is None and t_weights is None and normalization is None:
-        return None, []
+        fitted = {var: dict(opts) for var, name, opts in (fitter._metric_choices or []) if name == "mse"}
+        return (fitted or None), list(fitter._metrics_in_use)
     if metric is None:
         metric = Metric("mse", t_start=t_start, t_weights=t_weights, normalization=normalization)
     by_output = metric if isinstance(metric, dict) else {v: metric for v in fitter.output_var}

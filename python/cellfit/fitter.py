@@ -98,6 +98,7 @@ class Fitter:
         self._started = False      # a fit() has begun: the next continues unless restart=True
         self._bound_values = None  # name -> (low, high, log) in SI, from the last first fit
         self._metric_choices = None
+        self._metrics_in_use = []
         self._seed_value = None
         self._namespace_constants = self._constants(_namespace.caller_namespace(_frames_up))
         self._native = self._build_native(self._namespace_constants, self._requested_samples)
@@ -255,6 +256,8 @@ class Fitter:
             raise _cellfit.InputError(f"bounds of {name}: expected [low, high] or [low, high, 'log'], got {value!r}")
         expected = tuple(self._variables[name]["exponents"])
         low, high = (float(_units.si_array(v, f"the bound of {name}", expected)) for v in value[:2])
+        if not (np.isfinite(low) and np.isfinite(high) and low < high):
+            raise _cellfit.InputError(f"bounds of {name}: expected finite low < high, got {value!r}")
         if len(value) == 3:
             if value[2] not in ("log", "linear"):
                 raise _cellfit.InputError(f"bounds of {name}: the scale is 'log' or 'linear', got {value[2]!r}")
@@ -295,46 +298,77 @@ class Fitter:
         call continues the same fit unless restart=True. Ctrl-C stops after
         the current round, keeps the results and raises KeyboardInterrupt."""
         callback = _callbacks.check_callback(callback)
+        self._check_not_busy()
         first = not self._started or restart
         if not first and optimizer is not None and optimizer is not self.optimizer:
             raise _cellfit.InputError("a continued fit keeps its optimizer: pass the same one, or restart=True")
-        if first:
-            optimizer = optimizer if optimizer is not None else Optimizer()
-            if not isinstance(optimizer, Optimizer):
-                raise _cellfit.InputError(f"optimizer: expected NevergradOptimizer(), cellfit.Optimizer('pagmo.de') "
-                                          f"or another cellfit optimizer, got {type(optimizer).__name__}")
-            by_output = self._metrics(metric)
-            bounds = self._bounds(params)
-            n_samples = optimizer.population(self._requested_samples)
-            constants = self._constants(_namespace.caller_namespace(level + 1))
-            if constants != self._namespace_constants or n_samples != self.n_samples:
-                self._native = self._build_native(constants, n_samples)
-                self._namespace_constants = constants
-            self.optimizer, self.metric, self.bounds = optimizer, metric, dict(params)
-            self._metric_choices = [(var, m.name, m.native_options()) for var, m in by_output.items()]
-            self._bound_values = bounds
-            self._seed_value = self._seed(optimizer)
-            self._metrics_in_use = list(by_output.values())  # their files (t_weights) live as long as the fit
-        elif metric is not None and metric is not self.metric:
+        if not first and metric is not None and metric is not self.metric:
             raise _cellfit.InputError("a continued fit keeps its metric: pass the same one (or none), or restart=True")
-        options = {"optimizer": self.optimizer.name, "optimizer_options": self.optimizer.native_options(),
-                   "metrics": self._metric_choices, "n_rounds": whole_number(n_rounds, "n_rounds"),
+        # What a first fit sets up; kept only once the C++ fit has accepted it
+        # (a round ran, or the call returned), so that a refused set-up
+        # leaves the fitter as it was.
+        setup = self._fit_setup(optimizer, metric, params, level + 1) if first else self._current_setup()
+        options = {"optimizer": setup["optimizer"].name, "optimizer_options": setup["optimizer"].native_options(),
+                   "metrics": setup["metric_choices"], "n_rounds": whole_number(n_rounds, "n_rounds"),
                    "restart": bool(restart),
                    "start_iteration": optional_whole_number(start_iteration, "start_iteration"),
-                   "penalty": penalty, "bounds": self._bound_values,
-                   "seed": self._seed_value}
+                   "penalty": penalty, "bounds": setup["bound_values"], "seed": setup["seed"]}
+        if options["n_rounds"] == 0:  # the toolbox's way to set up bounds and metrics for refine()
+            self._keep_setup(setup)
+            return None, None
         try:
             outcome = self._native.fit(options, self._round_callback(callback, n_rounds))
-        finally:
-            # A first fit that failed before any round can be made again,
-            # with other bounds or another optimizer; one that ran rounds
-            # (stopped by Ctrl-C, say) is continued by the next call.
-            self._started = self._started and not restart or self._native.results()["n_rounds"] > 0
-        self._started = True
+        except BaseException:
+            if self._native.rounds_this_fit > 0:  # stopped (Ctrl-C, an error) after some rounds
+                self._keep_setup(setup)
+            elif first:
+                # The C++ fitter drops a fit whose (re)start it refused: the
+                # next fit() starts anew (the old samples stay readable).
+                self._started = False
+            raise
+        self._keep_setup(setup)
         self.n_samples = self._native.population_size
         for message in outcome["warnings"]:
             warnings.warn(message, FitWarning, stacklevel=2)
         return self.best_params, self.best_error
+
+    def _check_not_busy(self):
+        if self._native.busy:
+            raise _cellfit.InputError("this fitter is busy: a fit, refine or generate is running on it; wait for "
+                                      "it to return (stop() ends a running fit after its round)")
+
+    def _fit_setup(self, optimizer, metric, params, frames_up):
+        """The optimizer, metrics, bounds and seed of a first fit (or a
+        restart), checked; the C++ fitter is rebuilt when the caller's
+        constants or the optimizer's population changed."""
+        optimizer = optimizer if optimizer is not None else Optimizer()
+        if not isinstance(optimizer, Optimizer):
+            raise _cellfit.InputError(f"optimizer: expected NevergradOptimizer(), cellfit.Optimizer('pagmo.de') "
+                                      f"or another cellfit optimizer, got {type(optimizer).__name__}")
+        by_output = self._metrics(metric)
+        bound_values = self._bounds(params)
+        n_samples = optimizer.population(self._requested_samples)
+        constants = self._constants(_namespace.caller_namespace(frames_up + 1))
+        if constants != self._namespace_constants or n_samples != self.n_samples:
+            self._native = self._build_native(constants, n_samples)
+            self._namespace_constants = constants
+            self.n_samples = n_samples
+            self._started = False  # a new C++ fitter
+        return {"optimizer": optimizer, "metric": metric, "bounds": dict(params), "bound_values": bound_values,
+                "metric_choices": [(var, m.name, m.native_options()) for var, m in by_output.items()],
+                "metrics_in_use": list(by_output.values()),  # their files (t_weights) live as long as the fit
+                "seed": self._seed(optimizer)}
+
+    def _current_setup(self):
+        return {"optimizer": self.optimizer, "metric": self.metric, "bounds": self.bounds,
+                "bound_values": self._bound_values, "metric_choices": self._metric_choices,
+                "metrics_in_use": self._metrics_in_use, "seed": self._seed_value}
+
+    def _keep_setup(self, setup):
+        self.optimizer, self.metric, self.bounds = setup["optimizer"], setup["metric"], setup["bounds"]
+        self._bound_values, self._metric_choices = setup["bound_values"], setup["metric_choices"]
+        self._metrics_in_use, self._seed_value = setup["metrics_in_use"], setup["seed"]
+        self._started = True
 
     def _round_callback(self, callback, n_rounds):
         if callback is None:
@@ -433,6 +467,7 @@ class Fitter:
         if output_var is None:
             output_var = list(self.output_var)
         names = [output_var] if isinstance(output_var, str) else list(output_var)
+        self._check_not_busy()
         values = self._params_si(params)
         native = self._native_for(_namespace.caller_namespace(level + 1))
         init = self._init_pairs({**self.param_init, **(param_init or {})}) if param_init else []

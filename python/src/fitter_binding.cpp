@@ -241,31 +241,33 @@ struct python_fitter {
         throw input_error("fitter kind '" + t + "': expected traces, spikes or online_traces");
     }
 
-    // Every round ends in Python: Ctrl-C, then the user's callback. The
-    // callback is held as a handle (no reference counting without the GIL:
-    // the caller's frame keeps it alive for the whole call).
-    static fit_callback round_callback(py::handle callback, python_interrupt& interrupt) {
-        return [callback, &interrupt](const round_report& report) {
-            py::gil_scoped_acquire gil;
-            return callback.is_none() ? interrupt.check() : interrupt.ask(callback, round_dict(report));
-        };
-    }
-
     // One operation at a time: fit, refine and generate release the GIL, so
     // another Python thread (or the callback) could otherwise start a second
-    // one on the same C++ fitter, or read results while they grow.
+    // one on the same C++ fitter, or read results while they grow. Both
+    // flags are read and written with the GIL held.
     bool busy = false;
-    bool in_callback = false;
+    bool in_callback = false;          // the rounds wait for a Python callback: results are still
+    std::size_t rounds_this_fit = 0;   // rounds completed by the last fit() call
     struct exclusive {
         python_fitter& p;
         explicit exclusive(python_fitter& owner) : p(owner) {
-            if (p.busy) throw input_error("this fitter is busy (a fit, refine or generate is running): wait for it, "
-                                          "or call stop()");
+            if (p.busy)
+                throw input_error("this fitter is busy: a fit, refine or generate is running on it; wait for it to "
+                                  "return (stop() ends a running fit after its round)");
             p.busy = true;
         }
         ~exclusive() { p.busy = false; }
         exclusive(const exclusive&) = delete;
         exclusive& operator=(const exclusive&) = delete;
+    };
+    // Set while a callback runs; made after the GIL is taken and undone
+    // before it is released.
+    struct in_python_callback {
+        python_fitter& p;
+        explicit in_python_callback(python_fitter& owner) : p(owner) { p.in_callback = true; }
+        ~in_python_callback() { p.in_callback = false; }
+        in_python_callback(const in_python_callback&) = delete;
+        in_python_callback& operator=(const in_python_callback&) = delete;
     };
     void check_readable() const {
         if (busy && !in_callback)
@@ -273,16 +275,21 @@ struct python_fitter {
                               "callback or after it returns");
     }
 
+    // Every round ends in Python: Ctrl-C, then the user's callback. The
+    // callback is held as a handle (no reference counting without the GIL:
+    // the caller's frame keeps it alive for the whole call).
     py::dict fit(const py::dict& options, const py::object& callback) {
         exclusive guard(*this);
         fit_options o = read_fit_options(options);
         python_interrupt interrupt;
-        const fit_callback on_round = round_callback(callback, interrupt);
-        o.callback = [this, on_round](const round_report& report) {
-            in_callback = true;  // results may be read while the rounds wait
-            const bool stop = on_round(report);
-            in_callback = false;
-            return stop;
+        rounds_this_fit = 0;
+        const py::handle python_callback = callback;
+        o.callback = [this, python_callback, &interrupt](const round_report& report) {
+            py::gil_scoped_acquire gil;
+            in_python_callback scope(*this);
+            ++rounds_this_fit;
+            return python_callback.is_none() ? interrupt.check()
+                                             : interrupt.ask(python_callback, round_dict(report));
         };
         fit_outcome outcome;
         {
@@ -313,9 +320,10 @@ struct python_fitter {
         // threads): Ctrl-C stops a single refinement at its next step.
         const py::handle python_callback = callback;
         if (o.top == 1)
-            o.callback = [python_callback, &interrupt](const std::map<std::string, double>& params, double error,
-                                                       std::size_t nfev) {
+            o.callback = [this, python_callback, &interrupt](const std::map<std::string, double>& params,
+                                                             double error, std::size_t nfev) {
                 py::gil_scoped_acquire gil;
+                in_python_callback scope(*this);
                 return python_callback.is_none() ? interrupt.check()
                                                  : interrupt.ask(python_callback, to_dict(params), error, nfev);
             };
@@ -372,8 +380,14 @@ void bind_fitter(py::module_& m) {
              })
         .def("write_results",
              [](python_fitter& p, const std::string& path) {
-                 python_fitter::exclusive guard(p);
-                 py::gil_scoped_release released;
+                 // In a callback the rounds wait: write at once, GIL held
+                 // (released, the fit would go on under the writer).
+                 std::optional<python_fitter::exclusive> guard;
+                 std::optional<py::gil_scoped_release> released;
+                 if (!p.in_callback) {
+                     guard.emplace(p);
+                     released.emplace();
+                 }
                  if (path.size() >= 4 && path.compare(path.size() - 4, 4, ".csv") == 0)
                      write_results_csv(p.f.results(), path);
                  else
@@ -383,7 +397,9 @@ void bind_fitter(py::module_& m) {
         .def("stop", [](python_fitter& p) { p.f.stop(); })
         .def_property_readonly("method", [](const python_fitter& p) { return p.f.method(); })
         .def_property_readonly("population_size", [](const python_fitter& p) { return p.f.population_size(); })
-        .def_property_readonly("n_steps", [](const python_fitter& p) { return p.f.n_steps(); });
+        .def_property_readonly("n_steps", [](const python_fitter& p) { return p.f.n_steps(); })
+        .def_property_readonly("busy", [](const python_fitter& p) { return p.busy; })
+        .def_property_readonly("rounds_this_fit", [](const python_fitter& p) { return p.rounds_this_fit; });
 }
 
 } // namespace cellfit::python

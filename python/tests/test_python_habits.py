@@ -255,34 +255,73 @@ def test_results_before_any_fit_are_empty_in_every_shape(hh_data):
     assert list(fitter.results(format="dataframe").columns) == ["g_na", "g_kd", "gl", "Cm", "error"]
 
 
-def test_one_operation_at_a_time_and_results_readable_in_the_callback(hh_data):
+def test_one_operation_at_a_time_and_results_readable_in_the_callback(hh_data, tmp_path):
     fitter = hh_fitter(hh_data, n_samples=10)
     seen = []
 
     def inside(params, errors, best_params, best_error, index, info):
         seen.append(len(fitter.results()))  # allowed: the rounds wait for the callback
+        fitter.save_results(tmp_path / f"round{index}.json")  # so is a checkpoint
         with pytest.raises(cellfit.InputError, match="busy"):
             fitter.generate_traces(params=best_params)
+        with pytest.raises(cellfit.InputError, match="busy"):
+            fitter.fit(n_rounds=1, callback=None, **BOUNDS)
         return index == 1
 
     fitter.fit(n_rounds=5, optimizer=cellfit.Optimizer("random", seed=1), callback=inside, **BOUNDS)
     assert seen == [10, 20]
-    errors = []
-    started = threading.Event()
+    assert len(json.loads((tmp_path / "round1.json").read_text())["samples"]) == 20
 
-    def read_while_fitting():
-        started.wait()
-        try:
-            fitter.results()
-        except cellfit.InputError as error:
-            errors.append(str(error))
 
-    reader = threading.Thread(target=read_while_fitting)
-    reader.start()
-    fitter.fit(n_rounds=200, optimizer=fitter.optimizer, callback=lambda *args: started.set(), **BOUNDS)
-    reader.join()
-    # The reader ran while the rounds did (refused) or in a callback (allowed).
-    assert errors == [] or "being written by a running fit" in errors[0]
+def test_another_thread_is_refused_while_rounds_run_and_can_stop_the_fit(hh_data):
+    fitter = hh_fitter(hh_data, n_samples=10)
+    fitter.fit(n_rounds=1, optimizer=cellfit.Optimizer("random", seed=1), callback=None, **BOUNDS)
+    refusals = []
+    running = threading.Event()
+
+    def reader():
+        running.wait()  # the rounds have begun
+        while not refusals:
+            for attempt in (fitter.results, lambda: fitter.generate_traces(params=dict(
+                    gl=10 * nS, g_na=20e-6 * siemens, g_kd=6e-6 * siemens, Cm=200 * pF))):
+                try:
+                    attempt()
+                except cellfit.InputError as error:
+                    refusals.append(str(error))
+        fitter.stop()
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    fitter.fit(n_rounds=10**6, optimizer=fitter.optimizer, callback=lambda *args: running.set(),
+               **BOUNDS)  # ends by stop()
+    thread.join()
+    assert "being written by a running fit" in refusals[0] or "busy" in refusals[0]
+    assert 10 < len(fitter.results()) < 10**6
+
+
+def test_a_refused_first_fit_or_restart_can_be_made_again_and_n_rounds_0_sets_up_refine(hh_data):
+    fitter = hh_fitter(hh_data, n_samples=10)
+    with pytest.raises(cellfit.InputError, match="bounds of gl: expected finite low < high"):
+        fitter.fit(n_rounds=1, optimizer=cellfit.Optimizer("random", seed=1), callback=None,
+                   **{**BOUNDS, "gl": [100 * nS, 1 * nS]})
+    with pytest.raises(cellfit.InputError, match="penalty"):  # refused by the C++ fitter
+        fitter.fit(n_rounds=1, optimizer=cellfit.Optimizer("random", seed=1), callback=None, penalty="nothing",
+                   **BOUNDS)
+    fitter.fit(n_rounds=2, optimizer=cellfit.Optimizer("pagmo.cmaes", seed=1), callback=None, **BOUNDS)
+    assert len(fitter.results()) == 20
+    with pytest.raises(cellfit.InputError, match="penalty"):
+        fitter.fit(n_rounds=1, restart=True, optimizer=cellfit.Optimizer("random", seed=1), callback=None,
+                   penalty="nothing", **BOUNDS)
+    assert len(fitter.results()) == 20  # the samples stay
+    fitter.fit(n_rounds=1, optimizer=cellfit.Optimizer("random", seed=2), callback=None, **BOUNDS)
+    assert len(fitter.results()) == 10  # a new fit
+    # n_rounds=0 only sets up: refine then uses these bounds and metric
+    # (from 5 ms: the optimum's error in ../shared/data/hh/README.md).
+    fresh = hh_fitter(hh_data, n_samples=10)
+    assert fresh.fit(n_rounds=0, metric=cellfit.Metric("mse", t_start=5 * ms), callback=None, **BOUNDS) == (None, None)
+    refined, result = fresh.refine(params={"gl": 12 * nS, "g_na": 22e-6 * siemens, "g_kd": 5.5e-6 * siemens,
+                                           "Cm": 190 * pF}, callback=None)
+    assert float(result.error / mV**2) == pytest.approx(1.00493, rel=1e-3)
 
 
 def test_input_units_scale_plain_numbers(hh_data):
