@@ -54,7 +54,7 @@ def refine(fitter, params, metric, callback, calc_gradient, iteration, frames_up
     for message in record["warnings"]:
         warnings.warn(message, FitWarning, stacklevel=3)
     refined = fitter._with_units(dict(zip(record["parameter_names"], record["params"])))
-    return refined, RefineResult(record, fitter._error_value(record["error"], unit=record["error_unit"]))
+    return refined, RefineResult(record, fitter._error_value(record["error"], record["error_unit"]))
 
 
 def _step_callback(fitter, callback, error_unit):
@@ -69,7 +69,7 @@ def _step_callback(fitter, callback, error_unit):
         nonlocal step
         step += 1
         values = fitter._with_units(params)
-        error_value = fitter._error_value(error, unit=error_unit)
+        error_value = fitter._error_value(error, error_unit)
         if callback == "text":
             text = f"{_callbacks.format_value(error_value, fitter.use_units)} ({', '.join(fitter.output_var)})"
             print(_callbacks.text_lines(step, values, text, fitter.use_units), flush=True)

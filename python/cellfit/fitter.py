@@ -4,9 +4,9 @@ arguments and habits, over cellfit's C++ fitters.
 Differences from the toolbox, each deliberate: positive bounds spanning a
 factor of 10 or more are searched on a log scale unless [low, high,
 'linear'] says otherwise; bounds given with units are checked against the
-parameter's unit; generate's param_init is used (merged
-over the constructor's); a second fit() may leave metric=None; any callable
-is a callback, and returning True stops refine() too; the optimizer's seed
+parameter's unit; generate's param_init is used (merged over the
+constructor's); a second fit() may leave metric=None; any callable is a
+callback, and returning True stops refine() too; the optimizer's seed
 is drawn from numpy's global generator unless given, so np.random.seed(n)
 makes a fit repeatable. As in the toolbox, refine() returns its result and
 leaves best_params and best_error to the fit's samples.
@@ -234,12 +234,16 @@ class Fitter:
 
     # --- fitting ------------------------------------------------------------
 
+    def _unknown_and_missing(self, names):
+        """The given names that are not parameters, and the parameters not given."""
+        return ([n for n in names if n not in self.parameter_names],
+                [n for n in self.parameter_names if n not in names])
+
     def _bounds(self, params):
-        unknown = [n for n in params if n not in self.parameter_names]
+        unknown, missing = self._unknown_and_missing(params)
         if unknown:
             raise _cellfit.InputError(f"bounds for {', '.join(unknown)}: not a parameter of the model (its "
                                       f"parameters: {', '.join(self.parameter_names)})")
-        missing = [n for n in self.parameter_names if n not in params]
         if missing:
             raise _cellfit.InputError(f"no bounds for {', '.join(missing)}: every parameter of the model is fitted; "
                                       f"give {missing[0]}=[low, high], or make it a constant outside the model")
@@ -330,7 +334,8 @@ class Fitter:
         self.n_samples = self._native.population_size
         for message in outcome["warnings"]:
             warnings.warn(message, FitWarning, stacklevel=2)
-        return self.best_params, self.best_error
+        params, error, unit = self._best_sample() or (None, None, None)
+        return (None, None) if params is None else (self._with_units(params), self._error_value(error, unit))
 
     def _check_not_busy(self):
         if self._native.busy:
@@ -383,7 +388,7 @@ class Fitter:
                 first_round = report["round"]
             index = report["round"] - first_round
             best_params = self._with_units(report["best_params"], use_units)
-            best_error = self._error_value(report["best_error"], use_units, report["error_unit"])
+            best_error = self._error_value(report["best_error"], report["error_unit"], use_units)
             if callback == "text":
                 error_text = _callbacks.format_value(best_error, use_units)
                 print(_callbacks.text_lines(index, best_params, f"{error_text} ({', '.join(self.output_var)})",
@@ -394,7 +399,7 @@ class Fitter:
                 return False
             order = list(report["parameter_names"])
             params = [self._with_units(dict(zip(order, row)), use_units) for row in report["samples"]]
-            errors = self._error_value(report["errors"], use_units, report["error_unit"])
+            errors = self._error_value(report["errors"], report["error_unit"], use_units)
             info = {"output_var": list(self.output_var), "diverged": report["diverged"],
                     "seconds": report["seconds"]}
             return callback(params, errors, best_params, best_error, index, info) is True
@@ -409,23 +414,25 @@ class Fitter:
                                        use_units and any(self._variables[name]["exponents"]))
                 for name in self.parameter_names if name in values}
 
-    def _error_value(self, error, use_units=None, unit=None):
-        """The error with its unit (the results' error unit, or `unit`):
-        dimensionless errors, such as normalised ones, stay plain numbers."""
+    def _error_value(self, error, unit, use_units=None):
+        """The error in its unit (cellfit's text, 'volt**2'): dimensionless
+        errors, such as normalised ones, stay plain numbers."""
         use_units = self.use_units if use_units is None else use_units
-        exponents = _units.exponents_of_unit(unit or self._native.results()["error_unit"])
+        exponents = _units.exponents_of_unit(unit)
         return _units.with_unit(error, exponents, bool(use_units and any(exponents)))
 
     def _best_sample(self):
-        """(parameters in SI, error) of the fit's best sample, or None. As in
-        the toolbox, refine() returns its result and leaves these alone."""
+        """(parameters in SI, error, its unit) of the fit's best sample, or
+        None, from one copy of the results. As in the toolbox, refine()
+        returns its result and leaves these alone."""
         native = self._native.results()
         errors = native["errors"]
         finite = np.isfinite(errors)
         if not finite.any():
             return None
         best = int(np.flatnonzero(finite)[np.argmin(errors[finite])])
-        return dict(zip(native["parameter_names"], native["params"][best])), float(errors[best])
+        return (dict(zip(native["parameter_names"], native["params"][best])), float(errors[best]),
+                native["error_unit"])
 
     @property
     def best_params(self):
@@ -437,7 +444,7 @@ class Fitter:
     def best_error(self):
         """The best sample's total error; None before a fit."""
         best = self._best_sample()
-        return None if best is None else self._error_value(best[1])
+        return None if best is None else self._error_value(best[1], best[2])
 
     def results(self, format="list", use_units=None):
         """Every evaluated sample: format 'list' (a dict per sample), 'dict'
@@ -498,11 +505,10 @@ class Fitter:
             if best is None:
                 raise _cellfit.InputError("no parameters: give params={...}, or run fit() first")
             return best[0]
-        unknown = [name for name in params if name not in self.parameter_names]
+        unknown, missing = self._unknown_and_missing(params)
         if unknown:
             raise _cellfit.InputError(f"params: {unknown[0]} is not a parameter of the model (its parameters: "
                                       f"{', '.join(self.parameter_names)})")
-        missing = [name for name in self.parameter_names if name not in params]
         if missing:
             raise _cellfit.InputError(f"params: no value for {', '.join(missing)}; give every parameter "
                                       f"({', '.join(self.parameter_names)})")

@@ -301,33 +301,34 @@ std::string results_json(const fit_results& r, int indent) {
     for (const auto& name : r.objective_names) objective_keys.push_back(json(name).dump() + ": ");
     const std::string row_start = newline + pad + pad + "{\"round\": ";
     text.reserve(text.size() + r.samples.size() * (64 + 28 * (param_keys.size() + objective_keys.size())));
+    // n members "key": number of one JSON object; member(k) gives the key's
+    // index and the number.
+    const auto append_members = [&text](std::size_t n, const auto& member, const std::vector<std::string>& keys) {
+        for (std::size_t k = 0; k < n; ++k) {
+            const auto [key, value] = member(k);
+            if (k) text += ", ";
+            text += keys[key];
+            append_json_number(text, value);
+        }
+    };
     for (std::size_t i = 0; i < r.samples.size(); ++i) {
         const sample_record& s = r.samples[i];
         if (i) text += ',';
         text += row_start;
         append_json_number(text, static_cast<double>(s.round));
         text += ", \"params\": {";
-        for (std::size_t k = 0; k < param_keys.size(); ++k) {
-            if (k) text += ", ";
-            text += param_keys[k];
-            append_json_number(text, s.params[k]);
-        }
+        append_members(param_keys.size(), [&](std::size_t k) { return std::pair{k, s.params[k]}; }, param_keys);
         text += "}, \"error\": ";
         append_json_number(text, s.error);
         text += ", \"errors\": {";
-        for (std::size_t k = 0; k < objective_keys.size(); ++k) {
-            if (k) text += ", ";
-            text += objective_keys[k];
-            append_json_number(text, s.objectives[k]);
-        }
+        append_members(objective_keys.size(), [&](std::size_t k) { return std::pair{k, s.objectives[k]}; },
+                       objective_keys);
         text += "}";
         if (!raw.empty()) {
             text += ", \"raw_errors\": {";
-            for (std::size_t k = 0; k < raw.size(); ++k) {
-                if (k) text += ", ";
-                text += objective_keys[raw[k]];
-                append_json_number(text, s.objectives[raw[k]] * r.objective_raw_factors[raw[k]]);
-            }
+            append_members(raw.size(), [&](std::size_t k) {
+                return std::pair{raw[k], s.objectives[raw[k]] * r.objective_raw_factors[raw[k]]};
+            }, objective_keys);
             text += "}";
         }
         text += "}";
