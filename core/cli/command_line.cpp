@@ -44,7 +44,9 @@ po::parsed_options config_options(const std::string& file, const po::options_des
     const std::filesystem::path folder = std::filesystem::path(file).parent_path();
     for (const auto& entry : read_config_file(file)) {
         const std::string where = file + ":" + std::to_string(entry.line);
-        if (!entry.section.empty() && entry.section != cmd.name) {
+        const auto& also = cmd.also_reads_sections;
+        if (!entry.section.empty() && entry.section != cmd.name &&
+            std::find(also.begin(), also.end(), entry.section) == also.end()) {
             if (std::find(all_command_names.begin(), all_command_names.end(), entry.section) !=
                 all_command_names.end())
                 continue;  // another command's settings
@@ -79,6 +81,15 @@ std::vector<std::string> expand_negated_switches(const std::vector<std::string>&
     return expanded;
 }
 
+// The repeatable options given on the command line, with their values.
+std::map<std::string, std::vector<std::string>> repeated_on_command_line(const po::variables_map& vm) {
+    std::map<std::string, std::vector<std::string>> given;
+    for (const auto& [name, value] : vm)
+        if (!value.defaulted())
+            if (const auto* list = boost::any_cast<std::vector<std::string>>(&value.value())) given[name] = *list;
+    return given;
+}
+
 // The key of a repeatable option's value, which a command-line value
 // overrides in the config file: the name before '=' (--const El=..., --bound
 // gl=..., --metric-opt v.t_start=..., --metric v=mse), or "" for values
@@ -97,6 +108,8 @@ std::string repeat_key(const std::string& option, const std::string& value) {
     key.erase(key.find_last_not_of(" \t") + 1);
     return key;
 }
+
+} // namespace
 
 // A repeatable option given in the file and on the command line: the file's
 // values in their order (order matters: a constant may use earlier ones),
@@ -125,17 +138,6 @@ std::vector<std::string> merge_repeated(const std::string& option, const std::ve
         if (std::find(placed.begin(), placed.end(), repeat_key(option, v)) == placed.end()) merged.push_back(v);
     return merged;
 }
-
-// The repeatable options given on the command line, with their values.
-std::map<std::string, std::vector<std::string>> repeated_on_command_line(const po::variables_map& vm) {
-    std::map<std::string, std::vector<std::string>> given;
-    for (const auto& [name, value] : vm)
-        if (!value.defaulted())
-            if (const auto* list = boost::any_cast<std::vector<std::string>>(&value.value())) given[name] = *list;
-    return given;
-}
-
-} // namespace
 
 void add_common_options(po::options_description& options) {
     options.add_options()

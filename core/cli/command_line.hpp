@@ -33,6 +33,8 @@ struct command {
     std::string usage;    // e.g. "cellfit plugins [options]"
     std::function<void(po::options_description&)> add_options;
     std::function<int(const po::variables_map&, io&)> run;  // returns the exit code
+    // INI sections it reads besides its own (`batch` reads [fit] too).
+    std::vector<std::string> also_reads_sections{};
 };
 
 // The options every subcommand has: --help and --config.
@@ -44,6 +46,15 @@ void add_common_options(po::options_description& options);
 // command line wins over the file. Throws usage_error or input_error.
 po::variables_map parse_arguments(const command& cmd, const std::vector<std::string>& args,
                                   const std::vector<std::string>& all_command_names);
+
+// A repeatable option given twice over (an INI file and the command line;
+// a batch's shared flags and a cell's): the first values in their order,
+// each replaced by the second's of the same key (the name before '=' of
+// --const, --param, --init, --input, --timed-array, --output, --bound, --opt,
+// --metric, --metric-opt, --trace), then the second's other values. Options
+// without keys (--results, --plugin-dir) are replaced whole.
+std::vector<std::string> merge_repeated(const std::string& option, const std::vector<std::string>& first,
+                                        const std::vector<std::string>& second);
 
 // An on/off option: `--refine` (or `--refine=true`) turns it on, and
 // `--refine=false` or `--no-refine` off, e.g. over an INI file's setting.

@@ -4,9 +4,11 @@
 #include "fit_summary.hpp"
 #include "model_options.hpp"
 #include "plugins_command.hpp"
+#include "processes.hpp"
 #include "refine_options.hpp"
 #include "table_options.hpp"
 
+#include <cellfit/fit/round_exchange.hpp>
 #include <cellfit/registry.hpp>
 #include <cellfit/units/quantity.hpp>
 
@@ -17,6 +19,7 @@
 #include <optional>
 #include <csignal>
 #include <filesystem>
+#include <memory>
 #include <ostream>
 #include <sstream>
 #include <unistd.h>
@@ -186,9 +189,60 @@ double read_seconds(const po::variables_map& vm, const char* flag) {
     return q.value;
 }
 
-int run_fit(const po::variables_map& vm, io& io) {
-    const fit_description d = read_fit_description(vm, true);
+// The first process of an MPI job ends the others' serve() however run_fit
+// ends (they wait for its rounds).
+struct finish_exchange {
+    std::shared_ptr<round_exchange> exchange;
+    ~finish_exchange() {
+        if (exchange) exchange->finish();
+    }
+};
+
+// A process after the first of an MPI job: the same fit set up from the
+// same flags, simulating its share of each round the first process sends.
+// Its errors reach the first process, which reports them; it stays quiet.
+int serve_fit(const po::variables_map& vm) {
+    const std::shared_ptr<round_exchange> exchange = processes().exchange();
+    bool serving = false;
+    try {
+        fit_description d = read_fit_description(vm, true);
+        d.settings.exchange = exchange;
+        fit_options options = read_fit_options(vm, d);
+        const auto resume = read_resume(vm, options);
+        const bool restart = vm["restart"].as<bool>();
+        if (resume && !restart) options.n_rounds = resume->planned_rounds;  // as the first process sets it up
+        options.restart = restart;
+        std::ostringstream quiet;
+        const plugin_registry registry = load_plugins(vm, quiet);
+        fitter f(d.target, d.spec, d.data, d.settings, registry);
+        serving = true;
+        // The first process is the one a signal should stop: it ends the rounds.
+        for (int number : stopping_signals) std::signal(number, SIG_IGN);
+        f.serve(options);
+    } catch (const std::exception& e) {
+        if (!serving) refuse_rounds(*exchange, e.what());
+    }
+    return 0;
+}
+
+// A fit resumed with --rounds 0: the recorded fit's outcome, for refine and generate.
+fit_outcome recorded_outcome(const fitter& f) {
+    fit_outcome outcome;
+    outcome.best_params = f.results().best_params();
+    outcome.best_error = f.results().best_error();
+    outcome.error_unit = f.results().error_unit;
+    outcome.warnings = f.setup_warnings();
+    return outcome;
+}
+
+int run_fit(const po::variables_map& vm, io& io, bool spread) {
+    if (spread && processes().rank() > 0) return serve_fit(vm);
+    const finish_exchange finish{spread ? processes().exchange() : nullptr};
+    fit_description d = read_fit_description(vm, true);
+    d.settings.exchange = finish.exchange;
     fit_options options = read_fit_options(vm, d);
+    if (options.n_rounds == 0 && vm["restart"].as<bool>())
+        throw usage_error("--rounds 0 with --restart: a restarted optimizer needs rounds to run; give --rounds N");
     const fit_callback progress = choose_callback(vm, io.err);
     auto resume = read_resume(vm, options);
     const bool restart = vm["restart"].as<bool>();
@@ -303,7 +357,8 @@ int run_fit(const po::variables_map& vm, io& io) {
         }
         setup_warnings = f.setup_warnings();
         for (const auto& w : setup_warnings) io.err << "cellfit fit: warning: " << w << "\n";
-        outcome = f.fit(options);
+        outcome = options.n_rounds == 0 ? recorded_outcome(f) : f.fit(options);
+        if (finish.exchange) finish.exchange->finish();  // the other processes are done
     } catch (const std::exception& e) {
         // Keep what was computed: the rounds finished before the error.
         if (!f.results().samples.empty() && !paths.empty()) {
@@ -389,6 +444,8 @@ int run_fit(const po::variables_map& vm, io& io) {
 
 } // namespace
 
+int run_fit_in_this_process(const po::variables_map& vm, io& io) { return run_fit(vm, io, false); }
+
 command fit_command() {
     return {
         "fit",
@@ -424,7 +481,7 @@ command fit_command() {
                  "stop once the best error is at most E (in the error's unit, e.g. 1.1*mV**2, or a number in SI)");
             add_refine_options(options);
         },
-        run_fit,
+        [](const po::variables_map& vm, io& io) { return run_fit(vm, io, true); },
     };
 }
 

@@ -7,6 +7,10 @@ namespace cellfit::cli {
 // `cellfit fit`: the fitters on the command line.
 command fit_command();
 
+// `cellfit fit` with parsed flags, in this process alone (a batch's cell on
+// any MPI rank); the command itself spreads its rounds over the ranks.
+int run_fit_in_this_process(const po::variables_map& vm, io& io);
+
 // `cellfit generate`: simulate given or fitted parameters for a fit description.
 command generate_command();
 

@@ -40,7 +40,7 @@ void add_fit_options(po::options_description& options) {
         ("bound", po::value<std::vector<std::string>>()->value_name("NAME=LOW,HIGH[,log]"),
          "a fitted parameter and its interval, e.g. gl=1*nS,100*nS; ',log' searches it on a log scale (repeatable)")
         ("samples", po::value<whole_number>()->default_value(whole_number{30}, "30")->value_name("N"), "parameter samples per round")
-        ("rounds", po::value<whole_number>()->default_value(whole_number{10}, "10")->value_name("N"), "optimization rounds")
+        ("rounds", po::value<whole_number>()->default_value(whole_number{10}, "10")->value_name("N"), "optimization rounds (with --resume: rounds more, and 0 only refines or generates)")
         ("seed", po::value<std::uint64_t>()->default_value(1)->value_name("N"),
          "random seed of the optimizer and of the model's random draws (rand(), randn(), xi)")
         ("multi-objective", switch_value(),
@@ -194,7 +194,8 @@ fit_options read_fit_options(const po::variables_map& vm, const fit_description&
         b.log_scale = log_scale;
         o.bounds[name] = b;
     }
-    o.n_rounds = read_whole_number(vm, "rounds", 1, 1000000000);
+    // A resumed fit may run no more rounds (it then only refines or generates).
+    o.n_rounds = read_whole_number(vm, "rounds", vm.count("resume") ? 0 : 1, 1000000000);
     o.multi_objective = vm["multi-objective"].as<bool>();
     o.seed = vm["seed"].as<std::uint64_t>();
     if (vm.count("start-iteration")) o.start_iteration = read_whole_number(vm, "start-iteration", 0, 1000000000000);

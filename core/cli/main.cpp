@@ -1,11 +1,13 @@
 // The `cellfit` command: dispatches to subcommands and turns errors into
 // messages and exit codes (0 success, 1 the job failed, 2 bad usage or input).
 
+#include "batch_command.hpp"
 #include "check_command.hpp"
 #include "command_line.hpp"
 #include "features_command.hpp"
 #include "fit_command.hpp"
 #include "plugins_command.hpp"
+#include "processes.hpp"
 #include "simulate_command.hpp"
 
 #include <cellfit/abi.hpp>
@@ -25,6 +27,7 @@ constexpr int exit_usage = 2;
 
 std::vector<cli::command> make_commands() {
     std::vector<cli::command> commands;
+    commands.push_back(cli::batch_command());
     commands.push_back(cli::check_command());
     commands.push_back(cli::features_command());
     commands.push_back(cli::fit_command());
@@ -43,7 +46,8 @@ std::vector<std::string> command_names(const std::vector<cli::command>& commands
 
 void print_version(std::ostream& out) {
     out << "cellfit " CELLFIT_VERSION_STRING " (plugin ABI " << CELLFIT_ABI_VERSION << "." << CELLFIT_ABI_MINOR
-        << ", " CELLFIT_ABI_TAG ")\n";
+        << ", " CELLFIT_ABI_TAG ")\n"
+        << cli::mpi_description() << "\n";
 }
 
 void print_overview(std::ostream& out, const std::vector<cli::command>& commands) {
@@ -112,13 +116,10 @@ int run(const std::vector<std::string>& args, cli::io& io, std::string& context)
     return c->run(vm, io);
 }
 
-} // namespace
-
-int main(int argc, char** argv) {
-    cli::io io{std::cout, std::cerr};
+int run_and_report(const std::vector<std::string>& args, cli::io& io) {
     std::string context = "cellfit";
     try {
-        return run({argv + 1, argv + argc}, io, context);
+        return run(args, io, context);
     } catch (const cli::usage_error& e) {
         io.err << context << ": error: " << e.what() << "\n"
                << "Run '" << (context == "cellfit" ? "cellfit help" : "cellfit help " + context.substr(8))
@@ -131,4 +132,15 @@ int main(int argc, char** argv) {
         io.err << context << ": error: " << e.what() << "\n";
         return exit_failure;
     }
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    // Under mpirun or srun (and built with MPI) this process is one rank of a job.
+    cli::join_processes(argc, argv);
+    cli::io io{std::cout, std::cerr};
+    const int code = run_and_report({argv + 1, argv + argc}, io);
+    cli::leave_processes();
+    return code;
 }

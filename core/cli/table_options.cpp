@@ -1,4 +1,5 @@
 #include "table_options.hpp"
+#include "processes.hpp"
 #include "model_options.hpp"
 
 #include <cellfit/fit/data_files.hpp>
@@ -96,12 +97,13 @@ void add_backend_options(po::options_description& options) {
          "system compiler and cached (CELLFIT_CACHE_DIR, else ~/.cache/cellfit); interp, the interpreter, which needs "
          "no compiler")
         ("threads", po::value<whole_number>()->default_value(whole_number{0}, "0")->value_name("N"),
-         "threads over neurons; 0: one per core (results do not depend on it)");
+         "threads over neurons; 0: one per core, shared among the MPI ranks on the machine (results do not depend "
+         "on it)");
 }
 
 unsigned read_threads(const po::variables_map& vm) {
     const auto n = static_cast<unsigned>(read_whole_number(vm, "threads", 0, 4096));
-    return n ? n : std::max(1u, std::thread::hardware_concurrency());
+    return n ? n : std::max(1u, std::thread::hardware_concurrency() / processes().processes_on_this_node());
 }
 
 std::string read_backend(const po::variables_map& vm) {

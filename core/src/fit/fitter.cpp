@@ -6,6 +6,7 @@
 
 #include <cellfit/error.hpp>
 #include <cellfit/fit/fitter.hpp>
+#include <cellfit/fit/round_exchange.hpp>
 #include <cellfit/optimizer.hpp>
 #include <cellfit/registry.hpp>
 #include <cellfit/sim/integrator_choice.hpp>
@@ -146,7 +147,7 @@ std::vector<bound_metric> fitter::state::make_metrics(const fit_options& options
         if (target != fit_target::spikes && !bm.scorer->uses_traces())
             throw input_error("metric." + bm.name + " compares spike trains; give the recorded spike times (--spikes) to "
                               "use it, or a trace metric such as mse for --output " + outputs[k]);
-        bm.setup.n_samples = population;
+        bm.setup.n_samples = share_count;
         bm.setup.n_traces = n_traces;
         bm.setup.n_steps = n_steps;
         bm.setup.dt = data.dt;
@@ -210,6 +211,10 @@ void fitter::state::start(const fit_options& options) {
     }
     multi_objective = options.multi_objective;
     population = opt->initialize(os);
+    const auto [first, last] = settings.exchange ? share_of(population, settings.exchange->rank(), settings.exchange->size())
+                                                 : std::pair<std::size_t, std::size_t>{0, population};
+    share_first = first;
+    share_count = last - first;
 
     std::vector<dimension> dims;
     auto metrics = make_metrics(options, dims);
@@ -248,10 +253,15 @@ void fitter::state::start(const fit_options& options) {
     results.n_samples = population;
 
     random_seed = options.seed;
-    simulation_setup setup = base_setup(population * n_traces);
+    simulation_setup setup = base_setup(share_count * n_traces);
+    setup.first_neuron = share_first * n_traces;
+    setup.total_neurons = population * n_traces;
     for (const auto& name : fitted) setup.parameters[name] = {options.bounds.at(name).lower};
-    evaluator = std::make_unique<batch_evaluator>(m, std::move(setup), std::move(metrics), penalty,
-                                                  detail::batch_layout{population, n_traces, n_steps, data.dt}, registry);
+    evaluator.reset();
+    if (share_count > 0)
+        evaluator = std::make_unique<batch_evaluator>(m, std::move(setup), std::move(metrics), penalty,
+                                                      detail::batch_layout{share_count, n_traces, n_steps, data.dt},
+                                                      registry);
     metric_choices = options.metrics;
     bounds = options.bounds;
     iteration = options.start_iteration.value_or(0);
@@ -270,6 +280,79 @@ std::string fitter::state::describe(const std::map<std::string, double>& params)
         text += (text.empty() ? "" : ", ") + fitted[k] + " = " + format_quantity({it->second, fitted_dims[k]}, 4);
     }
     return text;
+}
+
+matrix fitter::state::evaluate_share(const std::function<double(std::size_t, std::size_t)>& value,
+                                     std::size_t round_iteration, std::uint64_t random_stream) {
+    if (share_count == 0) return matrix(0, results.objective_names.size());
+    std::map<std::string, std::vector<double>> values;
+    for (std::size_t p = 0; p < fitted.size(); ++p) {
+        auto& v = values[fitted[p]];
+        v.resize(share_count * n_traces);
+        for (std::size_t i = 0; i < v.size(); ++i) v[i] = value(share_first + i / n_traces, p);
+    }
+    values[detail::iteration_name] = {static_cast<double>(round_iteration)};
+    return evaluator->evaluate(values, random_stream);
+}
+
+matrix fitter::state::evaluate_round(const matrix& asked) {
+    // The batch always has `population` samples (the compiled kernel is
+    // built for that many neurons): fewer rows are padded with the last.
+    const auto value = [&](std::size_t sample, std::size_t p) { return asked(std::min(sample, asked.rows() - 1), p); };
+    round_exchange* exchange = settings.exchange && settings.exchange->size() > 1 ? settings.exchange.get() : nullptr;
+    const std::size_t n_params = fitted.size(), n_objectives = results.objective_names.size();
+    if (exchange) {
+        round_message message{population, n_params, iteration, round, {}};
+        message.samples.resize(population * n_params);
+        for (std::size_t i = 0; i < population; ++i)
+            for (std::size_t p = 0; p < n_params; ++p) message.samples[i * n_params + p] = value(i, p);
+        exchange->send_round(message);
+    }
+    const matrix own = evaluate_share(value, iteration, round);
+    if (!exchange) return own;
+    matrix objectives(population, n_objectives);
+    std::copy(own.data(), own.data() + own.rows() * own.cols(), objectives.data() + share_first * n_objectives);
+    for (std::size_t r = 1; r < exchange->size(); ++r) {
+        const auto [first, last] = share_of(population, r, exchange->size());
+        const std::vector<double> theirs = exchange->receive_objectives(r);
+        if (theirs.size() != (last - first) * n_objectives)
+            throw error("process " + std::to_string(r) + " returned " + std::to_string(theirs.size()) +
+                        " objective values for " + std::to_string(last - first) + " samples x " +
+                        std::to_string(n_objectives) + " objectives");
+        std::copy(theirs.begin(), theirs.end(), objectives.data() + first * n_objectives);
+    }
+    return objectives;
+}
+
+void fitter::serve(const fit_options& options) {
+    state& s = *state_;
+    round_exchange* exchange = s.settings.exchange.get();
+    if (!exchange || exchange->rank() == 0)
+        throw input_error("fitter::serve is for the processes after the first of a round exchange; the first runs fit()");
+    try {
+        s.prepared.reset();
+        s.started = false;
+        s.start(options);
+    } catch (const std::exception& e) {
+        refuse_rounds(*exchange, e.what());
+        throw;
+    }
+    while (const auto round = exchange->receive_round()) {
+        try {
+            if (round->population != s.population || round->n_parameters != s.fitted.size())
+                throw input_error("this process set up " + std::to_string(s.population) + " samples of " +
+                                  std::to_string(s.fitted.size()) + " parameters per round, the first process " +
+                                  std::to_string(round->population) + " of " + std::to_string(round->n_parameters) +
+                                  "; every process must be given the same fit");
+            const std::size_t n_params = s.fitted.size();
+            const matrix own = s.evaluate_share(
+                [&](std::size_t sample, std::size_t p) { return round->samples[sample * n_params + p]; },
+                round->iteration, round->random_stream);
+            exchange->send_objectives(std::vector<double>(own.data(), own.data() + own.rows() * own.cols()), "");
+        } catch (const std::exception& e) {
+            exchange->send_objectives({}, e.what());
+        }
+    }
 }
 
 namespace {
@@ -335,21 +418,10 @@ fit_outcome fitter::fit(const fit_options& options) {
     outcome.error_unit = s.results.error_unit;
     outcome.warnings = setup_warnings();
 
-    const std::size_t n_params = s.fitted.size();
     for (std::size_t r = 0; r < options.n_rounds; ++r) {
         const auto round_start = std::chrono::steady_clock::now();
         const matrix asked = s.opt->ask(s.population);
-        // The batch always has `population` samples (the compiled kernel is
-        // built for that many neurons): fewer rows are padded with the last.
-        std::map<std::string, std::vector<double>> values;
-        for (std::size_t p = 0; p < n_params; ++p) {
-            auto& v = values[s.fitted[p]];
-            v.resize(s.population * s.n_traces);
-            for (std::size_t i = 0; i < v.size(); ++i)
-                v[i] = asked(std::min(i / s.n_traces, asked.rows() - 1), p);
-        }
-        values[detail::iteration_name] = {static_cast<double>(s.iteration)};
-        const matrix objectives = s.evaluator->evaluate(values, s.round);
+        const matrix objectives = s.evaluate_round(asked);
 
         matrix errors(asked.rows(), s.multi_objective ? objectives.cols() : 1);
         std::vector<double> totals(asked.rows());
@@ -407,7 +479,8 @@ fit_outcome fitter::fit(const fit_options& options) {
             break;
         }
     }
-    for (const auto& w : s.evaluator->warnings()) outcome.warnings.push_back(w);
+    if (s.evaluator)
+        for (const auto& w : s.evaluator->warnings()) outcome.warnings.push_back(w);
     outcome.best_params = s.results.best_params();
     outcome.best_error = s.results.best_error();
     for (auto& w : detail::divergence_warnings(s.results, s.method)) outcome.warnings.push_back(std::move(w));

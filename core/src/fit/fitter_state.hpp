@@ -9,6 +9,7 @@
 #include <cellfit/optimizer.hpp>
 
 #include <atomic>
+#include <functional>
 #include <optional>
 #include <memory>
 
@@ -41,8 +42,9 @@ struct fitter::state {
     std::vector<std::string> fitted;         // parameter names, in the model's order
     std::vector<dimension> fitted_dims;
     std::shared_ptr<optimizer> opt;
-    std::unique_ptr<batch_evaluator> evaluator;
+    std::unique_ptr<batch_evaluator> evaluator;  // this process's share of a round (none when it is empty)
     std::size_t population = 0;
+    std::size_t share_first = 0, share_count = 0;  // the samples of a round this process simulates
     std::size_t iteration = 0;  // the value of `iteration` in the next round
     std::size_t round = 0;      // rounds run since the start: the random stream of the round's draws
     std::uint64_t random_seed = 0;  // the fit's seed, which keys the random draws too
@@ -59,6 +61,12 @@ struct fitter::state {
     void check_continuation(const fit_options& options) const;
     std::vector<bound_metric> make_metrics(const fit_options& options, std::vector<dimension>& dims) const;
     simulation_setup base_setup(std::size_t n_neurons) const;
+    // The round's objectives, population x objectives; with a round
+    // exchange, the other processes simulate their shares.
+    matrix evaluate_round(const matrix& asked);
+    // This process's share: value(sample, parameter) of every sample of the round.
+    matrix evaluate_share(const std::function<double(std::size_t, std::size_t)>& value, std::size_t round_iteration,
+                          std::uint64_t random_stream);
     std::string describe(const std::map<std::string, double>& params) const;
 };
 

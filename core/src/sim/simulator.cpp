@@ -86,9 +86,9 @@ void simulator::state::reset_engine() {
     std::map<slot_index, std::vector<double>> values;
     auto all = [&](double x) { return std::vector<double>(n_neurons, x); };
     values[program.dt] = all(setup.dt);
-    values[program.N] = all(static_cast<double>(n_neurons));
+    values[program.N] = all(static_cast<double>(setup.total_neurons ? setup.total_neurons : n_neurons));
     values[program.i].resize(n_neurons);
-    for (std::size_t n = 0; n < n_neurons; ++n) values[program.i][n] = static_cast<double>(n);
+    for (std::size_t n = 0; n < n_neurons; ++n) values[program.i][n] = static_cast<double>(setup.first_neuron + n);
     values[program.not_refractory] = all(1.0);
     values[program.lastspike] = all(-1e4);
     for (const auto& [name, given] : setup.parameters)

@@ -7,11 +7,14 @@
 
 #include <cstddef>
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace cellfit {
+
+class round_exchange;
 
 // A recorded variable to fit: one row per input trace, one value per step, SI.
 struct trace_output {
@@ -43,6 +46,9 @@ struct fitter_settings {
     // A state variable or subexpression whose value at the end of each
     // simulation, averaged over the traces, is added to the sample's error.
     std::string penalty{};
+    // Spreads each round's samples over processes (the command line's MPI
+    // ranks); nullptr: this process simulates every sample.
+    std::shared_ptr<round_exchange> exchange{};
 };
 
 } // namespace cellfit

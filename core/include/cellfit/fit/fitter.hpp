@@ -62,6 +62,13 @@ public:
     // options.start_iteration (else 0), as brian2modelfitting's restart.
     void resume(const fit_results& recorded, const fit_options& options);
 
+    // On a process after the first of settings.exchange: sets up the fit
+    // as fit() would with `options` (the same on every process), then
+    // simulates this process's share of each round the first one sends,
+    // until it finishes. A set-up that fails answers every round with its
+    // error, so that the first process stops with it, and then throws.
+    void serve(const fit_options& options);
+
     // Polishes parameters by bounded least squares on the traces' residuals
     // (model - data) * sqrt(weights) / normalization, stacked over traces and
     // outputs; standard errors and correlations from the Jacobian at the

@@ -61,6 +61,10 @@ struct simulation_setup {
     std::uint64_t random_stream = 0;
     std::uint64_t first_neuron = 0;
     bool common_random_numbers = false;
+    // The neurons of the whole run when this simulation is a share of it
+    // (a fit's round split across processes; 0: n_neurons). The model sees
+    // N = total_neurons and i = first_neuron + n, as in one process.
+    std::uint64_t total_neurons = 0;
 };
 
 // Receives the simulation as it runs, block by block.

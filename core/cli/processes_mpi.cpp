@@ -1,0 +1,215 @@
+// The processes of an MPI job (Boost.MPI over Open MPI or any MPI): rank 0
+// runs the optimizer or hands out a batch's cells, and works itself too.
+
+#include "processes.hpp"
+
+#include <cellfit/error.hpp>
+
+#include <boost/mpi/collectives/broadcast.hpp>
+#include <boost/mpi/communicator.hpp>
+#include <boost/mpi/environment.hpp>
+#include <boost/serialization/string.hpp>
+#include <boost/serialization/vector.hpp>
+#include <mpi.h>
+
+#include <atomic>
+#include <cstdint>
+#include <cstdlib>
+#include <limits>
+#include <mutex>
+#include <thread>
+
+namespace cellfit::cli {
+
+namespace mpi = boost::mpi;
+
+namespace {
+
+// Message tags, one per kind of message.
+enum tag : int { objectives_tag = 1, error_tag, ready_tag, task_tag };
+constexpr std::uint64_t no_more_tasks = std::numeric_limits<std::uint64_t>::max();
+
+// A fit's rounds over the ranks: a round is broadcast (a header, then the
+// samples), and each rank sends its share's objectives back to rank 0.
+class mpi_round_exchange final : public round_exchange {
+public:
+    explicit mpi_round_exchange(mpi::communicator world) : world_(std::move(world)) {}
+    std::size_t rank() const override { return static_cast<std::size_t>(world_.rank()); }
+    std::size_t size() const override { return static_cast<std::size_t>(world_.size()); }
+
+    void send_round(const round_message& round) override {
+        std::vector<std::uint64_t> header{1, round.population, round.n_parameters, round.iteration, round.random_stream};
+        mpi::broadcast(world_, header, 0);
+        std::vector<double> samples = round.samples;
+        mpi::broadcast(world_, samples, 0);
+    }
+    std::vector<double> receive_objectives(std::size_t from) override {
+        const int source = static_cast<int>(from);
+        const mpi::status status = world_.probe(source, mpi::any_tag);
+        if (status.tag() == error_tag) {
+            std::string message;
+            world_.recv(source, error_tag, message);
+            throw error("rank " + std::to_string(from) + ": " + message);
+        }
+        std::vector<double> objectives;
+        world_.recv(source, objectives_tag, objectives);
+        return objectives;
+    }
+    void finish() override {
+        if (finished_ || size() < 2) return;
+        finished_ = true;
+        std::vector<std::uint64_t> header{0, 0, 0, 0, 0};
+        mpi::broadcast(world_, header, 0);
+    }
+
+    std::optional<round_message> receive_round() override {
+        std::vector<std::uint64_t> header;
+        mpi::broadcast(world_, header, 0);
+        if (header.size() != 5 || header[0] == 0) return std::nullopt;
+        round_message round{header[1], header[2], header[3], header[4], {}};
+        mpi::broadcast(world_, round.samples, 0);
+        return round;
+    }
+    void send_objectives(const std::vector<double>& objectives, const std::string& error) override {
+        if (error.empty())
+            world_.send(0, objectives_tag, objectives);
+        else
+            world_.send(0, error_tag, error);
+    }
+
+private:
+    mpi::communicator world_;
+    bool finished_ = false;
+};
+
+class mpi_processes final : public process_group {
+public:
+    mpi_processes(mpi::communicator world, unsigned on_node, bool rank0_works)
+        : world_(std::move(world)), on_node_(on_node), rank0_works_(rank0_works) {}
+
+    std::size_t rank() const override { return static_cast<std::size_t>(world_.rank()); }
+    std::size_t size() const override { return static_cast<std::size_t>(world_.size()); }
+    unsigned processes_on_this_node() const override { return on_node_; }
+    std::shared_ptr<cellfit::round_exchange> exchange() override {
+        return world_.size() > 1 ? std::make_shared<mpi_round_exchange>(world_) : nullptr;
+    }
+
+    void run_tasks(const std::vector<std::size_t>& tasks, const std::function<task_result(std::size_t)>& work,
+                   const std::function<void(std::size_t, const task_result&)>& collect,
+                   const std::function<bool()>& stopping) override {
+        if (world_.rank() == 0)
+            hand_out(tasks, work, collect, stopping);
+        else
+            take_tasks(work, stopping);
+    }
+
+private:
+    // Rank 0: a thread answers the other ranks (each asks for a task when it
+    // is free, with the result of its last one) while this thread works
+    // through the same queue. Only that thread calls MPI meanwhile.
+    void hand_out(const std::vector<std::size_t>& tasks, const std::function<task_result(std::size_t)>& work,
+                  const std::function<void(std::size_t, const task_result&)>& collect,
+                  const std::function<bool()>& stopping) {
+        std::mutex mutex;  // the queue, `stop` and collect()
+        std::size_t next = 0;
+        bool stop = false;
+        const auto take = [&]() -> std::uint64_t {
+            std::lock_guard lock(mutex);
+            stop = stop || stopping();
+            return stop || next >= tasks.size() ? no_more_tasks : static_cast<std::uint64_t>(tasks[next++]);
+        };
+        const auto record = [&](std::size_t task, const task_result& result) {
+            std::lock_guard lock(mutex);
+            collect(task, result);
+            stop = stop || result.stopped;
+        };
+        std::thread dispatcher([&] {
+            int active = world_.size() - 1;
+            while (active > 0) {
+                std::vector<std::string> message;  // {} (ready), or {task, stopped, fields...}
+                const mpi::status status = world_.recv(mpi::any_source, ready_tag, message);
+                if (message.size() >= 2) {
+                    task_result result;
+                    result.stopped = message[1] == "1";
+                    result.fields.assign(message.begin() + 2, message.end());
+                    record(static_cast<std::size_t>(std::stoull(message[0])), result);
+                }
+                const std::uint64_t task = take();
+                world_.send(status.source(), task_tag, task);
+                if (task == no_more_tasks) --active;
+            }
+        });
+        if (rank0_works_)
+            for (std::uint64_t task = take(); task != no_more_tasks; task = take()) {
+                const task_result result = work(static_cast<std::size_t>(task));
+                record(static_cast<std::size_t>(task), result);
+            }
+        dispatcher.join();
+    }
+
+    void take_tasks(const std::function<task_result(std::size_t)>& work, const std::function<bool()>& stopping) {
+        std::vector<std::string> message;
+        for (;;) {
+            world_.send(0, ready_tag, message);
+            std::uint64_t task = no_more_tasks;
+            world_.recv(0, task_tag, task);
+            if (task == no_more_tasks) return;
+            message.clear();
+            if (stopping()) {  // asked to stop after it asked for a task: say so, run nothing
+                message = {std::to_string(task), "1"};  // no fields: not run
+                continue;
+            }
+            task_result result = work(static_cast<std::size_t>(task));
+            message = {std::to_string(task), result.stopped || stopping() ? "1" : "0"};
+            message.insert(message.end(), result.fields.begin(), result.fields.end());
+        }
+    }
+
+    mpi::communicator world_;
+    unsigned on_node_;
+    bool rank0_works_;
+};
+
+std::unique_ptr<mpi::environment>& environment() {
+    static std::unique_ptr<mpi::environment> env;
+    return env;
+}
+
+// Started by an MPI launcher: Open MPI's mpirun, PMIx (srun, prterun) or a
+// PMI-1/2 launcher (MPICH's hydra, srun --mpi=pmi2).
+bool launched_by_mpi() {
+    for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"})
+        if (std::getenv(name)) return true;
+    return false;
+}
+
+} // namespace
+
+std::unique_ptr<process_group> join_mpi(int& argc, char**& argv) {
+    if (!launched_by_mpi()) return nullptr;
+    // Serialized: rank 0's batch dispatcher is a thread of its own, and no two
+    // threads call MPI at once.
+    environment() = std::make_unique<mpi::environment>(argc, argv, mpi::threading::serialized, false);
+    const bool threads_ok = environment()->thread_level() >= mpi::threading::serialized;
+    mpi::communicator world;
+    MPI_Comm node;
+    int on_node = 1;
+    if (MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, world.rank(), MPI_INFO_NULL, &node) == MPI_SUCCESS) {
+        MPI_Comm_size(node, &on_node);
+        MPI_Comm_free(&node);
+    }
+    return std::make_unique<mpi_processes>(world, static_cast<unsigned>(std::max(1, on_node)), threads_ok);
+}
+
+void leave_mpi() { environment().reset(); }
+
+std::string mpi_description() {
+    char version[MPI_MAX_LIBRARY_VERSION_STRING] = {};
+    int length = 0;
+    MPI_Get_library_version(version, &length);
+    std::string text(version, static_cast<std::size_t>(std::max(0, length)));
+    text = text.substr(0, text.find_first_of(",\n"));
+    return "MPI: " + text + " (Boost.MPI); run under mpirun or srun to spread a fit or a batch over its ranks";
+}
+
+} // namespace cellfit::cli
