@@ -91,8 +91,9 @@ inline cli_result run_cellfit(const std::string& args, const std::string& env = 
 // for a wall-clock time; the deadlines only bound a hang.
 class background_cellfit {
 public:
-    explicit background_cellfit(const std::string& args) {
-        const std::string command = "exec env -u CELLFIT_PLUGIN_PATH '" + cellfit_exe.string() + "' " + args + " >'" +
+    // `launcher`: a command the cellfit command runs under (mpirun -n 3).
+    explicit background_cellfit(const std::string& args, const std::string& launcher = "") {
+        const std::string command = "exec env -u CELLFIT_PLUGIN_PATH " + launcher + " '" + cellfit_exe.string() + "' " + args + " >'" +
                                     (dir_.path() / "out").string() + "' 2>'" + (dir_.path() / "err").string() + "'";
         pid_ = ::fork();
         if (pid_ == 0) {  // only async-signal-safe calls until exec

@@ -9,6 +9,7 @@
 #include "batch_summary.hpp"
 #include "fit_command.hpp"
 #include "processes.hpp"
+#include "stop_signals.hpp"
 #include "table_options.hpp"
 
 #include <cellfit/io/numbers.hpp>
@@ -32,31 +33,6 @@ namespace cellfit::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-// A signal between two cells stops the batch before the next; during a
-// cell, the fit's own handler stops it after its round (fit_command.cpp).
-std::atomic<int> batch_signal{0};
-extern "C" void on_batch_signal(int number) { batch_signal.store(number); }
-
-struct batch_signal_guard {
-    static constexpr int signals[] = {SIGINT, SIGTERM, SIGHUP};
-    struct sigaction previous[3] {};
-    bool installed[3] = {false, false, false};
-    batch_signal_guard() {
-        for (int k = 0; k < 3; ++k) {
-            struct sigaction current {};
-            if (::sigaction(signals[k], nullptr, &current) != 0 || current.sa_handler == SIG_IGN) continue;
-            struct sigaction handler {};
-            handler.sa_handler = on_batch_signal;
-            sigemptyset(&handler.sa_mask);
-            installed[k] = ::sigaction(signals[k], &handler, &previous[k]) == 0;
-        }
-    }
-    ~batch_signal_guard() {
-        for (int k = 0; k < 3; ++k)
-            if (installed[k]) ::sigaction(signals[k], &previous[k], nullptr);
-    }
-};
 
 // An option's value as the command line writes it.
 std::vector<std::string> as_texts(const boost::any& value) {
@@ -277,8 +253,9 @@ int run_batch(const po::variables_map& vm, io& io) {
         write_summary(summary_file, rows);
     }
 
-    batch_signal_guard guard;
-    batch_signal.store(0);
+    // A signal stops the cell in flight after its round (a cell that starts
+    // after it stops at once) and the batch before its next cell.
+    const stop_signal_guard signals;
     const bool terminal = isatty(STDERR_FILENO);
     std::size_t done = 0, failures = 0;
     bool stopped = false;
@@ -302,16 +279,16 @@ int run_batch(const po::variables_map& vm, io& io) {
         print_progress(io.err, done, pending.size(), failures, terminal);
     };
     if (group.rank() == 0 && !pending.empty()) print_progress(io.err, 0, pending.size(), 0, terminal);
-    group.run_tasks(pending, work, collect, [] { return batch_signal.load() != 0; });
+    group.run_tasks(pending, work, collect, [] { return received_stop_signal() != 0; });
     if (group.rank() > 0) return 0;
 
-    stopped = stopped || batch_signal.load() != 0;
+    stopped = stopped || received_stop_signal() != 0;
     std::size_t ok = 0;
     for (const auto& r : rows) ok += r.status == "ok" ? 1 : 0;
     io.out << "cellfit batch: " << ok << " of " << cells.size() << " cells fitted, " << failures << " failed"
            << (stopped ? ", stopped early" : "") << "; summary in " << summary_file << "\n";
     if (stopped) {
-        const int number = batch_signal.load();
+        const int number = received_stop_signal();
         io.err << "cellfit batch: stopped" << (number == SIGTERM ? " (SIGTERM)" : number == SIGHUP ? " (SIGHUP)" : "")
                << "; the finished cells are kept: run the same command again to fit the rest and resume the "
                   "interrupted ones\n";

@@ -121,6 +121,9 @@ std::vector<manifest_cell> read_manifest(const std::string& file, const boost::p
     for (const auto& o : fit_options.options())
         if (!batch_owns_flag(o->long_name())) valid.push_back(o->long_name());
     const auto& header = records.front().fields;
+    if (std::none_of(header.begin(), header.end(), [](const std::string& h) { return trimmed(h) == "name"; }))
+        throw input_error(file + ":" + std::to_string(records.front().line) +
+                          ": the header has no `name` column; name every cell in one (it names DIR/<name>.json)");
     std::vector<std::string> columns;
     std::size_t name_column = header.size();
     for (std::size_t c = 0; c < header.size(); ++c) {
@@ -146,9 +149,6 @@ std::vector<manifest_cell> read_manifest(const std::string& file, const boost::p
         }
         columns.push_back(column);
     }
-    if (name_column == header.size())
-        throw input_error(file + ":" + std::to_string(records.front().line) +
-                          ": the header has no `name` column; name every cell in one (it names DIR/<name>.json)");
 
     const std::filesystem::path folder = std::filesystem::path(file).parent_path();
     std::vector<manifest_cell> cells;

@@ -5,6 +5,7 @@
 #include "model_options.hpp"
 #include "plugins_command.hpp"
 #include "processes.hpp"
+#include "stop_signals.hpp"
 #include "refine_options.hpp"
 #include "table_options.hpp"
 
@@ -13,7 +14,6 @@
 #include <cellfit/units/quantity.hpp>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <optional>
@@ -28,41 +28,11 @@ namespace cellfit::cli {
 
 namespace {
 
-// Ctrl-C, SIGTERM (a job scheduler, kill) and SIGHUP (a closed terminal)
-// ask the running fit to stop after its round; the results so far are then
-// written as usual and the exit code is 128 + the signal. A second signal
-// of the same kind ends the process.
-// A signal the process inherited as ignored (nohup, background jobs) stays
-// ignored, and the previous actions come back when the fit ends.
-std::atomic<fitter*> interruptible{nullptr};
-std::atomic<int> stopping_signal{0};
-constexpr int stopping_signals[] = {SIGINT, SIGTERM, SIGHUP};
-
-extern "C" void on_stop_signal(int number) {
-    stopping_signal.store(number);
-    if (fitter* f = interruptible.load()) f->stop();
-    std::signal(number, SIG_DFL);
-}
-
+// Makes `f` the fit a stop signal stops, for the guard's lifetime.
 struct interrupt_guard {
-    struct sigaction previous[3] {};
-    bool installed[3] = {false, false, false};
-    explicit interrupt_guard(fitter& f) {
-        interruptible.store(&f);
-        for (int k = 0; k < 3; ++k) {
-            struct sigaction current {};
-            if (::sigaction(stopping_signals[k], nullptr, &current) != 0 || current.sa_handler == SIG_IGN) continue;
-            struct sigaction handler {};
-            handler.sa_handler = on_stop_signal;
-            sigemptyset(&handler.sa_mask);
-            installed[k] = ::sigaction(stopping_signals[k], &handler, &previous[k]) == 0;
-        }
-    }
-    ~interrupt_guard() {
-        for (int k = 0; k < 3; ++k)
-            if (installed[k]) ::sigaction(stopping_signals[k], &previous[k], nullptr);
-        interruptible.store(nullptr);
-    }
+    stop_signal_guard signals;
+    explicit interrupt_guard(fitter& f) { stop_on_signal(&f); }
+    ~interrupt_guard() { stop_on_signal(nullptr); }
 };
 
 std::vector<std::string> results_paths(const po::variables_map& vm) {
@@ -202,6 +172,7 @@ struct finish_exchange {
 // same flags, simulating its share of each round the first process sends.
 // Its errors reach the first process, which reports them; it stays quiet.
 int serve_fit(const po::variables_map& vm) {
+    ignore_stop_signals();  // the first process ends the rounds
     const std::shared_ptr<round_exchange> exchange = processes().exchange();
     bool serving = false;
     try {
@@ -216,8 +187,6 @@ int serve_fit(const po::variables_map& vm) {
         const plugin_registry registry = load_plugins(vm, quiet);
         fitter f(d.target, d.spec, d.data, d.settings, registry);
         serving = true;
-        // The first process is the one a signal should stop: it ends the rounds.
-        for (int number : stopping_signals) std::signal(number, SIG_IGN);
         f.serve(options);
     } catch (const std::exception& e) {
         if (!serving) refuse_rounds(*exchange, e.what());
@@ -434,7 +403,7 @@ int run_fit(const po::variables_map& vm, io& io, bool spread) {
         return 0;
     }
     if (outcome.stopped) {
-        const int number = stopping_signal.load();
+        const int number = received_stop_signal();
         io.err << "cellfit fit: interrupted" << (number == SIGTERM ? " (SIGTERM)" : number == SIGHUP ? " (SIGHUP)" : "")
                << "; the results above are those of the finished rounds\n";
         return 128 + (number ? number : SIGINT);

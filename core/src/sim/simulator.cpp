@@ -29,7 +29,10 @@ struct simulator::state {
 
     state(const model& model, const simulation_setup& s) : m(model), setup(s) {}
 
-    backend_setup engine_setup() const { return {setup.n_neurons, setup.dt, setup.threads, &setup.lookups}; }
+    backend_setup engine_setup() const {
+        return {setup.n_neurons, setup.dt, setup.threads, &setup.lookups, setup.first_neuron,
+                setup.total_neurons ? setup.total_neurons : setup.n_neurons};
+    }
 
     // Time 0: parameters, initial values and bookkeeping slots set afresh.
     void reset_engine();

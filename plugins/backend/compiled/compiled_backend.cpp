@@ -38,8 +38,10 @@ public:
             bool is_boolean = false;
             return expr::find_constant(name, value, is_boolean);
         };
-        cg.special = {{program.t, "t"}, {program.dt, "dt"}, {program.i, "double(n)"},
-                      {program.N, "(" + std::to_string(setup.n_neurons) + ".0)"}};
+        const std::size_t total = setup.total_neurons ? setup.total_neurons : setup.n_neurons;
+        cg.special = {{program.t, "t"}, {program.dt, "dt"},
+                      {program.i, setup.first_neuron ? "double(" + std::to_string(setup.first_neuron) + "u + n)" : "double(n)"},
+                      {program.N, "(" + std::to_string(total) + ".0)"}};
         cg.uniform = {program.t, program.dt};
         cg.neuron_index = program.i;
         for (std::size_t k = 0; k < program.lookups.size(); ++k)

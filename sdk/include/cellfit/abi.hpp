@@ -22,7 +22,9 @@
 //        them, but does not know the calls: models that draw need 4.1.
 //   5.0: optimizer::population_note, metric::raw_error_factor and
 //        raw_error_unit_power (new virtual functions).
-#define CELLFIT_ABI_VERSION 5
+//   6.0: backend_setup::first_neuron and total_neurons (a simulation that is
+//        one process's share of a run: i and N are the run's).
+#define CELLFIT_ABI_VERSION 6
 #define CELLFIT_ABI_MINOR 0
 
 #include <version>  // defines the standard library's identification macros

@@ -27,6 +27,11 @@ struct backend_setup {
     unsigned threads = 1;                                // at most; 1: the caller's thread only
     // The tables, by name; they outlive the backend.
     const std::map<std::string, lookup_table>* lookups = nullptr;
+    // A share of a larger run (a fit's round split over processes): neuron n
+    // here is neuron first_neuron + n of total_neurons. A backend that
+    // computes `i` or `N` itself instead of reading their slots uses these.
+    std::size_t first_neuron = 0;
+    std::size_t total_neurons = 0;  // 0: n_neurons
 };
 
 // The values of one slot at time 0: one for every neuron, or one for all.
