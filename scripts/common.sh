@@ -19,6 +19,8 @@ PACKAGES=(
   # and what its tests and the toolbox's habits use (Brian 2's units, pandas).
   python3-dev python3-venv python3-numpy pybind11-dev
   python3-pytest python3-brian python3-pandas
+  # MPI: `mpirun cellfit fit|batch` over ranks (Open MPI, Boost.MPI).
+  openmpi-bin libopenmpi-dev libboost-mpi-dev
 )
 # ...and what scripts/test adds for the fuzz target (libFuzzer, ASan, UBSan).
 FUZZ_PACKAGES=(clang libclang-rt-14-dev)

@@ -91,8 +91,12 @@ nlohmann::json read_json(const fs::path& file) {
     return nlohmann::json::parse(in);
 }
 
+// Shared memory and loopback only. After SIGTERM, mpirun kills the ranks
+// once odls_base_sigkill_timeout seconds have passed (1 by default): the
+// ranks get the time a loaded machine may need to finish their round.
 const std::string mpirun = "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 mpirun --oversubscribe "
-                           "--mca btl self,vader,tcp --mca btl_tcp_if_include lo --mca oob_tcp_if_include lo -n 3";
+                           "--mca btl self,vader,tcp --mca btl_tcp_if_include lo --mca oob_tcp_if_include lo "
+                           "--mca odls_base_sigkill_timeout 30 -n 3";
 
 } // namespace
 

@@ -5,6 +5,7 @@
 #include <cellfit/suggest.hpp>
 
 #include <algorithm>
+#include <boost/program_options/value_semantic.hpp>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -150,6 +151,12 @@ std::vector<manifest_cell> read_manifest(const std::string& file, const boost::p
         columns.push_back(column);
     }
 
+    std::vector<bool> repeatable;
+    for (const auto& column : columns) {
+        const auto* o = fit_options.find_nothrow(column, false);
+        repeatable.push_back(o && dynamic_cast<const boost::program_options::typed_value<std::vector<std::string>>*>(
+                                      o->semantic().get()));
+    }
     const std::filesystem::path folder = std::filesystem::path(file).parent_path();
     std::vector<manifest_cell> cells;
     std::set<std::string> names;
@@ -168,8 +175,15 @@ std::vector<manifest_cell> read_manifest(const std::string& file, const boost::p
         if (!names.insert(cell.name).second) throw input_error(where + ": a second cell named '" + cell.name + "'");
         for (std::size_t c = 0; c < header.size(); ++c) {
             if (c == name_column) continue;
-            std::stringstream values(row.fields[c]);
-            for (std::string value; std::getline(values, value, ';');) {
+            // A repeatable flag's values are separated by ';'; another flag's
+            // field is one value (a reset may hold ';' between statements).
+            std::vector<std::string> values{row.fields[c]};
+            if (repeatable[c]) {
+                values.clear();
+                std::stringstream list(row.fields[c]);
+                for (std::string value; std::getline(list, value, ';');) values.push_back(value);
+            }
+            for (std::string value : values) {
                 value = trimmed(value);
                 if (!value.empty()) cell.flags.emplace_back(columns[c], resolve_config_paths(columns[c], value, folder));
             }

@@ -2,8 +2,9 @@
 
 // The manifest of `cellfit batch`: a CSV file with a header, one row per
 // cell. Column `name` names the cell; every other column is named after a
-// fit flag and holds its value as on the command line (`v=cell3_v.csv:mV`),
-// several values separated by `;`. Paths are relative to the manifest's folder.
+// fit flag and holds its value as on the command line (`v=cell3_v.csv:mV`);
+// a repeatable flag (output, input, param, bound, ...) may hold several,
+// separated by `;`. Paths are relative to the manifest's folder.
 
 #include <boost/program_options/options_description.hpp>
 
