@@ -281,6 +281,22 @@ TEST_CASE("mpirun -n 3 cellfit fit gives the samples of one process, with i, N a
     CHECK(r.out.find("best error") == r.out.rfind("best error"));
 }
 
+TEST_CASE("mpirun -n 3 cellfit fit of the HH example, shares of uneven size, gives the samples of one process", "[mpi][fit][cli]") {
+    // exp in the model: a neuron must take the same (vector) code path
+    // whatever its place in its share of 21 or 20 samples x 5 traces.
+    test::temp_dir dir;
+    const std::string flags = "fit --config '" + hh_config.string() + "' --samples 61 --rounds 5 --callback none "
+                              "--threads 1 --results ";
+    const fs::path one = dir.path() / "one.json", three = dir.path() / "three.json", threads = dir.path() / "t.json";
+    REQUIRE(test::run_cellfit(flags + "'" + one.string() + "'").exit_code == 0);
+    REQUIRE(test::run_cellfit(flags + "'" + three.string() + "'", mpirun).exit_code == 0);
+    REQUIRE(test::run_cellfit(flags + "'" + threads.string() + "' --threads 2").exit_code == 0);
+    const auto a = read_json(one);
+    REQUIRE(a["samples"].size() == 305);
+    CHECK(a["samples"] == read_json(three)["samples"]);
+    CHECK(a["samples"] == read_json(threads)["samples"]);
+}
+
 TEST_CASE("mpirun -n 3 cellfit batch gives the results of one process and records a failing cell", "[mpi][batch][cli]") {
     test::temp_dir dir;
     write_passive_cell(dir.path(), "a", 10e-9, 200e-12);

@@ -27,9 +27,15 @@ public:
         program_ = program;
         setup_ = setup;
         kernel_lookups_.clear();
+        padded_rows_.clear();
         for (const auto& l : program_.lookups) {
-            const lookup_table& table = setup.lookups->at(l.name);
-            kernel_lookups_.push_back({table.values.data(), table.steps, l.row_of_neuron.data()});
+            // The lanes past the last neuron read the last neuron's row.
+            auto& rows = padded_rows_.emplace_back(l.row_of_neuron);
+            rows.resize(padded_neurons(), rows.empty() ? 0 : rows.back());
+        }
+        for (std::size_t k = 0; k < program_.lookups.size(); ++k) {
+            const lookup_table& table = setup.lookups->at(program_.lookups[k].name);
+            kernel_lookups_.push_back({table.values.data(), table.steps, padded_rows_[k].data()});
         }
         codegen_slots cg;
         cg.resolve = [this](const std::string& name) { return program_.slot_of(name); };
@@ -65,23 +71,38 @@ public:
     }
 
     void run_block(std::size_t k0, std::size_t k1, block_output& out) override {
-        const std::size_t n_neurons = setup_.n_neurons, len = k1 - k0;
+        const std::size_t n_neurons = setup_.n_neurons, padded = padded_neurons(), len = k1 - k0;
         // Contiguous neuron ranges, one per thread, at least a chunk of 128
         // neurons each: smaller ones cost more in synchronisation than they gain.
+        // Ranges are whole vectors of `vector_lanes`, so that every neuron runs
+        // in the kernel's vector loop (vector exp), never in a scalar
+        // remainder: a neuron's result then does not depend on the threads,
+        // on how many neurons run beside it, or on a split across processes.
         const std::size_t n_chunks = (n_neurons + 127) / 128;
         const unsigned n_threads = std::max(1u, std::min<unsigned>(setup_.threads, static_cast<unsigned>(n_chunks)));
+        record_buffers_.resize(out.records.size());
+        std::vector<double*> records;
+        for (auto& buffer : record_buffers_) {
+            buffer.resize(padded * len);
+            records.push_back(buffer.data());
+        }
         threads_.run(n_threads, [&](unsigned thread, spiking_threads::spike_list& spikes) {
-            const std::size_t per = (n_neurons + n_threads - 1) / n_threads;
-            const std::size_t first = std::min(n_neurons, thread * per);
-            const std::size_t last = std::min(n_neurons, first + per);
+            const std::size_t per = ((padded + n_threads - 1) / n_threads + vector_lanes - 1) / vector_lanes * vector_lanes;
+            const std::size_t first = std::min(padded, thread * per);
+            const std::size_t last = std::min(padded, first + per);
             if (first >= last) return;
+            spike_sink sink{&spikes, n_neurons};
             const cellfit_kernel_args args{memory_.data(), memory_.stride(), first, last - first, k0, k1, setup_.dt,
-                                           kernel_lookups_.data(), out.records.data(), len, &spikes,
+                                           kernel_lookups_.data(), records.data(), len, &sink,
                                            [](void* context, std::size_t step, std::size_t neuron) {
-                                               static_cast<spiking_threads::spike_list*>(context)->emplace_back(step, neuron);
+                                               auto* to = static_cast<spike_sink*>(context);
+                                               if (neuron < to->n_neurons) to->spikes->emplace_back(step, neuron);
                                            }};
             kernel_->run(args);
         }, out);
+        // Neuron-major: the real neurons' records are each buffer's beginning.
+        for (std::size_t r = 0; r < out.records.size(); ++r)
+            std::copy_n(record_buffers_[r].data(), n_neurons * len, out.records[r]);
     }
 
     std::vector<double> read(slot_index s) const override { return memory_.read(s); }
@@ -96,10 +117,22 @@ public:
     }
 
 private:
+    // Doubles per vector of the widest instruction set the kernel may use (AVX-512).
+    static constexpr std::size_t vector_lanes = 8;
+    struct spike_sink {
+        spiking_threads::spike_list* spikes;
+        std::size_t n_neurons;  // spikes of the padding lanes are dropped
+    };
+    std::size_t padded_neurons() const {
+        return (setup_.n_neurons + vector_lanes - 1) / vector_lanes * vector_lanes;
+    }
+
     step_program program_;
     backend_setup setup_;
     std::optional<compiled_kernel> kernel_;
     std::vector<cellfit_kernel_lookup> kernel_lookups_;
+    std::vector<std::vector<std::size_t>> padded_rows_;
+    std::vector<std::vector<double>> record_buffers_;  // padded neurons x block steps each
     host_slots memory_;
     spiking_threads threads_;  // kept between blocks and runs
 };

@@ -33,10 +33,13 @@ public:
     const double* slot(slot_index s) const noexcept { return memory_.data() + static_cast<std::size_t>(s) * stride_; }
 
     std::vector<double> read(slot_index s) const { return {slot(s), slot(s) + n_neurons_}; }
-    // One value for every neuron (padding included), or one per neuron.
+    // One value for every neuron (padding included), or one per neuron (the
+    // padding lanes then copy the last neuron's, so that they compute with
+    // sane numbers).
     void write(slot_index s, const std::vector<double>& values) {
         if (values.size() == 1) std::fill_n(slot(s), stride_, values[0]);
-        else if (values.size() == n_neurons_) std::copy(values.begin(), values.end(), slot(s));
+        else if (values.size() == n_neurons_ && n_neurons_ > 0)
+            std::fill(std::copy(values.begin(), values.end(), slot(s)), slot(s) + stride_, values.back());
         else throw internal_error("a slot written with " + std::to_string(values.size()) + " values for " +
                                   std::to_string(n_neurons_) + " neurons");
     }
