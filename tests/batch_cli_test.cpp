@@ -91,12 +91,11 @@ nlohmann::json read_json(const fs::path& file) {
     return nlohmann::json::parse(in);
 }
 
-// Shared memory and loopback only. After SIGTERM, mpirun kills the ranks
-// once odls_base_sigkill_timeout seconds have passed (1 by default): the
-// ranks get the time a loaded machine may need to finish their round.
+// Shared memory and loopback only. On SIGTERM, Open MPI 4.1's mpirun
+// passes it to the ranks and kills them 1 s later (odls_base_sigkill_timeout;
+// a larger value stops it from passing SIGTERM on at all, measured here).
 const std::string mpirun = "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 mpirun --oversubscribe "
-                           "--mca btl self,vader,tcp --mca btl_tcp_if_include lo --mca oob_tcp_if_include lo "
-                           "--mca odls_base_sigkill_timeout 30 -n 3";
+                           "--mca btl self,vader,tcp --mca btl_tcp_if_include lo --mca oob_tcp_if_include lo -n 3";
 
 } // namespace
 
@@ -286,13 +285,13 @@ TEST_CASE("mpirun -n 3 cellfit fit of the HH example, shares of uneven size, giv
     // whatever its place in its share of 21 or 20 samples x 5 traces.
     test::temp_dir dir;
     const std::string flags = "fit --config '" + hh_config.string() + "' --samples 61 --rounds 5 --callback none "
-                              "--threads 1 --results ";
+                              "--results ";
     const fs::path one = dir.path() / "one.json", three = dir.path() / "three.json", threads = dir.path() / "t.json";
-    REQUIRE(test::run_cellfit(flags + "'" + one.string() + "'").exit_code == 0);
-    REQUIRE(test::run_cellfit(flags + "'" + three.string() + "'", mpirun).exit_code == 0);
+    REQUIRE(test::run_cellfit(flags + "'" + one.string() + "' --threads 1").exit_code == 0);
+    REQUIRE(test::run_cellfit(flags + "'" + three.string() + "' --threads 1", mpirun).exit_code == 0);
     REQUIRE(test::run_cellfit(flags + "'" + threads.string() + "' --threads 2").exit_code == 0);
     const auto a = read_json(one);
-    REQUIRE(a["samples"].size() == 305);
+    REQUIRE(a["samples"].size() > 250);  // 5 rounds x 61, less the points CMA-ES repeats
     CHECK(a["samples"] == read_json(three)["samples"]);
     CHECK(a["samples"] == read_json(threads)["samples"]);
 }
@@ -329,14 +328,14 @@ TEST_CASE("mpirun -n 3 cellfit batch gives the results of one process and record
 TEST_CASE("SIGTERM to mpirun stops a batch on every rank after the cells in flight, losing nothing finished", "[mpi][batch][interrupt]") {
     test::temp_dir dir;
     std::string manifest = "name,seed\n";
-    for (int c = 1; c <= 8; ++c) manifest += "hh" + std::to_string(c) + "," + std::to_string(c) + "\n";
+    for (int c = 1; c <= 10; ++c) manifest += "hh" + std::to_string(c) + "," + std::to_string(c) + "\n";
     write_text(dir.path() / "cells.csv", manifest);
     const fs::path out = dir.path() / "out";
     const std::string args = "batch --manifest '" + (dir.path() / "cells.csv").string() + "' --out '" + out.string() +
-                             "' --config '" + hh_config.string() + "' --rounds 200 --threads 1";
+                             "' --config '" + hh_config.string() + "' --threads 1 --rounds ";
     {
-        test::background_cellfit batch(args, "env " + mpirun);
-        REQUIRE(batch.wait_for_output("1/8 cells"));
+        test::background_cellfit batch(args + "200", "env " + mpirun);
+        REQUIRE(batch.wait_for_output("1/10 cells"));
         batch.signal(SIGTERM);
         const auto r = batch.wait();
         INFO(r.out << r.err);
@@ -349,17 +348,19 @@ TEST_CASE("SIGTERM to mpirun stops a batch on every rank after the cells in flig
         ok += status == "ok";
         stopped += status.starts_with("stopped");
         not_run += status.starts_with("not run");
-        if (status == "ok") CHECK(fs::exists(out / (cell + ".json")));
+        if (status == "ok" || status.starts_with("stopped")) CHECK(fs::exists(out / (cell + ".json")));
     }
     CHECK(ok >= 1);
-    CHECK(stopped >= 1);  // the cells in flight on the ranks
-    CHECK(not_run >= 3);  // nothing started after the signal
-    CHECK(ok + stopped + not_run == 8);
-    const auto r = test::run_cellfit(args, mpirun);
+    CHECK(stopped >= 1);  // the cells in flight on the ranks, resumable
+    CHECK(not_run >= 1);  // nothing started after the signal
+    CHECK(ok + stopped + not_run == 10);
+    // Again, with fewer rounds for the cells not started (a resumed cell keeps its planned rounds).
+    const auto r = test::run_cellfit(args + "20", mpirun);
     INFO(r.out << r.err);
     CHECK(r.exit_code == 0);
     CHECK_THAT(r.out, Contains(std::to_string(ok) + " finished before"));
-    CHECK(read_summary(out / "summary.csv").cells.at("hh8").at("status") == "ok");
+    const summary after = read_summary(out / "summary.csv");
+    for (const auto& [cell, row] : after.cells) CHECK(row.at("status") == "ok");
 }
 
 #endif

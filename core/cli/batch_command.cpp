@@ -160,6 +160,7 @@ process_group::task_result fit_cell(const batch_settings& b, const manifest_cell
     std::ostream err(&err_buffer);
     io cell_io{log_file, err};
     const std::vector<std::string> args = fit_arguments(b.shared, cell, b.fit_options, batch_set);
+    if (processes().size() > 1) log_file << "# on MPI rank " << processes().rank() << " of " << processes().size() << "\n";
     log_file << "cellfit fit";
     for (const auto& a : args) log_file << " '" << a << "'";
     log_file << "\n" << (resumed.empty() ? "" : resumed + "\n") << std::flush;

@@ -13,10 +13,12 @@
 #include <mpi.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <limits>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 namespace cellfit::cli {
@@ -126,8 +128,13 @@ private:
         std::thread dispatcher([&] {
             int active = world_.size() - 1;
             while (active > 0) {
+                // Waits without spinning: a blocking receive would busy-poll a
+                // core that rank 0's own fit and the other ranks need.
+                boost::optional<mpi::status> waiting;
+                while (!(waiting = world_.iprobe(mpi::any_source, ready_tag)))
+                    std::this_thread::sleep_for(std::chrono::milliseconds(2));
                 std::vector<std::string> message;  // {} (ready), or {task, stopped, fields...}
-                const mpi::status status = world_.recv(mpi::any_source, ready_tag, message);
+                const mpi::status status = world_.recv(waiting->source(), ready_tag, message);
                 if (message.size() >= 2) {
                     task_result result;
                     result.stopped = message[1] == "1";
@@ -201,7 +208,16 @@ std::unique_ptr<process_group> join_mpi(int& argc, char**& argv) {
     return std::make_unique<mpi_processes>(world, static_cast<unsigned>(std::max(1, on_node)), threads_ok);
 }
 
-void leave_mpi() { environment().reset(); }
+void leave_mpi() {
+    if (!environment()) return;
+    // The ranks that finish first wait here for the others without spinning
+    // (MPI_Finalize's own wait would busy-poll a core the others still use).
+    MPI_Request request;
+    if (MPI_Ibarrier(MPI_COMM_WORLD, &request) == MPI_SUCCESS)
+        for (int done = 0; MPI_Test(&request, &done, MPI_STATUS_IGNORE) == MPI_SUCCESS && !done;)
+            std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    environment().reset();
+}
 
 std::string mpi_description() {
     char version[MPI_MAX_LIBRARY_VERSION_STRING] = {};
