@@ -163,7 +163,7 @@ TEST_CASE("the kernel cache builds a kernel once and finds it again", "[cache]")
     test::temp_dir cache;
     const test::scoped_env private_cache("CELLFIT_CACHE_DIR", cache.path().string());
     const std::string source = "struct cellfit_kernel_args;\n"
-                               "extern \"C\" __attribute__((visibility(\"default\"))) int cellfit_kernel_abi() { return 1; }\n"
+                               "extern \"C\" __attribute__((visibility(\"default\"))) int cellfit_kernel_abi() { return 2; }\n"
                                "extern \"C\" __attribute__((visibility(\"default\"))) void cellfit_kernel(const cellfit_kernel_args*) {}\n";
     std::string unavailable;
     const auto first = compiled::compiled_kernel::build(source, unavailable);

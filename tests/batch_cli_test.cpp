@@ -186,10 +186,14 @@ TEST_CASE("cellfit batch refuses a bad manifest before fitting, naming the line 
     CHECK_THAT(r.err, Contains("m.csv:2: a quoted field is not closed"));
     r = batch("name,results\nc0,x.json\n");
     CHECK_THAT(r.err, Contains("`results` is set by the batch for every cell"));
-    r = batch("name,output\nc0,v=a.csv:mV\n", " --results x.json");
-    CHECK(r.exit_code == 2);
-    CHECK_THAT(r.err, Contains("--results is chosen by the batch"));
+    r = batch("name,output\nc0,v=a.csv:mV\nC0,v=b.csv:mV\n");
+    CHECK_THAT(r.err, Contains("m.csv:3: a second cell named 'C0' (names differing only in case"));
     CHECK_FALSE(fs::exists(dir.path() / "out" / "summary.csv"));
+    // A fit's own --results (given, or from its INI file) is noted and not used.
+    r = batch("\xEF\xBB\xBFname,output\n  ,  \nc0,v=missing.csv:mV\n", " --results x.json");
+    CHECK(r.exit_code == 1);  // the cell fails: its file is missing
+    CHECK_THAT(r.err, Contains("note: --results (given, or in the INI file) is not used"));
+    CHECK_FALSE(fs::exists(dir.path() / "x.json"));
 }
 
 TEST_CASE("cellfit fit --resume with --rounds 0 only refines the recorded fit", "[fit][cli][resume]") {
@@ -339,7 +343,7 @@ TEST_CASE("SIGTERM to mpirun stops a batch on every rank after the cells in flig
         batch.signal(SIGTERM);
         const auto r = batch.wait();
         INFO(r.out << r.err);
-        CHECK_THAT(r.out, Contains("stopped early"));
+        CHECK_THAT(r.out, Contains("not finished"));
     }
     const summary s = read_summary(out / "summary.csv");
     std::size_t ok = 0, stopped = 0, not_run = 0;

@@ -5,6 +5,7 @@
 #include <cellfit/suggest.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <boost/program_options/value_semantic.hpp>
 #include <filesystem>
 #include <fstream>
@@ -43,6 +44,8 @@ std::vector<csv_record> read_csv_records(const std::string& text, const std::str
                 after_quote = true;
             } else {
                 if (c == '\n') ++line;
+                if (c == '\0')
+                    throw input_error(origin + ":" + std::to_string(line) + ": a NUL byte; the manifest must be a text file");
                 field += c;
             }
             continue;
@@ -103,7 +106,6 @@ std::string name_problem(const std::string& name) {
     for (char c : name)
         if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-'))
             return "has the character '" + std::string(1, c) + "'";
-    if (name == "summary") return "is the batch's own summary file's";
     return {};
 }
 
@@ -114,7 +116,15 @@ std::vector<manifest_cell> read_manifest(const std::string& file, const boost::p
     if (!in) throw input_error("cannot read the manifest " + file + " (--manifest)");
     std::ostringstream text;
     text << in.rdbuf();
-    const auto records = read_csv_records(text.str(), file);
+    std::string content = text.str();
+    if (content.starts_with("\xEF\xBB\xBF")) content.erase(0, 3);  // the byte-order mark spreadsheets write
+    auto records = read_csv_records(content, file);
+    // A line of blanks only (spaces left by an editor) is a blank line.
+    std::erase_if(records, [](const csv_record& r) {
+        return std::all_of(r.fields.begin(), r.fields.end(), [](const std::string& f) {
+            return f.find_first_not_of(" \t") == std::string::npos;
+        });
+    });
     if (records.empty())
         throw input_error(file + " is empty; a manifest has a header (name,output,...) and one row per cell");
 
@@ -122,7 +132,10 @@ std::vector<manifest_cell> read_manifest(const std::string& file, const boost::p
     for (const auto& o : fit_options.options())
         if (!batch_owns_flag(o->long_name())) valid.push_back(o->long_name());
     const auto& header = records.front().fields;
-    if (std::none_of(header.begin(), header.end(), [](const std::string& h) { return trimmed(h) == "name"; }))
+    if (std::none_of(header.begin(), header.end(), [](const std::string& h) {
+            const std::string column = trimmed(h);
+            return column == "name" || column == "--name";
+        }))
         throw input_error(file + ":" + std::to_string(records.front().line) +
                           ": the header has no `name` column; name every cell in one (it names DIR/<name>.json)");
     std::vector<std::string> columns;
@@ -172,7 +185,12 @@ std::vector<manifest_cell> read_manifest(const std::string& file, const boost::p
         if (const std::string problem = name_problem(cell.name); !problem.empty())
             throw input_error(where + ": the cell name '" + cell.name + "' " + problem +
                               "; use letters, digits, '.', '_' and '-' (it names the cell's results file)");
-        if (!names.insert(cell.name).second) throw input_error(where + ": a second cell named '" + cell.name + "'");
+        // Case-insensitively: Cell1.json and cell1.json are one file on some file systems.
+        std::string folded = cell.name;
+        for (char& c : folded) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (!names.insert(folded).second)
+            throw input_error(where + ": a second cell named '" + cell.name + "' (names differing only in case "
+                                      "count as one: they name one file on some file systems)");
         for (std::size_t c = 0; c < header.size(); ++c) {
             if (c == name_column) continue;
             // A repeatable flag's values are separated by ';'; another flag's

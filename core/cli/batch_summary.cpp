@@ -6,7 +6,6 @@
 #include <cellfit/io/numbers.hpp>
 
 #include <algorithm>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -32,7 +31,7 @@ summary_row summary_row::from_fields(const std::vector<std::string>& fields) {
     return row;
 }
 
-summary_row finished_row(const std::string& cell, const fit_results& results, double seconds) {
+summary_row finished_row(const std::string& cell, const fit_results& results, const std::string& seconds) {
     summary_row row{cell, "ok", {}};
     const auto best = results.best_params();
     const bool refined = results.best_is_refined();
@@ -50,9 +49,7 @@ summary_row finished_row(const std::string& cell, const fit_results& results, do
             row.columns.emplace_back(r.parameter_names[p] + "_stderr (" + r.parameter_units[p] + ")",
                                      format_number(r.standard_errors[p]));
     }
-    char text[32];
-    std::snprintf(text, sizeof text, "%.3f", seconds);
-    row.columns.emplace_back("seconds", text);
+    row.columns.emplace_back("seconds", seconds);
     return row;
 }
 

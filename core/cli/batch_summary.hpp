@@ -24,7 +24,7 @@ struct summary_row {
 };
 
 // The row of a cell whose fit finished: from its results file.
-summary_row finished_row(const std::string& cell, const fit_results& results, double seconds);
+summary_row finished_row(const std::string& cell, const fit_results& results, const std::string& seconds);
 
 // The rows of an earlier summary, by cell; none when there is no file.
 // Throws input_error when the file is not a summary.

@@ -1,4 +1,7 @@
 #include "processes.hpp"
+#include "command_line.hpp"
+
+#include <cstdlib>
 
 #include <memory>
 
@@ -53,6 +56,18 @@ std::string mpi_description() {
            "libopenmpi-dev and libboost-mpi-dev installed to spread fits and batches over MPI ranks)";
 }
 #endif
+
+void refuse_copies_without_mpi([[maybe_unused]] const std::string& command) {
+#ifndef CELLFIT_HAVE_MPI
+    for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE", "SLURM_NTASKS"}) {
+        const char* value = std::getenv(name);
+        if (value && std::atol(value) > 1 && (std::string(name) != "SLURM_NTASKS" || std::getenv("SLURM_STEP_ID")))
+            throw usage_error(command + " was started as " + value + " processes (" + name + "), but this cellfit is "
+                              "built without MPI: each would do the whole work into the same files. Run one process, "
+                              "or rebuild with libopenmpi-dev and libboost-mpi-dev (cellfit --version says which)");
+    }
+#endif
+}
 
 void leave_processes() {
     current().reset();

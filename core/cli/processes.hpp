@@ -53,4 +53,8 @@ void leave_processes();
 // "MPI: Open MPI v4.1.4" or "MPI: not built in (batch runs in one process)".
 std::string mpi_description();
 
+// Throws usage_error when an MPI launcher started several copies of a
+// cellfit built without MPI: each would do the whole work, into the same files.
+void refuse_copies_without_mpi(const std::string& command);
+
 } // namespace cellfit::cli

@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
+#include <exception>
 #include <limits>
 #include <mutex>
 #include <optional>
@@ -86,11 +87,14 @@ private:
 
 class mpi_processes final : public process_group {
 public:
+    // Rank and size are read once: rank 0's main thread asks for them while
+    // its dispatcher thread may be inside MPI.
     mpi_processes(mpi::communicator world, unsigned on_node, bool rank0_works)
-        : world_(std::move(world)), on_node_(on_node), rank0_works_(rank0_works) {}
+        : world_(std::move(world)), rank_(static_cast<std::size_t>(world_.rank())),
+          size_(static_cast<std::size_t>(world_.size())), on_node_(on_node), rank0_works_(rank0_works) {}
 
-    std::size_t rank() const override { return static_cast<std::size_t>(world_.rank()); }
-    std::size_t size() const override { return static_cast<std::size_t>(world_.size()); }
+    std::size_t rank() const override { return rank_; }
+    std::size_t size() const override { return size_; }
     unsigned processes_on_this_node() const override { return on_node_; }
     std::shared_ptr<cellfit::round_exchange> exchange() override {
         return world_.size() > 1 ? std::make_shared<mpi_round_exchange>(world_) : nullptr;
@@ -108,13 +112,16 @@ public:
 private:
     // Rank 0: a thread answers the other ranks (each asks for a task when it
     // is free, with the result of its last one) while this thread works
-    // through the same queue. Only that thread calls MPI meanwhile.
+    // through the same queue; only that thread calls MPI meanwhile. When MPI
+    // gives no threads, this thread only answers. An exception from `work`
+    // or `collect` stops the hand-out and is thrown once every rank is told.
     void hand_out(const std::vector<std::size_t>& tasks, const std::function<task_result(std::size_t)>& work,
                   const std::function<void(std::size_t, const task_result&)>& collect,
                   const std::function<bool()>& stopping) {
-        std::mutex mutex;  // the queue, `stop` and collect()
+        std::mutex mutex;  // the queue, `stop`, `failure` and collect()
         std::size_t next = 0;
         bool stop = false;
+        std::exception_ptr failure;
         const auto take = [&]() -> std::uint64_t {
             std::lock_guard lock(mutex);
             stop = stop || stopping();
@@ -122,10 +129,15 @@ private:
         };
         const auto record = [&](std::size_t task, const task_result& result) {
             std::lock_guard lock(mutex);
-            collect(task, result);
+            try {
+                collect(task, result);
+            } catch (...) {
+                if (!failure) failure = std::current_exception();
+                stop = true;
+            }
             stop = stop || result.stopped;
         };
-        std::thread dispatcher([&] {
+        const auto answer_ranks = [&] {
             int active = world_.size() - 1;
             while (active > 0) {
                 // Waits without spinning: a blocking receive would busy-poll a
@@ -134,7 +146,7 @@ private:
                 while (!(waiting = world_.iprobe(mpi::any_source, ready_tag)))
                     std::this_thread::sleep_for(std::chrono::milliseconds(2));
                 std::vector<std::string> message;  // {} (ready), or {task, stopped, fields...}
-                const mpi::status status = world_.recv(waiting->source(), ready_tag, message);
+                world_.recv(waiting->source(), ready_tag, message);
                 if (message.size() >= 2) {
                     task_result result;
                     result.stopped = message[1] == "1";
@@ -142,16 +154,29 @@ private:
                     record(static_cast<std::size_t>(std::stoull(message[0])), result);
                 }
                 const std::uint64_t task = take();
-                world_.send(status.source(), task_tag, task);
+                world_.send(waiting->source(), task_tag, task);
                 if (task == no_more_tasks) --active;
             }
-        });
-        if (rank0_works_)
+        };
+        if (!rank0_works_) {
+            answer_ranks();
+        } else {
+            std::thread dispatcher(answer_ranks);
             for (std::uint64_t task = take(); task != no_more_tasks; task = take()) {
-                const task_result result = work(static_cast<std::size_t>(task));
+                task_result result;
+                try {
+                    result = work(static_cast<std::size_t>(task));
+                } catch (...) {
+                    std::lock_guard lock(mutex);
+                    if (!failure) failure = std::current_exception();
+                    stop = true;
+                    break;
+                }
                 record(static_cast<std::size_t>(task), result);
             }
-        dispatcher.join();
+            dispatcher.join();
+        }
+        if (failure) std::rethrow_exception(failure);
     }
 
     void take_tasks(const std::function<task_result(std::size_t)>& work, const std::function<bool()>& stopping) {
@@ -166,13 +191,20 @@ private:
                 message = {std::to_string(task), "1"};  // no fields: not run
                 continue;
             }
-            task_result result = work(static_cast<std::size_t>(task));
+            task_result result;
+            try {
+                result = work(static_cast<std::size_t>(task));
+            } catch (const std::exception& e) {  // rank 0 must still hear from this rank
+                result.fields = {"", "failed: rank " + std::to_string(rank_) + ": " + e.what()};
+                result.stopped = true;
+            }
             message = {std::to_string(task), result.stopped || stopping() ? "1" : "0"};
             message.insert(message.end(), result.fields.begin(), result.fields.end());
         }
     }
 
     mpi::communicator world_;
+    std::size_t rank_, size_;
     unsigned on_node_;
     bool rank0_works_;
 };

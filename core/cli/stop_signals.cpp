@@ -11,9 +11,14 @@ std::atomic<fitter*> interruptible{nullptr};
 std::atomic<int> stopping_signal{0};
 constexpr int stopping_signals[] = {SIGINT, SIGTERM, SIGHUP};
 
-// A second signal of the same kind ends the process.
+// A second signal of the same kind ends the process, also when a nested
+// guard (a batch's cell) has put this handler back since the first.
 extern "C" void on_stop_signal(int number) {
-    stopping_signal.store(number);
+    if (stopping_signal.exchange(number) == number) {
+        std::signal(number, SIG_DFL);
+        std::raise(number);
+        return;
+    }
     if (fitter* f = interruptible.load()) f->stop();
     std::signal(number, SIG_DFL);
 }

@@ -26,7 +26,8 @@ private:
 };
 
 // The fit a signal stops, for as long as it is registered (nullptr: none).
-// A fit registered after a signal came (a batch's next cell) stops at once.
+// A fit registered after a signal came (a batch's next cell) stops after
+// its first round.
 void stop_on_signal(fitter* f);
 
 // The signal that asked to stop (SIGINT, SIGTERM, SIGHUP), or 0.

@@ -19,6 +19,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstring>
+#include <exception>
 #include <cmath>
 #include <limits>
 
@@ -308,19 +309,31 @@ matrix fitter::state::evaluate_round(const matrix& asked) {
             for (std::size_t p = 0; p < n_params; ++p) message.samples[i * n_params + p] = value(i, p);
         exchange->send_round(message);
     }
-    const matrix own = evaluate_share(value, iteration, round);
-    if (!exchange) return own;
+    if (!exchange) return evaluate_share(value, iteration, round);
+    // Every process's answer is received before any error is thrown: one
+    // left unreceived would wait in its send, and the fit could not end.
     matrix objectives(population, n_objectives);
-    std::copy(own.data(), own.data() + own.rows() * own.cols(), objectives.data() + share_first * n_objectives);
-    for (std::size_t r = 1; r < exchange->size(); ++r) {
-        const auto [first, last] = share_of(population, r, exchange->size());
-        const std::vector<double> theirs = exchange->receive_objectives(r);
-        if (theirs.size() != (last - first) * n_objectives)
-            throw error("process " + std::to_string(r) + " returned " + std::to_string(theirs.size()) +
-                        " objective values for " + std::to_string(last - first) + " samples x " +
-                        std::to_string(n_objectives) + " objectives");
-        std::copy(theirs.begin(), theirs.end(), objectives.data() + first * n_objectives);
+    std::exception_ptr failure;
+    try {
+        const matrix own = evaluate_share(value, iteration, round);
+        std::copy(own.data(), own.data() + own.rows() * own.cols(), objectives.data() + share_first * n_objectives);
+    } catch (...) {
+        failure = std::current_exception();
     }
+    for (std::size_t r = 1; r < exchange->size(); ++r) {
+        try {
+            const auto [first, last] = share_of(population, r, exchange->size());
+            const std::vector<double> theirs = exchange->receive_objectives(r);
+            if (theirs.size() != (last - first) * n_objectives)
+                throw error("process " + std::to_string(r) + " returned " + std::to_string(theirs.size()) +
+                            " objective values for " + std::to_string(last - first) + " samples x " +
+                            std::to_string(n_objectives) + " objectives");
+            std::copy(theirs.begin(), theirs.end(), objectives.data() + first * n_objectives);
+        } catch (...) {
+            if (!failure) failure = std::current_exception();
+        }
+    }
+    if (failure) std::rethrow_exception(failure);
     return objectives;
 }
 

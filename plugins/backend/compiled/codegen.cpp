@@ -231,6 +231,7 @@ struct cellfit_kernel_args {
     double* data; std::size_t stride; std::size_t first, count; std::size_t k0, k1; double dt;
     const cellfit_kernel_lookup* lookups; double* const* records; std::size_t block_len;
     void* spike_context; void (*spike)(void*, std::size_t, std::size_t);
+    std::size_t first_neuron;
 };
 
 static inline double cf_mod(double a, double b) { double r = std::fmod(a, b); return (r != 0 && ((r < 0) != (b < 0))) ? r + b : r; }
@@ -249,7 +250,7 @@ static inline double cf_lookup(const cellfit_kernel_lookup& l, double t, std::si
     return l.values[l.row_of_neuron[n] * l.steps + cf_column(l, t, dt)];
 }
 
-extern "C" __attribute__((visibility("default"))) int cellfit_kernel_abi() { return 1; }
+extern "C" __attribute__((visibility("default"))) int cellfit_kernel_abi() { return 2; }
 )";
 
 } // namespace

@@ -15,7 +15,7 @@ namespace cellfit::compiled {
 
 // The ABI between the simulator and a generated kernel library; the
 // generated source spells the same structs.
-inline constexpr int kernel_abi_version = 1;
+inline constexpr int kernel_abi_version = 2;  // 2: first_neuron
 
 struct cellfit_kernel_lookup {
     const double* values;
@@ -34,6 +34,7 @@ struct cellfit_kernel_args {
     std::size_t block_len;
     void* spike_context;
     void (*spike)(void* context, std::size_t step, std::size_t neuron);
+    std::size_t first_neuron;     // neuron n here is neuron first_neuron + n of the run (`i`)
 };
 
 using kernel_function = void (*)(const cellfit_kernel_args*);

@@ -45,8 +45,9 @@ public:
             return expr::find_constant(name, value, is_boolean);
         };
         const std::size_t total = setup.total_neurons ? setup.total_neurons : setup.n_neurons;
-        cg.special = {{program.t, "t"}, {program.dt, "dt"},
-                      {program.i, setup.first_neuron ? "double(" + std::to_string(setup.first_neuron) + "u + n)" : "double(n)"},
+        // i is read from the arguments, not written into the source: the
+        // ranks of a split fit then share one cached kernel.
+        cg.special = {{program.t, "t"}, {program.dt, "dt"}, {program.i, "double(a->first_neuron + n)"},
                       {program.N, "(" + std::to_string(total) + ".0)"}};
         cg.uniform = {program.t, program.dt};
         cg.neuron_index = program.i;
@@ -80,11 +81,15 @@ public:
         // on how many neurons run beside it, or on a split across processes.
         const std::size_t n_chunks = (n_neurons + 127) / 128;
         const unsigned n_threads = std::max(1u, std::min<unsigned>(setup_.threads, static_cast<unsigned>(n_chunks)));
-        record_buffers_.resize(out.records.size());
-        std::vector<double*> records;
-        for (auto& buffer : record_buffers_) {
-            buffer.resize(padded * len);
-            records.push_back(buffer.data());
+        // Padding lanes record too: into buffers of their own size, unless there are none.
+        const bool own_buffers = padded != n_neurons;
+        std::vector<double*> records = out.records;
+        if (own_buffers) {
+            record_buffers_.resize(out.records.size());
+            for (std::size_t r = 0; r < records.size(); ++r) {
+                record_buffers_[r].resize(padded * len);
+                records[r] = record_buffers_[r].data();
+            }
         }
         threads_.run(n_threads, [&](unsigned thread, spiking_threads::spike_list& spikes) {
             const std::size_t per = ((padded + n_threads - 1) / n_threads + vector_lanes - 1) / vector_lanes * vector_lanes;
@@ -97,12 +102,14 @@ public:
                                            [](void* context, std::size_t step, std::size_t neuron) {
                                                auto* to = static_cast<spike_sink*>(context);
                                                if (neuron < to->n_neurons) to->spikes->emplace_back(step, neuron);
-                                           }};
+                                           },
+                                           setup_.first_neuron};
             kernel_->run(args);
         }, out);
         // Neuron-major: the real neurons' records are each buffer's beginning.
-        for (std::size_t r = 0; r < out.records.size(); ++r)
-            std::copy_n(record_buffers_[r].data(), n_neurons * len, out.records[r]);
+        if (own_buffers)
+            for (std::size_t r = 0; r < out.records.size(); ++r)
+                std::copy_n(record_buffers_[r].data(), n_neurons * len, out.records[r]);
     }
 
     std::vector<double> read(slot_index s) const override { return memory_.read(s); }
