@@ -196,6 +196,29 @@ TEST_CASE("cellfit batch refuses a bad manifest before fitting, naming the line 
     CHECK_FALSE(fs::exists(dir.path() / "x.json"));
 }
 
+TEST_CASE("copies a launcher started without making them one MPI job are refused", "[batch][cli]") {
+    test::temp_dir dir;
+    write_passive_cell(dir.path(), "c", 10e-9, 200e-12);
+    write_text(dir.path() / "m.csv", "name,input,output\nc,I=c_in.csv:nA,v=c_v.csv:mV\n");
+    // srun without an MPI plugin: two tasks, each alone.
+    const auto r = test::run_cellfit("batch --manifest '" + (dir.path() / "m.csv").string() + "' --out '" +
+                                         (dir.path() / "out").string() + "' " + passive_shared_flags(dir.path()),
+                                     "SLURM_NTASKS=2 SLURM_STEP_ID=0");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("was started as 2 processes (SLURM_NTASKS) that are not one MPI job"));
+    CHECK_FALSE(fs::exists(dir.path() / "out"));
+    const auto fit = test::run_cellfit("fit " + passive_shared_flags(dir.path()) + " --output v='" +
+                                           (dir.path() / "c_v.csv").string() + "':mV --input I='" +
+                                           (dir.path() / "c_in.csv").string() + "':nA",
+                                       "SLURM_NTASKS=2 SLURM_STEP_ID=0");
+    CHECK(fit.exit_code == 2);
+    // In the batch script itself (no job step), one process is what runs.
+    CHECK(test::run_cellfit("fit " + passive_shared_flags(dir.path()) + " --callback none --output v='" +
+                                (dir.path() / "c_v.csv").string() + "':mV --input I='" +
+                                (dir.path() / "c_in.csv").string() + "':nA",
+                            "SLURM_NTASKS=2").exit_code == 0);
+}
+
 TEST_CASE("cellfit fit --resume with --rounds 0 only refines the recorded fit", "[fit][cli][resume]") {
     test::temp_dir dir;
     write_passive_cell(dir.path(), "c", 10e-9, 200e-12);

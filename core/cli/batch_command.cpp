@@ -71,7 +71,7 @@ void print_progress(std::ostream& out, std::size_t done, std::size_t total, std:
 int run_batch(const po::variables_map& vm, io& io) {
     if (!vm.count("manifest")) throw usage_error("--manifest FILE.csv is required: one row per cell");
     if (!vm.count("out")) throw usage_error("--out DIR is required: the folder for the cells' results and the summary");
-    refuse_copies_without_mpi("cellfit batch");
+    refuse_unjoined_copies("cellfit batch");
     process_group& group = processes();
     const bool first = group.rank() == 0;
     for (const char* owned : {"results", "resume", "restart", "callback", "generate"})

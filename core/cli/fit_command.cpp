@@ -205,7 +205,7 @@ fit_outcome recorded_outcome(const fitter& f) {
 }
 
 int run_fit(const po::variables_map& vm, io& io, bool spread) {
-    if (spread) refuse_copies_without_mpi("cellfit fit");
+    if (spread) refuse_unjoined_copies("cellfit fit");
     if (spread && processes().rank() > 0) return serve_fit(vm);
     const finish_exchange finish{spread ? processes().exchange() : nullptr};
     fit_description d = read_fit_description(vm, true);

@@ -116,20 +116,30 @@ int run(const std::vector<std::string>& args, cli::io& io, std::string& context)
     return c->run(vm, io);
 }
 
-int run_and_report(const std::vector<std::string>& args, cli::io& io) {
+// `escaped`: an error ended the command (the other processes of an MPI job
+// may then wait for this one forever).
+int run_and_report(const std::vector<std::string>& args, cli::io& io, bool& escaped) {
     std::string context = "cellfit";
+    escaped = true;
+    // Which rank speaks, when several print the same error.
+    const auto& group = cli::processes();
+    const auto where = [&] {
+        return context + (group.size() > 1 ? " (rank " + std::to_string(group.rank()) + ")" : std::string());
+    };
     try {
-        return run(args, io, context);
+        const int code = run(args, io, context);
+        escaped = false;
+        return code;
     } catch (const cli::usage_error& e) {
-        io.err << context << ": error: " << e.what() << "\n"
+        io.err << where() << ": error: " << e.what() << "\n"
                << "Run '" << (context == "cellfit" ? "cellfit help" : "cellfit help " + context.substr(8))
                << "' for usage.\n";
         return exit_usage;
     } catch (const cellfit::input_error& e) {
-        io.err << context << ": error: " << e.what() << "\n";
+        io.err << where() << ": error: " << e.what() << "\n";
         return exit_usage;
     } catch (const std::exception& e) {
-        io.err << context << ": error: " << e.what() << "\n";
+        io.err << where() << ": error: " << e.what() << "\n";
         return exit_failure;
     }
 }
@@ -140,7 +150,12 @@ int main(int argc, char** argv) {
     // Under mpirun or srun (and built with MPI) this process is one rank of a job.
     cli::join_processes(argc, argv);
     cli::io io{std::cout, std::cerr};
-    const int code = run_and_report({argv + 1, argv + argc}, io);
+    bool escaped = false;
+    const int code = run_and_report({argv + 1, argv + argc}, io, escaped);
+    if (escaped) {  // never leave the other ranks waiting
+        io.err << std::flush;
+        cli::abort_processes(code);
+    }
     cli::leave_processes();
     return code;
 }

@@ -57,17 +57,28 @@ std::string mpi_description() {
 }
 #endif
 
-void refuse_copies_without_mpi([[maybe_unused]] const std::string& command) {
-#ifndef CELLFIT_HAVE_MPI
+void refuse_unjoined_copies(const std::string& command) {
+    if (processes().size() > 1) return;
     for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE", "SLURM_NTASKS"}) {
         const char* value = std::getenv(name);
-        if (value && std::atol(value) > 1 && (std::string(name) != "SLURM_NTASKS" || std::getenv("SLURM_STEP_ID")))
-            throw usage_error(command + " was started as " + value + " processes (" + name + "), but this cellfit is "
-                              "built without MPI: each would do the whole work into the same files. Run one process, "
-                              "or rebuild with libopenmpi-dev and libboost-mpi-dev (cellfit --version says which)");
-    }
+        // SLURM_NTASKS counts only inside a job step (srun), not in the batch script itself.
+        const bool counts = std::string(name) != "SLURM_NTASKS" || std::getenv("SLURM_STEP_ID");
+        if (value && counts && std::atol(value) > 1)
+            throw usage_error(command + " was started as " + value + " processes (" + name + ") that are not one MPI "
+                              "job: each would do the whole work into the same files. " +
+#ifdef CELLFIT_HAVE_MPI
+                              "Start it with mpirun, or with srun --mpi=pmix (or pmi2)"
+#else
+                              "This cellfit is built without MPI: run one process, or rebuild with libopenmpi-dev and "
+                              "libboost-mpi-dev (cellfit --version says which)"
 #endif
+            );
+    }
 }
+
+#ifndef CELLFIT_HAVE_MPI
+void abort_processes(int) {}
+#endif
 
 void leave_processes() {
     current().reset();

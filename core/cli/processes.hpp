@@ -53,8 +53,13 @@ void leave_processes();
 // "MPI: Open MPI v4.1.4" or "MPI: not built in (batch runs in one process)".
 std::string mpi_description();
 
-// Throws usage_error when an MPI launcher started several copies of a
-// cellfit built without MPI: each would do the whole work, into the same files.
-void refuse_copies_without_mpi(const std::string& command);
+// Throws usage_error when a launcher started several copies that did not
+// join one MPI job (a cellfit built without MPI, or srun without an MPI
+// plugin): each would do the whole work, into the same files.
+void refuse_unjoined_copies(const std::string& command);
+
+// Ends every process of the job (MPI_Abort) after an error that left the
+// others unable to finish; nothing with one process.
+void abort_processes(int code);
 
 } // namespace cellfit::cli

@@ -15,6 +15,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <limits>
@@ -158,10 +159,20 @@ private:
                 if (task == no_more_tasks) --active;
             }
         };
-        if (!rank0_works_) {
+        if (!rank0_works_ && size_ > 1) {
             answer_ranks();
+        } else if (size_ == 1) {
+            for (std::uint64_t task = take(); task != no_more_tasks; task = take()) record(task, work(task));
         } else {
-            std::thread dispatcher(answer_ranks);
+            // A failed exchange cannot be undone: the ranks would wait forever.
+            std::thread dispatcher([&] {
+                try {
+                    answer_ranks();
+                } catch (const std::exception& e) {
+                    std::fprintf(stderr, "cellfit: error: rank 0 lost the other ranks: %s\n", e.what());
+                    MPI_Abort(MPI_COMM_WORLD, 1);
+                }
+            });
             for (std::uint64_t task = take(); task != no_more_tasks; task = take()) {
                 task_result result;
                 try {
@@ -196,6 +207,9 @@ private:
                 result = work(static_cast<std::size_t>(task));
             } catch (const std::exception& e) {  // rank 0 must still hear from this rank
                 result.fields = {"", "failed: rank " + std::to_string(rank_) + ": " + e.what()};
+                result.stopped = true;
+            } catch (...) {
+                result.fields = {"", "failed: rank " + std::to_string(rank_) + ": an unknown error"};
                 result.stopped = true;
             }
             message = {std::to_string(task), result.stopped || stopping() ? "1" : "0"};
@@ -238,6 +252,10 @@ std::unique_ptr<process_group> join_mpi(int& argc, char**& argv) {
         MPI_Comm_free(&node);
     }
     return std::make_unique<mpi_processes>(world, static_cast<unsigned>(std::max(1, on_node)), threads_ok);
+}
+
+void abort_processes(int code) {
+    if (environment() && processes().size() > 1) MPI_Abort(MPI_COMM_WORLD, code);
 }
 
 void leave_mpi() {

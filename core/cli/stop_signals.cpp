@@ -11,10 +11,10 @@ std::atomic<fitter*> interruptible{nullptr};
 std::atomic<int> stopping_signal{0};
 constexpr int stopping_signals[] = {SIGINT, SIGTERM, SIGHUP};
 
-// A second signal of the same kind ends the process, also when a nested
+// A second signal (of any of the three) ends the process, also when a nested
 // guard (a batch's cell) has put this handler back since the first.
 extern "C" void on_stop_signal(int number) {
-    if (stopping_signal.exchange(number) == number) {
+    if (int none = 0; !stopping_signal.compare_exchange_strong(none, number)) {  // any second one
         std::signal(number, SIG_DFL);
         std::raise(number);
         return;

@@ -38,9 +38,10 @@ public:
     // sane numbers).
     void write(slot_index s, const std::vector<double>& values) {
         if (values.size() == 1) std::fill_n(slot(s), stride_, values[0]);
-        else if (values.size() == n_neurons_ && n_neurons_ > 0)
-            std::fill(std::copy(values.begin(), values.end(), slot(s)), slot(s) + stride_, values.back());
-        else throw internal_error("a slot written with " + std::to_string(values.size()) + " values for " +
+        else if (values.size() == n_neurons_) {
+            double* end = std::copy(values.begin(), values.end(), slot(s));
+            if (!values.empty()) std::fill(end, slot(s) + stride_, values.back());
+        } else throw internal_error("a slot written with " + std::to_string(values.size()) + " values for " +
                                   std::to_string(n_neurons_) + " neurons");
     }
     void mark_diverged(const std::vector<slot_index>& state_slots, std::vector<bool>& diverged) const {
