@@ -80,11 +80,6 @@ flag_values shared_flags(const po::variables_map& vm) {
     return shared;
 }
 
-bool repeatable_flag(const po::options_description& options, const std::string& name) {
-    const po::option_description* o = options.find_nothrow(name, false);
-    return o && dynamic_cast<const po::typed_value<std::vector<std::string>>*>(o->semantic().get());
-}
-
 std::vector<std::string> fit_arguments(const flag_values& shared, const manifest_cell& cell,
                                        const po::options_description& fit_options, const flag_values& batch_set) {
     flag_values values = shared;

@@ -26,9 +26,6 @@ struct batch_settings {
     flag_values shared;              // with --threads, which a cell's own column overrides
 };
 
-// Whether an option takes several values (--output, --bound, ...).
-bool repeatable_flag(const po::options_description& options, const std::string& name);
-
 // The arguments of `cellfit fit` for a cell: the shared flags, the cell's
 // over them (a repeatable flag's values by key, as the command line over an
 // INI file), then what the batch sets (results, callback, resume, rounds).

@@ -83,6 +83,11 @@ std::string csv_field(const std::string& text) {
     return quoted + "\"";
 }
 
+bool repeatable_flag(const boost::program_options::options_description& options, const std::string& name) {
+    const auto* o = options.find_nothrow(name, false);
+    return o && dynamic_cast<const boost::program_options::typed_value<std::vector<std::string>>*>(o->semantic().get());
+}
+
 bool batch_owns_flag(const std::string& flag) {
     static const std::set<std::string> owned{"config", "help", "results", "resume", "restart", "callback", "generate",
                                              "manifest", "out", "refit", "name"};
@@ -165,11 +170,7 @@ std::vector<manifest_cell> read_manifest(const std::string& file, const boost::p
     }
 
     std::vector<bool> repeatable;
-    for (const auto& column : columns) {
-        const auto* o = fit_options.find_nothrow(column, false);
-        repeatable.push_back(o && dynamic_cast<const boost::program_options::typed_value<std::vector<std::string>>*>(
-                                      o->semantic().get()));
-    }
+    for (const auto& column : columns) repeatable.push_back(repeatable_flag(fit_options, column));
     const std::filesystem::path folder = std::filesystem::path(file).parent_path();
     std::vector<manifest_cell> cells;
     std::set<std::string> names;

@@ -35,6 +35,9 @@ struct manifest_cell {
     std::vector<std::pair<std::string, std::string>> flags;
 };
 
+// Whether a fit flag takes several values (--output, --bound, ...).
+bool repeatable_flag(const boost::program_options::options_description& options, const std::string& name);
+
 // The fit flags a manifest may not set: the batch chooses them for every cell.
 bool batch_owns_flag(const std::string& flag);
 

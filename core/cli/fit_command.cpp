@@ -159,6 +159,14 @@ double read_seconds(const po::variables_map& vm, const char* flag) {
     return q.value;
 }
 
+// The set-up a resumed fit starts its optimizer with: the recorded budget,
+// unless it restarts.
+fit_options resumed_setup(fit_options options, const resume_source& resume, bool restart) {
+    if (!restart) options.n_rounds = resume.planned_rounds;
+    options.restart = restart;
+    return options;
+}
+
 // The first process of an MPI job ends the others' serve() however run_fit
 // ends (they wait for its rounds).
 struct finish_exchange {
@@ -179,10 +187,8 @@ int serve_fit(const po::variables_map& vm) {
         fit_description d = read_fit_description(vm, true);
         d.settings.exchange = exchange;
         fit_options options = read_fit_options(vm, d);
-        const auto resume = read_resume(vm, options);
-        const bool restart = vm["restart"].as<bool>();
-        if (resume && !restart) options.n_rounds = resume->planned_rounds;  // as the first process sets it up
-        options.restart = restart;
+        if (const auto resume = read_resume(vm, options))
+            options = resumed_setup(options, *resume, vm["restart"].as<bool>());  // as the first process sets it up
         std::ostringstream quiet;
         const plugin_registry registry = load_plugins(vm, quiet);
         fitter f(d.target, d.spec, d.data, d.settings, registry);
@@ -307,10 +313,7 @@ int run_fit(const po::variables_map& vm, io& io, bool spread) {
         interrupt_guard guard(f);
         io.out << describe_fit(vm, d, options, f, registry) << std::flush;
         if (resume) {
-            fit_options first = options;  // the optimizer is set up with the recorded budget
-            if (!restart) first.n_rounds = resume->planned_rounds;
-            first.restart = restart;
-            f.resume(resume->recorded, first);
+            f.resume(resume->recorded, resumed_setup(options, *resume, restart));
             io.out << (restart ? "restarted after " : "resumed after ") << f.results().n_rounds << " recorded rounds ("
                    << f.results().samples.size() << " samples) of " << resume->file << "\n";
         } else {

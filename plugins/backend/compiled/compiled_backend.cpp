@@ -83,14 +83,15 @@ public:
         const unsigned n_threads = std::max(1u, std::min<unsigned>(setup_.threads, static_cast<unsigned>(n_chunks)));
         // Padding lanes record too: into buffers of their own size, unless there are none.
         const bool own_buffers = padded != n_neurons;
-        std::vector<double*> records = out.records;
         if (own_buffers) {
             record_buffers_.resize(out.records.size());
-            for (std::size_t r = 0; r < records.size(); ++r) {
+            record_pointers_.resize(out.records.size());
+            for (std::size_t r = 0; r < out.records.size(); ++r) {
                 record_buffers_[r].resize(padded * len);
-                records[r] = record_buffers_[r].data();
+                record_pointers_[r] = record_buffers_[r].data();
             }
         }
+        double* const* records = own_buffers ? record_pointers_.data() : out.records.data();
         threads_.run(n_threads, [&](unsigned thread, spiking_threads::spike_list& spikes) {
             const std::size_t per = ((padded + n_threads - 1) / n_threads + vector_lanes - 1) / vector_lanes * vector_lanes;
             const std::size_t first = std::min(padded, thread * per);
@@ -98,7 +99,7 @@ public:
             if (first >= last) return;
             spike_sink sink{&spikes, n_neurons};
             const cellfit_kernel_args args{memory_.data(), memory_.stride(), first, last - first, k0, k1, setup_.dt,
-                                           kernel_lookups_.data(), records.data(), len, &sink,
+                                           kernel_lookups_.data(), records, len, &sink,
                                            [](void* context, std::size_t step, std::size_t neuron) {
                                                auto* to = static_cast<spike_sink*>(context);
                                                if (neuron < to->n_neurons) to->spikes->emplace_back(step, neuron);
@@ -140,6 +141,7 @@ private:
     std::vector<cellfit_kernel_lookup> kernel_lookups_;
     std::vector<std::vector<std::size_t>> padded_rows_;
     std::vector<std::vector<double>> record_buffers_;  // padded neurons x block steps each
+    std::vector<double*> record_pointers_;             // into record_buffers_, for the kernel
     host_slots memory_;
     spiking_threads threads_;  // kept between blocks and runs
 };
