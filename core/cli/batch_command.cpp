@@ -74,7 +74,7 @@ int run_batch(const po::variables_map& vm, io& io) {
     refuse_unjoined_copies("cellfit batch");
     process_group& group = processes();
     const bool first = group.rank() == 0;
-    for (const char* owned : {"results", "resume", "restart", "callback", "generate"})
+    for (const char* owned : {"results", "resume", "restart", "callback", "generate", "report"})
         if (first && vm.count(owned) && !vm[owned].defaulted())
             io.err << "cellfit batch: note: --" << owned << " (given, or in the INI file) is not used: the batch "
                    << "chooses it for each cell (results in DIR/<name>.json, resumed when interrupted)\n";

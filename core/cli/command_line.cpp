@@ -156,7 +156,10 @@ po::variables_map parse_arguments(const command& cmd, const std::vector<std::str
     const po::options_description options = describe(cmd);
     po::variables_map vm;
     try {
-        po::store(po::command_line_parser(expand_negated_switches(args, options)).options(options).run(), vm);
+        po::positional_options_description positional;
+        if (!cmd.positional.empty()) positional.add(cmd.positional.c_str(), -1);
+        po::store(po::command_line_parser(expand_negated_switches(args, options)).options(options).positional(positional).run(),
+                  vm);
         if (vm.count("help")) return vm;
         if (vm.count("config")) {
             const std::string file = vm["config"].as<std::string>();

@@ -35,6 +35,9 @@ struct command {
     std::function<int(const po::variables_map&, io&)> run;  // returns the exit code
     // INI sections it reads besides its own (`batch` reads [fit] too).
     std::vector<std::string> also_reads_sections{};
+    // The option that words without a flag are values of (`cellfit report
+    // r.json`); empty: none are accepted.
+    std::string positional{};
 };
 
 // The options every subcommand has: --help and --config.

@@ -1,6 +1,7 @@
 #include "fit_command.hpp"
 #include "fit_description.hpp"
 #include "fit_record.hpp"
+#include "fit_report.hpp"
 #include "fit_summary.hpp"
 #include "model_options.hpp"
 #include "plugins_command.hpp"
@@ -230,6 +231,7 @@ int run_fit(const po::variables_map& vm, io& io, bool spread) {
             check_output_file(vm, "--generate", prefix + "_spikes.csv");
         for (const auto& o : d.data.outputs) check_output_file(vm, "--generate", prefix + "_" + o.variable + ".csv");
     }
+    if (vm.count("report")) check_report_path(vm, vm["report"].as<std::string>());
     if (vm["refine"].as<bool>() && d.target == fit_target::spikes)
         throw usage_error("--refine fits traces by least squares; a spike fit (--spikes) has none");
     const double checkpoint_seconds = read_seconds(vm, "checkpoint-seconds");
@@ -397,6 +399,12 @@ int run_fit(const po::variables_map& vm, io& io, bool spread) {
             for (const auto& o : d.data.outputs) variables.push_back(o.variable);
         write_generated(prefix, f.generate(variables), io.out);
     }
+    if (vm.count("report")) {
+        const auto json_file = std::find_if(paths.begin(), paths.end(), [](const std::string& p) { return p.ends_with(".json"); });
+        const std::string title = json_file != paths.end() ? std::filesystem::path(*json_file).filename().string()
+                                                           : "fit of " + std::filesystem::path(d.spec.origin).filename().string();
+        write_report(vm["report"].as<std::string>(), title, results, f, d, {}, io.out);
+    }
     if (outcome.stopped && !rule.reason.empty()) {
         const auto json_file = std::find_if(paths.begin(), paths.end(), [](const std::string& p) { return p.ends_with(".json"); });
         io.out << "stopped: " << rule.reason
@@ -436,6 +444,9 @@ command fit_command() {
                  "samples); repeatable. Written also when the fit stops early")
                 ("generate", po::value<std::string>()->value_name("PREFIX"),
                  "simulate the best parameters and write PREFIX_<var>.csv (SI) or PREFIX_spikes.csv (seconds)")
+                ("report", po::value<std::string>()->value_name("FILE.html"),
+                 "write the fit's report page: the fitted traces or spikes against the data, convergence, every "
+                 "parameter against the error, correlations (cellfit report makes it again from a results file)")
                 ("refine", switch_value(),
                  "after the fit, refine the best sample by least squares on the traces (with standard errors)")
                 ("iteration", po::value<whole_number>(), "(refine and generate only)")

@@ -53,9 +53,9 @@ void add_fit_options(po::options_description& options) {
     add_plugin_dir_option(options);
 }
 
-fit_description read_fit_description(const po::variables_map& vm, bool params_are_fixed) {
+fit_description read_fit_description(const po::variables_map& vm, bool params_are_fixed, const model_spec* model) {
     fit_description d;
-    d.spec = read_model_spec(vm);
+    d.spec = model ? *model : read_model_spec(vm);
     std::vector<table_flag> inputs, arrays, outputs;
     for (const auto& text : values(vm, "input")) inputs.push_back(split_table_flag("input", text));
     for (const auto& text : values(vm, "timed-array")) arrays.push_back(split_table_flag("timed-array", text));

@@ -33,8 +33,10 @@ inline std::string plugin_name(const std::string& name, const char* kind) {
 void add_fit_options(po::options_description& options);
 
 // Reads the description. --param values go to settings.fixed_parameters when
-// `params_are_fixed` (a fit), else only to param_values (generate).
-fit_description read_fit_description(const po::variables_map& vm, bool params_are_fixed);
+// `params_are_fixed` (a fit), else only to param_values (generate). The
+// model is --model's, or `model` when given (a results file's record).
+fit_description read_fit_description(const po::variables_map& vm, bool params_are_fixed,
+                                     const model_spec* model = nullptr);
 
 // The fit flags: optimizer, its options, metrics, bounds, rounds, seed, penalty.
 fit_options read_fit_options(const po::variables_map& vm, const fit_description& d);

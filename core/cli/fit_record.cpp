@@ -7,6 +7,7 @@
 #include <cellfit/version.hpp>
 
 #include <cstdio>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <fstream>
@@ -126,6 +127,9 @@ ordered_json describe_fit_record(const po::variables_map& vm, const fit_descript
 
     ordered_json j;
     j["cellfit_version"] = CELLFIT_VERSION_STRING;
+    // Where relative data paths start (cellfit report finds the files from it).
+    std::error_code ec;
+    j["directory"] = std::filesystem::current_path(ec).string();
     j["target"] = d.target == fit_target::spikes ? "spikes" : d.target == fit_target::online_traces ? "online traces" : "traces";
     j["model"] = model;
     j["data"] = data;

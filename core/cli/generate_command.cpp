@@ -75,6 +75,7 @@ command generate_command() {
                 ("target-error", po::value<std::string>(), "(fit only)")
                 ("results", po::value<std::vector<std::string>>(), "(fit only)")
                 ("generate", po::value<std::string>(), "(fit only)")
+                ("report", po::value<std::string>(), "(fit only)")
                 ("refine", switch_value(), "(fit only)")
                 ("gradient", po::value<std::string>(), "(fit and refine only)")
                 ("max-nfev", po::value<whole_number>(), "(fit and refine only)")

@@ -8,6 +8,7 @@
 #include "fit_command.hpp"
 #include "plugins_command.hpp"
 #include "processes.hpp"
+#include "report_command.hpp"
 #include "simulate_command.hpp"
 
 #include <cellfit/abi.hpp>
@@ -33,6 +34,7 @@ std::vector<cli::command> make_commands() {
     commands.push_back(cli::fit_command());
     commands.push_back(cli::generate_command());
     commands.push_back(cli::refine_command());
+    commands.push_back(cli::report_command());
     commands.push_back(cli::plugins_command());
     commands.push_back(cli::simulate_command());
     return commands;
