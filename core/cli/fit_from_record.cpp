@@ -68,12 +68,27 @@ recorded_fit recorded_fit_of(const json& description, const std::string& results
     out.arguments.push_back("--dt=" + exact(dt.get<double>()));
 
     // Each data file where the fit read it: relative paths from the fit's
-    // working directory, then the current one, then the results file's folder.
-    std::vector<fs::path> roots;
-    if (description.contains("directory") && description.at("directory").is_string())
-        roots.emplace_back(description.at("directory").get<std::string>());
-    roots.emplace_back(".");
-    roots.push_back(fs::path(results_file).parent_path());
+    // working directory, then the current one, then the results file's
+    // folder; a path inside the fit's working directory also from the
+    // results file's folder (the fit's folder moved). The content hash
+    // decides which, if any, is the fit's file.
+    const fs::path fit_directory = description.contains("directory") && description.at("directory").is_string()
+                                       ? fs::path(description.at("directory").get<std::string>())
+                                       : fs::path();
+    const fs::path results_folder = fs::path(results_file).parent_path();
+    const auto candidates_for = [&](const fs::path& path) {
+        std::vector<fs::path> candidates;
+        if (path.is_absolute()) {
+            candidates.push_back(path);
+            const fs::path inside = fit_directory.empty() ? fs::path() : path.lexically_relative(fit_directory);
+            if (!inside.empty() && *inside.begin() != "..") candidates.push_back(results_folder / inside);
+        } else {
+            if (!fit_directory.empty()) candidates.push_back(fit_directory / path);
+            candidates.push_back(path);
+            candidates.push_back(results_folder / path);
+        }
+        return candidates;
+    };
     std::vector<std::string> problems;
     bool has_inputs = false;
     const json& files = at(data, "files", where);
@@ -83,13 +98,8 @@ recorded_fit recorded_fit_of(const json& description, const std::string& results
         if (flag != "input" && flag != "timed-array" && flag != "output" && flag != "spikes")
             throw input_error(where + ": the fit's data file " + path + " comes with an unknown flag '" + flag + "'");
         const std::string described = "--" + flag + (flag == "spikes" ? "" : " " + text(f, "name", where)) + " (" + path + ")";
-        std::vector<fs::path> candidates;
-        if (fs::path(path).is_absolute())
-            candidates.emplace_back(path);
-        else
-            for (const auto& root : roots) candidates.push_back(root / path);
         std::string found, changed;
-        for (const auto& c : candidates) {
+        for (const auto& c : candidates_for(path)) {
             std::error_code ec;
             if (!fs::is_regular_file(c, ec)) continue;
             const std::string now = content_hash(c.string());

@@ -56,7 +56,7 @@ std::string tick_text(double v, bool log, double step, bool powers) {
 double round_step(double raw) {
     const double power = std::pow(10.0, std::floor(std::log10(raw)));
     const double m = raw / power;
-    return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * power;
+    return (m < 1.5 ? 1 : m < 3 ? 2 : m < 7 ? 5 : 10) * power;  // the round step nearest the raw one
 }
 
 std::string rgb(double r, double g, double b) {

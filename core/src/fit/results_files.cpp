@@ -173,6 +173,22 @@ fit_results read_results_json(const std::string& path) {
             rec.error_unit = f.value("error_unit", "1");
             rec.nfev = f.value("nfev", std::size_t{0});
             rec.njev = f.value("njev", std::size_t{0});
+            rec.simulations = f.value("simulations", std::size_t{0});
+            rec.starts = f.value("starts", std::size_t{1});
+            rec.seconds = f.value("seconds", 0.0);
+            rec.warnings = f.value("warnings", std::vector<std::string>{});
+            const json& start = f.value("start", json::object());
+            for (const auto& name : rec.parameter_names)
+                if (start.contains(name)) rec.start.push_back(number_or_inf(start.at(name), path, "refine.start"));
+            for (const auto& row : f.value("correlation", json::array())) {
+                std::vector<double> values;
+                for (const auto& x : row)
+                    values.push_back(x.is_null() ? std::numeric_limits<double>::quiet_NaN() : x.get<double>());
+                if (values.size() != rec.parameter_names.size())
+                    throw input_error(path + ": refine.correlation has a row of " + std::to_string(values.size()) +
+                                      " values for " + std::to_string(rec.parameter_names.size()) + " parameters");
+                rec.correlation.push_back(std::move(values));
+            }
             rec.status = f.value("status", "");
             rec.message = f.value("message", "");
             rec.gradient = f.value("gradient", "");
