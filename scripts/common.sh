@@ -21,6 +21,8 @@ PACKAGES=(
   python3-pytest python3-brian python3-pandas
   # MPI: `mpirun cellfit fit|batch` over ranks (Open MPI, Boost.MPI).
   openmpi-bin libopenmpi-dev libboost-mpi-dev
+  # The report pages' test in a real browser (headless).
+  chromium
 )
 # ...and what scripts/test adds for the fuzz target (libFuzzer, ASan, UBSan).
 FUZZ_PACKAGES=(clang libclang-rt-14-dev)

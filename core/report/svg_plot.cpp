@@ -356,8 +356,14 @@ std::string plot::svg() const {
            "\" width=\"" + coordinate(right_ - left_) + "\" height=\"" + coordinate(bottom_ - top_) + "\"/></clipPath></defs>";
     // Grid and ticks.
     std::string grid, labels;
-    const auto xt = x_.log ? log_ticks(x_.low, x_.high) : linear_ticks(x_.low, x_.high, std::max(3, static_cast<int>((right_ - left_) / 90)));
-    const auto yt = y_.log ? log_ticks(y_.low, y_.high) : linear_ticks(y_.low, y_.high, std::max(2, static_cast<int>((bottom_ - top_) / 45)));
+    // A log axis spanning less than a decade or so gets round linear ticks.
+    const auto ticks_of = [](const axis& a, int target) {
+        std::vector<double> t = a.log ? log_ticks(a.low, a.high) : linear_ticks(a.low, a.high, target);
+        if (a.log && t.size() < 3) std::erase_if(t = linear_ticks(a.low, a.high, target), [](double v) { return v <= 0; });
+        return t;
+    };
+    const auto xt = ticks_of(x_, std::max(3, static_cast<int>((right_ - left_) / 90)));
+    const auto yt = ticks_of(y_, std::max(2, static_cast<int>((bottom_ - top_) / 45)));
     const double x_step = xt.size() > 1 ? xt[1] - xt[0] : 1, y_step = yt.size() > 1 ? yt[1] - yt[0] : 1;
     const bool x_powers = x_.low < 1e-3 || x_.high >= 1e4, y_powers = y_.low < 1e-3 || y_.high >= 1e4;
     for (const double t : x_.ticks ? xt : std::vector<double>{}) {
