@@ -114,7 +114,7 @@ TEST_CASE("cellfit batch fits every cell of a manifest to its truth and records 
                "c2,I=c2_in.csv:nA,v=c2_v.csv:mV,,4\n");
     const fs::path out = dir.path() / "out";
     const auto r = test::run_cellfit("batch --manifest '" + (data / "cells.csv").string() + "' --out '" + out.string() +
-                                     "' " + passive_shared_flags(dir.path()) + " --refine");
+                                     "' " + passive_shared_flags(dir.path()) + " --refine --reports");
     INFO(r.out << r.err);
     CHECK(r.exit_code == 1);  // a cell failed
     CHECK_THAT(r.out, Contains("4 cells of") && Contains("3 of 4 cells fitted, 1 failed"));
@@ -133,7 +133,9 @@ TEST_CASE("cellfit batch fits every cell of a manifest to its truth and records 
         CHECK(std::stod(row.at("error (volt**2)")) < 1e-12);
         CHECK(fs::exists(out / (cell + ".json")));
         CHECK(fs::exists(out / (cell + ".log")));
+        CHECK_THAT(test::read_file(out / (cell + ".html")), Contains("<title>" + cell + ".json</title>"));
     }
+    CHECK_FALSE(fs::exists(out / "broken.html"));
     // The cell's own bounds replaced the shared ones for its parameters.
     CHECK(read_json(out / "c1.json")["fit"]["bounds"].dump().find("2e-09") != std::string::npos);
 

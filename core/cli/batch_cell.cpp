@@ -113,6 +113,7 @@ cell_outcome fit_cell(const batch_settings& b, const manifest_cell& cell, bool r
     };
     try {
         flag_values batch_set{{"results", {results}}, {"callback", {"none"}}};
+        if (b.reports) batch_set["report"] = {(fs::path(b.out) / (cell.name + ".html")).string()};
         std::string resumed;
         std::error_code ec;
         if (resume && fs::exists(results, ec)) {

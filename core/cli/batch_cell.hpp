@@ -24,6 +24,7 @@ struct batch_settings {
     std::string out;                 // DIR
     po::options_description fit_options{"fit"};
     flag_values shared;              // with --threads, which a cell's own column overrides
+    bool reports = false;            // each cell's report page, DIR/<name>.html
 };
 
 // The arguments of `cellfit fit` for a cell: the shared flags, the cell's

@@ -77,9 +77,11 @@ int run_batch(const po::variables_map& vm, io& io) {
     for (const char* owned : {"results", "resume", "restart", "callback", "generate", "report"})
         if (first && vm.count(owned) && !vm[owned].defaulted())
             io.err << "cellfit batch: note: --" << owned << " (given, or in the INI file) is not used: the batch "
-                   << "chooses it for each cell (results in DIR/<name>.json, resumed when interrupted)\n";
+                   << "chooses it for each cell (results in DIR/<name>.json, resumed when interrupted"
+                   << (std::string(owned) == "report" ? "; --reports writes DIR/<name>.html" : "") << ")\n";
     batch_settings b;
     b.out = vm["out"].as<std::string>();
+    b.reports = vm["reports"].as<bool>();
     fit_command().add_options(b.fit_options);
     b.shared = shared_flags(vm);
     const std::string threads = std::to_string(read_threads(vm));
@@ -193,6 +195,7 @@ command batch_command() {
                  "separated by ';'; paths relative to the manifest's folder")
                 ("out", po::value<std::string>()->value_name("DIR"),
                  "the folder for DIR/<name>.json (each cell's results), DIR/<name>.log and DIR/summary.csv")
+                ("reports", switch_value(), "write each cell's report page, DIR/<name>.html (as cellfit fit --report)")
                 ("refit", switch_value(),
                  "fit every cell anew (by default a cell an earlier run finished is kept, and an interrupted one "
                  "is resumed)");

@@ -90,7 +90,7 @@ bool repeatable_flag(const boost::program_options::options_description& options,
 
 bool batch_owns_flag(const std::string& flag) {
     static const std::set<std::string> owned{"config", "help", "results", "resume", "restart", "callback", "generate",
-                                             "report", "manifest", "out", "refit", "name"};
+                                             "report", "reports", "manifest", "out", "refit", "name"};
     return owned.count(flag) > 0;
 }
 
