@@ -20,6 +20,7 @@ import re
 import shutil
 import subprocess
 import sys
+import xml.etree.ElementTree as ElementTree
 
 failures = []
 
@@ -114,7 +115,21 @@ def fit(args, name, flags):
     return page
 
 
+def well_formed_svgs(name, raw):
+    """Each <svg> as the page holds it is well-formed XML (the browser's DOM
+    would hide a repaired one)."""
+    svgs = re.findall(r"<svg\b.*?</svg>", raw, flags=re.S)
+    check(len(svgs) > 0, name + ": no SVG in the page")
+    for svg in svgs:
+        try:
+            ElementTree.fromstring(svg)
+        except ElementTree.ParseError as e:
+            check(False, "%s: an SVG is not well-formed XML (%s): %s..." % (name, e, svg[:200]))
+            break
+
+
 def common_checks(name, dom, console, raw):
+    well_formed_svgs(name, raw)
     check(not console, name + ": the browser's console has messages: " + "; ".join(console))
     check(not dom.external, name + ": the page fetches " + ", ".join(dom.external))
     check(re.search(r"https?://(?!www\.w3\.org/2000/svg)", raw) is None, name + ": the page names a web address")
@@ -171,6 +186,12 @@ def main():
     check(sorted(p["axis_labels"][0] for p in samples) == ["Cm (pF)", "g_kd (uS)", "g_na (uS)", "gl (nS)"],
           "hh: the parameter plots' x axes are " + str([p["axis_labels"] for p in samples]))
     check(len(plots_in(dom, "correlation")) == 1, "hh: no correlation heatmap")
+    # The results file alone makes the same page again.
+    again = os.path.join(args.work, "hh-again.html")
+    done = subprocess.run([args.cellfit, "report", hh[:-5] + ".json", "--out", again], capture_output=True, text=True,
+                          timeout=300)
+    check(done.returncode == 0 and open(again).read() == open(hh).read(),
+          "hh: cellfit report made another page from the results file: " + done.stderr)
     check("pareto" not in dom.sections, "hh: a Pareto front for a single objective")
 
     # Spikes: the raster pairs recorded and fitted spikes.

@@ -140,15 +140,20 @@ TEST_CASE("The Pareto front is the set of points no other point dominates", "[re
     for (std::size_t k = 1; k < front.size(); ++k) CHECK(a[front[k - 1]] < a[front[k]]);
 }
 
-TEST_CASE("Recorded and fitted spikes pair one to one within delta", "[report]") {
+TEST_CASE("Recorded spikes coincide as the gamma factor counts them", "[report]") {
     const spike_pairs p = match_spikes({0.3, 0.1, 0.2}, {0.101, 0.25, 0.2995, 0.5}, 0.002);
     CHECK(p.coincidences == 2);
     CHECK(p.recorded_matched == std::vector<bool>{true, true, false});
     CHECK(p.fitted_matched == std::vector<bool>{true, false, true, false});
-    // Two fitted spikes near one recorded spike: one coincidence.
+    // Two fitted spikes near one recorded spike: one coincidence, both matched.
     const spike_pairs twice = match_spikes({0.1}, {0.0995, 0.1005}, 0.002);
     CHECK(twice.coincidences == 1);
-    CHECK(twice.fitted_matched == std::vector<bool>{true, false});
+    CHECK(twice.fitted_matched == std::vector<bool>{true, true});
+    // One fitted spike near two recorded ones: both coincide (the metric counts each recorded spike).
+    const spike_pairs both = match_spikes({0.099, 0.101}, {0.1}, 0.002);
+    CHECK(both.coincidences == 2);
+    // Exactly delta apart counts.
+    CHECK(match_spikes({0.5}, {0.75}, 0.25).coincidences == 1);
 }
 
 TEST_CASE("Binned samples count each point in range once, with each column's lowest value", "[report]") {
@@ -311,4 +316,65 @@ TEST_CASE("100 traces of 100,000 steps and 100,000 samples make a page under 10 
     CHECK(page.size() < 10'000'000);
     CHECK(count(page, "<svg class=\"plot") == 200 + 2 + 2);
     CHECK_THAT(page, Contains("binned: 100000 samples"));
+}
+
+TEST_CASE("Degenerate fits still give a page: no samples, one sample, equal, negative or diverged errors", "[report]") {
+    const auto page_of = [](const cellfit::fit_results& r, std::vector<trace_pair> traces = {}) {
+        report_input in;
+        in.title = "degenerate";
+        in.results = &r;
+        in.description = valley_description();
+        in.dt = 1e-4;
+        in.traces = std::move(traces);
+        return render_report(in);
+    };
+    cellfit::fit_results none = valley_results(0, 10, 1);
+    CHECK_THAT(page_of(none), Contains("No samples: the fit evaluated no round."));
+
+    cellfit::fit_results one = valley_results(1, 10, 1);
+    CHECK(count(page_of(one), "<svg class=\"plot") == 2 + 2);
+
+    cellfit::fit_results equal = valley_results(50, 10, 1);
+    for (auto& s : equal.samples) s.error = s.objectives[0] = 2e-6;
+    const std::string flat = page_of(equal);
+    CHECK(count(flat, "<svg class=\"plot") == 2 + 2);
+    CHECK_THAT(flat, Contains(">error (mV^2), log scale</text>"));
+
+    cellfit::fit_results negative = valley_results(50, 10, 1);
+    for (auto& s : negative.samples) s.error -= 5e-6;
+    const std::string below_zero = page_of(negative);
+    CHECK(count(below_zero, "log scale</text>") == 1);  // gl's search scale only; errors on linear axes
+    CHECK(count(below_zero, ">error (") == 2 + 2);
+
+    cellfit::fit_results diverged = valley_results(20, 10, 1);
+    for (auto& s : diverged.samples) s.error = s.objectives[0] = inf;
+    CHECK_THAT(page_of(diverged), Contains("every simulation diverged"));
+
+    // Traces: empty, flat with rounding noise, and a value far beyond the others.
+    std::vector<double> noisy(500, -0.065);
+    for (std::size_t k = 0; k < noisy.size(); k += 2) noisy[k] = std::nextafter(-0.065, 0.0);
+    std::vector<double> wild = wave(500, 0);
+    wild[250] = 1e40;
+    const std::string traces = page_of(one, {{"v", "volt", {{}, noisy, wild}, {{}, noisy, wave(500, 0)}}});
+    CHECK(count(traces, "<svg class=\"plot") == 6 + 2 + 2);
+    CHECK(traces.find("nan") == std::string::npos);
+    CHECK(traces.find("inf") == std::string::npos);
+}
+
+TEST_CASE("Ticks over a range at the limit of precision stay few and distinct", "[report]") {
+    const double a = -0.065, b = std::nextafter(std::nextafter(a, 0.0), 0.0);
+    CHECK(linear_ticks(a, b, 6).size() <= 100);
+    const axis flat = axis_for("v", {a, b});
+    const auto ticks = linear_ticks(flat.low, flat.high, 6);
+    CHECK(ticks.size() >= 2);
+    CHECK(ticks.size() <= 12);
+    plot p("p9", "flat", 600, 300, {"t", 0, 1}, flat);
+    const std::string svg = p.svg();
+    // Each tick label differs from the others.
+    std::vector<std::string> labels;
+    for (auto at = svg.find("text-anchor=\"end\">"); at != std::string::npos; at = svg.find("text-anchor=\"end\">", at + 1))
+        labels.push_back(svg.substr(at + 18, svg.find('<', at + 18) - at - 18));
+    CHECK(labels.size() >= 2);
+    std::sort(labels.begin(), labels.end());
+    CHECK(std::adjacent_find(labels.begin(), labels.end()) == labels.end());
 }

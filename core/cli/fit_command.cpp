@@ -201,6 +201,16 @@ int serve_fit(const po::variables_map& vm) {
     return 0;
 }
 
+// --report: the page of the fit's results, titled by its JSON file's name.
+void write_report_if_asked(const po::variables_map& vm, const std::vector<std::string>& paths, const fit_description& d,
+                           const fitter& f, io& io) {
+    if (!vm.count("report")) return;
+    const auto json_file = std::find_if(paths.begin(), paths.end(), [](const std::string& p) { return p.ends_with(".json"); });
+    const std::string title = json_file != paths.end() ? std::filesystem::path(*json_file).filename().string()
+                                                       : "fit of " + std::filesystem::path(d.spec.origin).filename().string();
+    write_report(vm["report"].as<std::string>(), title, f.results(), f, d, {}, io.out);
+}
+
 // A fit resumed with --rounds 0: the recorded fit's outcome, for refine and generate.
 fit_outcome recorded_outcome(const fitter& f) {
     fit_outcome outcome;
@@ -231,7 +241,7 @@ int run_fit(const po::variables_map& vm, io& io, bool spread) {
             check_output_file(vm, "--generate", prefix + "_spikes.csv");
         for (const auto& o : d.data.outputs) check_output_file(vm, "--generate", prefix + "_" + o.variable + ".csv");
     }
-    if (vm.count("report")) check_report_path(vm, vm["report"].as<std::string>());
+    if (vm.count("report")) check_report_path(vm, "--report", vm["report"].as<std::string>());
     if (vm["refine"].as<bool>() && d.target == fit_target::spikes)
         throw usage_error("--refine fits traces by least squares; a spike fit (--spikes) has none");
     const double checkpoint_seconds = read_seconds(vm, "checkpoint-seconds");
@@ -356,6 +366,7 @@ int run_fit(const po::variables_map& vm, io& io, bool spread) {
     if (best == results.samples.size()) {
         io.err << "cellfit fit: every sample diverged (NaN or infinite state); narrow the bounds or check the model\n";
         write_results(results, paths, io.out);
+        write_report_if_asked(vm, paths, d, f, io);
         return 1;
     }
     const model& m = f.fitted_model();
@@ -399,12 +410,7 @@ int run_fit(const po::variables_map& vm, io& io, bool spread) {
             for (const auto& o : d.data.outputs) variables.push_back(o.variable);
         write_generated(prefix, f.generate(variables), io.out);
     }
-    if (vm.count("report")) {
-        const auto json_file = std::find_if(paths.begin(), paths.end(), [](const std::string& p) { return p.ends_with(".json"); });
-        const std::string title = json_file != paths.end() ? std::filesystem::path(*json_file).filename().string()
-                                                           : "fit of " + std::filesystem::path(d.spec.origin).filename().string();
-        write_report(vm["report"].as<std::string>(), title, results, f, d, {}, io.out);
-    }
+    write_report_if_asked(vm, paths, d, f, io);
     if (outcome.stopped && !rule.reason.empty()) {
         const auto json_file = std::find_if(paths.begin(), paths.end(), [](const std::string& p) { return p.ends_with(".json"); });
         io.out << "stopped: " << rule.reason
@@ -433,7 +439,8 @@ command fit_command() {
         "Fit a model's parameters to recorded traces or spike times.",
         "cellfit fit --model FILE --dt Q (--output VAR=FILE.csv:UNIT... | --spikes FILE.csv) --bound NAME=LOW,HIGH...\n"
         "                   [--input VAR=FILE.csv:UNIT]... [--param NAME=Q]... [--init VAR=EXPR]... [--optimizer NAME]\n"
-        "                   [--metric [VAR=]NAME] [--samples N] [--rounds N] [--results FILE.csv|.json] [--generate PREFIX]",
+        "                   [--metric [VAR=]NAME] [--samples N] [--rounds N] [--results FILE.csv|.json] [--generate PREFIX]\n"
+        "                   [--report FILE.html]",
         [](po::options_description& options) {
             add_fit_options(options);
             options.add_options()

@@ -102,7 +102,12 @@ recorded_fit recorded_fit_of(const json& description, const std::string& results
         for (const auto& c : candidates_for(path)) {
             std::error_code ec;
             if (!fs::is_regular_file(c, ec)) continue;
-            const std::string now = content_hash(c.string());
+            std::string now;
+            try {
+                now = content_hash(c.string());
+            } catch (const input_error&) {
+                continue;  // unreadable here: another candidate may be the file
+            }
             if (now == hash) {
                 found = c.lexically_normal().string();
                 break;

@@ -11,11 +11,11 @@
 
 namespace cellfit::cli {
 
-void check_report_path(const po::variables_map& vm, const std::string& path) {
+void check_report_path(const po::variables_map& vm, const std::string& flag, const std::string& path) {
     const std::string ext = std::filesystem::path(path).extension().string();
     if (ext != ".html" && ext != ".htm")
-        throw usage_error("--report " + path + ": the page's file name must end in .html (a web page any browser opens)");
-    check_output_file(vm, "--report", path);
+        throw usage_error(flag + " " + path + ": the page's file name must end in .html (a web page any browser opens)");
+    check_output_file(vm, flag, path);
 }
 
 void write_report(const std::string& path, const std::string& title, const fit_results& results, const fitter& f,

@@ -13,9 +13,9 @@
 
 namespace cellfit::cli {
 
-// Refuses (usage_error) a report path that is not .html or .htm, and makes
-// its folder, before any work.
-void check_report_path(const po::variables_map& vm, const std::string& path);
+// Refuses (usage_error, naming `flag`) a report path that is not .html or
+// .htm, and makes its folder, before any work.
+void check_report_path(const po::variables_map& vm, const std::string& flag, const std::string& path);
 
 void write_report(const std::string& path, const std::string& title, const fit_results& results, const fitter& f,
                   const fit_description& d, std::vector<std::string> notes, std::ostream& out);

@@ -101,6 +101,7 @@ command refine_command() {
                 ("max-seconds", po::value<std::string>(), "(fit only)")
                 ("target-error", po::value<std::string>(), "(fit only)")
                 ("generate", po::value<std::string>(), "(fit only)")
+                ("report", po::value<std::string>(), "(fit only)")
                 ("refine", switch_value(), "(fit only)");
         },
         run_refine,

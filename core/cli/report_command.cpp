@@ -34,7 +34,7 @@ int run_report(const po::variables_map& vm, io& io) {
     const std::string file = results_file(vm);
     const std::string out =
         vm.count("out") ? vm["out"].as<std::string>() : std::filesystem::path(file).replace_extension(".html").string();
-    check_report_path(vm, out);
+    check_report_path(vm, "--out", out);
     const fit_results results = read_results(file);
     json description;
     if (!results.description.empty()) try {
@@ -65,7 +65,10 @@ int run_report(const po::variables_map& vm, io& io) {
         po::store(po::command_line_parser(recorded.arguments).options(options).run(), flags);
         // Plugins from where the user says, not from the file.
         for (const char* name : {"plugin-dir", "backend", "threads"})
-            if (vm.count(name) && !vm[name].defaulted()) flags.insert({name, vm[name]});
+            if (vm.count(name) && !vm[name].defaulted()) {
+                flags.erase(name);  // the parser stored its default
+                flags.emplace(name, vm[name]);
+            }
         po::notify(flags);
         d = read_fit_description(flags, true, &recorded.model);
         d.settings.fixed_parameters = recorded.fixed_parameters;
@@ -76,6 +79,9 @@ int run_report(const po::variables_map& vm, io& io) {
     }
     const plugin_registry registry = load_plugins(vm, io.err);
     fitter f(d.target, d.spec, d.data, d.settings, registry);
+    // The model's random draws as in the fit: the best traces come out the same.
+    if (description.is_object() && description.contains("seed") && description.at("seed").is_number_unsigned())
+        f.seed_random_draws(description.at("seed").get<std::uint64_t>());
     for (const auto& n : notes) io.err << "cellfit report: note: " << n << "\n";
     write_report(out, std::filesystem::path(file).filename().string(), results, f, d, std::move(notes), io.out);
     return 0;

@@ -35,19 +35,19 @@ void page::traces() {
             const polyline res = envelope(residual, 0, dt, columns);
             std::vector<double> all = rec.y;
             all.insert(all.end(), fit.y.begin(), fit.y.end());
-            const axis x{label("time", time), 0, std::max(1, static_cast<int>(steps)) * dt, false};
-            plot traces(next_id(), "Trace " + std::to_string(k + 1) + ": " + out.variable, page_width, 300, x,
+            const axis x{label("time", time), 0, std::max(1.0, static_cast<double>(steps)) * dt, false};
+            plot overlay(next_id(), "Trace " + std::to_string(k + 1) + ": " + out.variable, page_width, 300, x,
                         axis_for(label(out.variable, value), all));
-            traces.line("recorded", rec, {colour::black, 1.2});
-            traces.line("fitted", fit, {colour::vermillion, 1.6});
-            if (t_start && *t_start > 0) traces.vertical("t_start: the metric starts here", *t_start / time.factor, {colour::grey, 1, "4 3"});
+            overlay.line("recorded", rec, {colour::black, 1.2});
+            overlay.line("fitted", fit, {colour::vermillion, 1.6});
+            if (t_start && *t_start > 0) overlay.vertical("t_start: the metric starts here", *t_start / time.factor, {colour::grey, 1, "4 3"});
             std::vector<double> residual_range = res.y;
             residual_range.push_back(0);
             plot residuals(next_id(), "Residual, fitted - recorded", page_width, 170, x,
                            axis_for(label("residual", value), residual_range));
             residuals.line("fitted - recorded", res, {colour::blue, 1.1});
             residuals.line("", {{0, x.high}, {0, 0}}, {colour::grey, 1, "2 2"});
-            figure(traces.svg() + residuals.svg(), "", "figure trace");
+            figure(overlay.svg() + residuals.svg(), "", "figure trace");
         }
     }
     html += "</section>\n";
@@ -60,13 +60,25 @@ void page::spikes() {
     const std::size_t n = in.recorded_spikes.size();
     // Rows from the top: trace 1 recorded, trace 1 fitted, a gap, trace 2...
     const auto row_of = [&](std::size_t trace, bool recorded) { return 3.0 * static_cast<double>(n - trace) - (recorded ? 1 : 2); };
-    std::vector<double> matched_x, matched_row, missed_x, missed_row, extra_x, extra_row;
+    // As the metric: with t_start > 0 only the spikes after it are scored.
+    const double t_start = metric_option(in.description, "spikes", "t_start").value_or(0);
+    std::vector<double> matched_x, matched_row, missed_x, missed_row, extra_x, extra_row, early_x, early_row;
     std::size_t recorded_total = 0, fitted_total = 0, coincident_total = 0;
     std::string per_trace;
     for (std::size_t k = 0; k < n; ++k) {
-        const auto& rec = in.recorded_spikes[k];
+        std::vector<double> rec, fit;
         const std::vector<double> none;
-        const auto& fit = k < in.fitted_spikes.size() ? in.fitted_spikes[k] : none;
+        const auto split = [&](const std::vector<double>& times, std::vector<double>& scored, bool recorded) {
+            for (const double t : times)
+                if (t_start > 0 && !(t > t_start)) {
+                    early_x.push_back(t / time.factor);
+                    early_row.push_back(row_of(k, recorded));
+                } else {
+                    scored.push_back(t);
+                }
+        };
+        split(in.recorded_spikes[k], rec, true);
+        split(k < in.fitted_spikes.size() ? in.fitted_spikes[k] : none, fit, false);
         const spike_pairs pairs = match_spikes(rec, fit, delta);
         for (std::size_t s = 0; s < rec.size(); ++s) {
             (pairs.recorded_matched[s] ? matched_x : missed_x).push_back(rec[s] / time.factor);
@@ -92,6 +104,10 @@ void page::spikes() {
                  {colour::blue, 1.6});
     raster.marks("recorded only", missed_x, missed_row, half, {colour::black, 1.4}, marker::circle);
     raster.marks("fitted only", extra_x, extra_row, half, {colour::vermillion, 1.4}, marker::triangle);
+    if (t_start > 0) {
+        raster.marks("before t_start (not scored)", early_x, early_row, half, {colour::grey, 1.2});
+        raster.vertical("", t_start / time.factor, {colour::grey, 1, "4 3"});
+    }
     for (std::size_t k = 0; k < n; ++k) {
         raster.row_label(row_of(k, true), std::to_string(k + 1) + " rec.");
         raster.row_label(row_of(k, false), std::to_string(k + 1) + " fit");
@@ -99,7 +115,11 @@ void page::spikes() {
     figure(raster.svg(), escape(std::to_string(coincident_total) + " of " + std::to_string(recorded_total) +
                                 " recorded spikes have a fitted spike within " +
                                 format_quantity({delta, dimension::of(dimension::time)}, 3) + "; the model fired " +
-                                std::to_string(fitted_total) + " in all."));
+                                std::to_string(fitted_total) + " in all" +
+                                (t_start > 0 ? " (after t_start = " + format_quantity({t_start, dimension::of(dimension::time)}, 3) +
+                                                   ", as the metric counts)"
+                                             : std::string()) +
+                                "."));
     html += "<details><summary>Spike counts per trace</summary><table class=\"counts\"><thead><tr><th>trace</th><th>recorded</th>"
             "<th>fitted</th><th>coincident</th></tr></thead><tbody>" +
             per_trace + "</tbody></table></details></section>\n";

@@ -47,7 +47,7 @@ std::string number(double v, int digits = 4);
 std::string text_of(const json& j, const char* key);
 const json& entry(const json& j, const char* key);
 std::string pairs_text(const json& list, const char* separator = " = ");
-// A metric option of one output, in SI (e.g. t_start, delta), if given.
+// A metric option of one output, in SI (e.g. t_start, delta), if given and readable.
 std::optional<double> metric_option(const json& description, const std::string& output, const std::string& key);
 
 // The page being written: each section appends its HTML.

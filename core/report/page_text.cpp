@@ -85,14 +85,16 @@ std::string pairs_text(const json& list, const char* separator) {
 }
 
 std::optional<double> metric_option(const json& description, const std::string& output, const std::string& key) {
+    // The last value given wins, as in the metric (an output's own after those for all).
+    std::optional<double> value;
     for (const auto& m : entry(description, "metrics"))
         if (text_of(m, "output") == output)
             for (const auto& kv : entry(m, "options"))
                 if (kv.is_array() && kv.size() == 2 && kv.at(0) == key && kv.at(1).is_string()) try {
-                        return evaluate_quantity(kv.at(1).get<std::string>(), "metric option").value;
+                        value = evaluate_quantity(kv.at(1).get<std::string>(), "metric option").value;
                     } catch (const std::exception&) {
                     }
-    return std::nullopt;
+    return value;
 }
 
 void page::header() {
@@ -217,7 +219,8 @@ void page::parameters() {
     const auto best = r.best_params();
     html += "<section id=\"parameters\"><h2>Best parameters</h2>";
     if (best.empty()) {
-        html += "<p>No sample has a finite error: every simulation diverged.</p></section>\n";
+        html += r.samples.empty() ? "<p>No samples: the fit evaluated no round.</p></section>\n"
+                                  : "<p>No sample has a finite error: every simulation diverged.</p></section>\n";
         return;
     }
     const dimension error_dim = dimension_of(r.error_unit);

@@ -66,30 +66,21 @@ std::vector<std::size_t> pareto_front(const std::vector<double>& a, const std::v
 }
 
 spike_pairs match_spikes(const std::vector<double>& recorded, const std::vector<double>& fitted, double delta) {
-    spike_pairs out;
-    out.recorded_matched.assign(recorded.size(), false);
-    out.fitted_matched.assign(fitted.size(), false);
-    // Both sorted copies, with their original positions.
-    const auto sorted_positions = [](const std::vector<double>& t) {
-        std::vector<std::size_t> p(t.size());
-        std::iota(p.begin(), p.end(), 0);
-        std::stable_sort(p.begin(), p.end(), [&](std::size_t i, std::size_t j) { return t[i] < t[j]; });
-        return p;
-    };
-    const auto r = sorted_positions(recorded), f = sorted_positions(fitted);
-    std::size_t i = 0, j = 0;
-    while (i < r.size() && j < f.size()) {
-        const double tr = recorded[r[i]], tf = fitted[f[j]];
-        if (std::abs(tr - tf) <= delta) {
-            out.recorded_matched[r[i++]] = true;
-            out.fitted_matched[f[j++]] = true;
-            ++out.coincidences;
-        } else if (tr < tf) {
-            ++i;
-        } else {
-            ++j;
+    // Whether some time of `others` is within delta of each of `times`.
+    const auto near_any = [delta](const std::vector<double>& times, const std::vector<double>& others) {
+        std::vector<double> sorted(others);
+        std::sort(sorted.begin(), sorted.end());
+        std::vector<bool> near(times.size(), false);
+        for (std::size_t k = 0; k < times.size(); ++k) {
+            const auto at = std::lower_bound(sorted.begin(), sorted.end(), times[k] - delta);
+            near[k] = at != sorted.end() && *at <= times[k] + delta;
         }
-    }
+        return near;
+    };
+    spike_pairs out;
+    out.recorded_matched = near_any(recorded, fitted);
+    out.fitted_matched = near_any(fitted, recorded);
+    out.coincidences = static_cast<std::size_t>(std::count(out.recorded_matched.begin(), out.recorded_matched.end(), true));
     return out;
 }
 

@@ -31,8 +31,10 @@ std::vector<double> running_minimum(const std::vector<double>& values);
 // the first is kept.
 std::vector<std::size_t> pareto_front(const std::vector<double>& a, const std::vector<double>& b);
 
-// Recorded and fitted spike times paired one to one when they are at most
-// `delta` apart, in time order (as the gamma factor counts coincidences).
+// Coincidences as the gamma factor counts them: a recorded spike coincides
+// when some fitted spike is at most `delta` from it (one fitted spike may
+// cover two recorded ones); a fitted spike is matched when some recorded
+// spike is that close. coincidences counts the recorded spikes that coincide.
 struct spike_pairs {
     std::vector<bool> recorded_matched, fitted_matched;
     std::size_t coincidences = 0;

@@ -30,7 +30,7 @@ figcaption { color: #444; font-size: 14px; margin-top: 4px; }
 svg.plot { display: block; font: 12px system-ui, sans-serif; }
 svg.plot .plot-title { font-weight: 600; font-size: 13px; }
 svg.plot .axis-label { font-size: 13px; }
-svg.plot text { fill: #222; }
+svg.plot text:not([fill]) { fill: #222; }
 svg.position { vertical-align: middle; }
 @media print { h2 { break-after: avoid; } figure { break-inside: avoid; } }
 )css";

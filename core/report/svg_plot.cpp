@@ -12,9 +12,11 @@ namespace {
 constexpr double legend_row = 18;  // px per legend row
 constexpr double char_width = 6.6;  // px per character of 12 px text, roughly
 
-// A pixel coordinate: one decimal, no trailing ".0".
+// A pixel coordinate: one decimal, no trailing ".0". Values far off the
+// page (a sample far outside its axis) are clamped: they only cost bytes.
 void append_coordinate(std::string& out, double v) {
     char buffer[32];
+    v = std::isfinite(v) ? std::clamp(v, -1e6, 1e6) : 0.0;
     const int n = std::snprintf(buffer, sizeof buffer, "%.1f", v);
     std::string_view text(buffer, static_cast<std::size_t>(n));
     if (text.ends_with(".0")) text.remove_suffix(2);
@@ -45,7 +47,9 @@ std::string tick_text(double v, bool log, double step, bool powers) {
         return buffer;
     }
     if (magnitude >= 1e5 || step < 1e-4) {
-        std::snprintf(buffer, sizeof buffer, "%.3g", v);
+        // Enough significant digits that neighbouring ticks differ.
+        const int digits = std::clamp(static_cast<int>(std::ceil(std::log10(magnitude / step))) + 1, 2, 15);
+        std::snprintf(buffer, sizeof buffer, "%.*g", digits, v);
         return buffer;
     }
     const int decimals = std::max(0, static_cast<int>(-std::floor(std::log10(step) + 1e-9)));
@@ -120,8 +124,10 @@ std::vector<double> linear_ticks(double low, double high, int target) {
     std::vector<double> ticks;
     if (!(high > low) || !std::isfinite(low) || !std::isfinite(high)) return ticks;
     const double step = round_step((high - low) / std::max(1, target));
-    const double first = std::ceil(low / step - 1e-9) * step;
-    for (double v = first; v <= high + step * 1e-9; v += step) ticks.push_back(std::abs(v) < step * 1e-9 ? 0.0 : v);
+    // A range too narrow for its values' precision has no round ticks.
+    if (!(step > 0) || low + step == low || high - step == high) return ticks;
+    const double first = std::ceil(low / step - 1e-9), last = std::floor(high / step + 1e-9);
+    for (double k = first; k <= last && ticks.size() < 100; ++k) ticks.push_back(k == 0 ? 0.0 : k * step);
     return ticks;
 }
 
@@ -158,12 +164,16 @@ axis axis_for(std::string label, const std::vector<double>& values, bool log) {
         const double l = std::log10(low), h = std::log10(high), spare = std::max(0.04 * (h - l), 0.05);
         a.low = std::pow(10.0, l - spare);
         a.high = std::pow(10.0, h + spare);
-    } else {
-        double spare = 0.04 * (high - low);
-        if (spare == 0) spare = low == 0 ? 1 : 0.05 * std::abs(low);
-        a.low = low - spare;
-        a.high = high + spare;
+        return a;
     }
+    double spare = 0.04 * (high - low);
+    const double precision = 1e-9 * std::max(std::abs(low), std::abs(high));
+    if (high == low)
+        spare = low == 0 ? 1 : 0.05 * std::abs(low);  // one value: centred
+    else if (spare < precision)
+        spare = precision;  // a flat trace with rounding noise still gets an axis
+    a.low = low - spare;
+    a.high = high + spare;
     return a;
 }
 

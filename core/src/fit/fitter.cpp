@@ -78,6 +78,8 @@ std::size_t fitter::n_traces() const noexcept { return state_->n_traces; }
 std::size_t fitter::n_steps() const noexcept { return state_->n_steps; }
 double fitter::dt() const noexcept { return state_->data.dt; }
 void fitter::stop() noexcept { state_->stop_requested.store(true); }
+void fitter::seed_random_draws(std::uint64_t seed) noexcept { state_->random_seed = seed; }
+
 void fitter::describe_results(std::string json_object) {
     state_->description = std::move(json_object);
     state_->results.description = state_->description;

@@ -178,8 +178,10 @@ fit_results read_results_json(const std::string& path) {
             rec.seconds = f.value("seconds", 0.0);
             rec.warnings = f.value("warnings", std::vector<std::string>{});
             const json& start = f.value("start", json::object());
-            for (const auto& name : rec.parameter_names)
-                if (start.contains(name)) rec.start.push_back(number_or_inf(start.at(name), path, "refine.start"));
+            if (!start.empty())
+                for (const auto& name : rec.parameter_names)
+                    rec.start.push_back(start.contains(name) ? number_or_inf(start.at(name), path, "refine.start")
+                                                             : std::numeric_limits<double>::quiet_NaN());
             for (const auto& row : f.value("correlation", json::array())) {
                 std::vector<double> values;
                 for (const auto& x : row)
@@ -189,6 +191,9 @@ fit_results read_results_json(const std::string& path) {
                                       " values for " + std::to_string(rec.parameter_names.size()) + " parameters");
                 rec.correlation.push_back(std::move(values));
             }
+            if (!rec.correlation.empty() && rec.correlation.size() != rec.parameter_names.size())
+                throw input_error(path + ": refine.correlation has " + std::to_string(rec.correlation.size()) + " rows for " +
+                                  std::to_string(rec.parameter_names.size()) + " parameters");
             rec.status = f.value("status", "");
             rec.message = f.value("message", "");
             rec.gradient = f.value("gradient", "");

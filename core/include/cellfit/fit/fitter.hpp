@@ -78,6 +78,11 @@ public:
     // parameter.
     refine_record refine(const refine_options& options = {});
 
+    // The seed of the model's random draws (rand(), randn(), xi) in
+    // generate() and refine() until a fit sets its own: the recorded fit's,
+    // to simulate its best parameters again exactly.
+    void seed_random_draws(std::uint64_t seed) noexcept;
+
     // The description of the fit that its results carry (results().description:
     // a JSON object; the command line records its flags and data files there).
     void describe_results(std::string json_object);
