@@ -140,3 +140,16 @@ TEST_CASE("cellfit report refuses what it cannot draw, before any work", "[repor
     CHECK_THAT(damaged.err, Contains("damaged.json: the fit's description (\"fit\") has no \"text\""));
     CHECK(test::run_cellfit("report damaged.json --config fit.ini", "", dir).exit_code == 0);
 }
+
+TEST_CASE("cellfit report draws a stochastic model's best traces with the fit's random draws", "[report][cli]") {
+    passive_fit fit;
+    const auto& dir = fit.dir.path();
+    write_text(dir / "noisy.eqs", "dv/dt = (gl*(El - v) + I)/C + 0.5*mV*xi/sqrt(ms) : volt\ngl : siemens (constant)\nC : farad (constant)\n");
+    const auto done = test::run_cellfit("fit --config fit.ini --model noisy.eqs --method euler --seed 7 --callback none --report fit.html",
+                                        "", dir);
+    INFO(done.err);
+    REQUIRE(done.exit_code == 0);
+    const auto again = test::run_cellfit("report r.json --out again.html", "", dir);
+    REQUIRE(again.exit_code == 0);
+    CHECK(test::read_file(dir / "again.html") == test::read_file(dir / "fit.html"));
+}
