@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""Search quality: problem x optimizer x budget, seeds 1..N, each a whole
+`cellfit fit` process. Prints a Markdown table with the median, best and
+worst final error and the median wall time of the whole process, beside the
+toolbox's figures where known (60 x 10, seeds 1-3; ../shared/data READMEs).
+
+Usage (from the repository root, after the build):
+  /usr/bin/python3 bench/search-quality/run.py [--build build] [--seeds 5]
+      [--problems hh,adex,features,oscillator]
+      [--optimizers "pagmo.cmaes;pagmo.de;pagmo.de variant=3"]
+      [--budgets 60x10,60x100]
+An optimizer is a plugin name with optional KEY=VALUE options after it.
+"""
+import argparse
+import json
+import math
+import os
+import statistics
+import subprocess
+import tempfile
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+PROBLEMS = {
+    # name: (INI file, the toolbox's best errors at 60 x 10 for seeds 1-3, its whole-process time)
+    "hh": ("bench/fit-hh.ini", [64.8, 68.5, 41.5], "4.3 s"),
+    "adex": ("bench/search-quality/adex.ini", [0.404, 0.466, 0.523], "7-10 s"),
+    "features": ("examples/hh-features/fit.ini", None, None),
+    "oscillator": ("bench/search-quality/oscillator.ini", None, None),
+}
+
+
+def run_fit(build, ini, optimizer, samples, rounds, seed, work):
+    name, *options = optimizer.split()
+    results = os.path.join(work, "r.json")
+    command = [os.path.join(build, "cellfit"), "fit", "--config", os.path.join(ROOT, ini), "--optimizer", name,
+               "--samples", str(samples), "--rounds", str(rounds), "--seed", str(seed), "--results", results,
+               "--callback", "none", "--checkpoint-seconds", "1000000"]
+    for option in options:
+        command += ["--opt", option]
+    start = time.monotonic()
+    done = subprocess.run(command, capture_output=True, text=True)
+    seconds = time.monotonic() - start
+    if done.returncode != 0:
+        raise SystemExit("failed: " + " ".join(command) + "\n" + done.stderr)
+    with open(results) as f:
+        error = json.load(f)["best_error"]
+    return (math.inf if error is None else error), seconds
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--build", default="build")
+    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--problems", default="hh,adex,features,oscillator")
+    parser.add_argument("--optimizers", default="pagmo.cmaes;pagmo.de;pagmo.de variant=3")
+    parser.add_argument("--budgets", default="60x10")
+    args = parser.parse_args()
+    build = os.path.abspath(args.build)
+    work = tempfile.mkdtemp(prefix="cellfit-search-quality-")
+    print("| problem | optimizer | samples x rounds | median | best | worst | wall (median) |")
+    print("|---|---|---|---|---|---|---|")
+    for problem in args.problems.split(","):
+        ini, toolbox, toolbox_time = PROBLEMS[problem]
+        if toolbox:
+            print("| %s | toolbox (nevergrad DE), seeds 1-3 | 60 x 10 | %.4g | %.4g | %.4g | %s |" % (
+                problem, statistics.median(toolbox), min(toolbox), max(toolbox), toolbox_time))
+        for budget in args.budgets.split(","):
+            samples, rounds = (int(v) for v in budget.split("x"))
+            for optimizer in args.optimizers.split(";"):
+                errors, times = [], []
+                for seed in range(1, args.seeds + 1):
+                    error, seconds = run_fit(build, ini, optimizer.strip(), samples, rounds, seed, work)
+                    errors.append(error)
+                    times.append(seconds)
+                print("| %s | %s | %d x %d | %.4g | %.4g | %.4g | %.2f s |" % (
+                    problem, optimizer.strip(), samples, rounds, statistics.median(errors), min(errors), max(errors),
+                    statistics.median(times)), flush=True)
+
+
+if __name__ == "__main__":
+    main()
