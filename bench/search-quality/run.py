@@ -22,11 +22,12 @@ import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 PROBLEMS = {
-    # name: (INI file, the toolbox's best errors at 60 x 10 for seeds 1-3, its whole-process time)
-    "hh": ("bench/fit-hh.ini", [64.8, 68.5, 41.5], "4.3 s"),
-    "adex": ("bench/search-quality/adex.ini", [0.404, 0.466, 0.523], "7-10 s"),
-    "features": ("examples/hh-features/fit.ini", None, None),
-    "oscillator": ("bench/search-quality/oscillator.ini", None, None),
+    # name: (INI file, the error's unit and its value in SI, the toolbox's best
+    # errors at 60 x 10 for seeds 1-3 in that unit, its whole-process time)
+    "hh": ("bench/fit-hh.ini", ("mV^2", 1e-6), [64.8, 68.5, 41.5], "4.3 s"),
+    "adex": ("bench/search-quality/adex.ini", ("", 1), [0.404, 0.466, 0.523], "7-10 s"),
+    "features": ("examples/hh-features/fit.ini", ("", 1), None, None),
+    "oscillator": ("bench/search-quality/oscillator.ini", ("mV^2", 1e-6), None, None),  # noise floor 4e-4 mV^2
 }
 
 
@@ -58,23 +59,23 @@ def main():
     args = parser.parse_args()
     build = os.path.abspath(args.build)
     work = tempfile.mkdtemp(prefix="cellfit-search-quality-")
-    print("| problem | optimizer | samples x rounds | median | best | worst | wall (median) |")
+    print("| problem (error unit) | optimizer | samples x rounds | median | best | worst | wall (median) |")
     print("|---|---|---|---|---|---|---|")
     for problem in args.problems.split(","):
-        ini, toolbox, toolbox_time = PROBLEMS[problem]
+        ini, (unit, unit_si), toolbox, toolbox_time = PROBLEMS[problem]
         if toolbox:
             print("| %s | toolbox (nevergrad DE), seeds 1-3 | 60 x 10 | %.4g | %.4g | %.4g | %s |" % (
-                problem, statistics.median(toolbox), min(toolbox), max(toolbox), toolbox_time))
+                problem + (" (" + unit + ")" if unit else ""), statistics.median(toolbox), min(toolbox), max(toolbox), toolbox_time))
         for budget in args.budgets.split(","):
             samples, rounds = (int(v) for v in budget.split("x"))
             for optimizer in args.optimizers.split(";"):
                 errors, times = [], []
                 for seed in range(1, args.seeds + 1):
                     error, seconds = run_fit(build, ini, optimizer.strip(), samples, rounds, seed, work)
-                    errors.append(error)
+                    errors.append(error / unit_si)
                     times.append(seconds)
                 print("| %s | %s | %d x %d | %.4g | %.4g | %.4g | %.2f s |" % (
-                    problem, optimizer.strip(), samples, rounds, statistics.median(errors), min(errors), max(errors),
+                    problem + (" (" + unit + ")" if unit else ""), optimizer.strip(), samples, rounds, statistics.median(errors), min(errors), max(errors),
                     statistics.median(times)), flush=True)
 
 

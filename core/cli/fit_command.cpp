@@ -10,6 +10,7 @@
 #include "refine_options.hpp"
 #include "table_options.hpp"
 
+#include <cellfit/fit/optimizer_choice.hpp>
 #include <cellfit/fit/round_exchange.hpp>
 #include <cellfit/registry.hpp>
 #include <cellfit/units/quantity.hpp>
@@ -168,6 +169,18 @@ fit_options resumed_setup(fit_options options, const resume_source& resume, bool
     return options;
 }
 
+// No --optimizer and none recorded: the one chosen from the budget, with any
+// --opt over its options. Returns why, for the fit's description ("" when
+// the optimizer was named). Every process of an MPI job chooses the same.
+std::string choose_default_optimizer(fit_options& options, const fit_description& d) {
+    if (!options.optimizer.empty()) return {};
+    const optimizer_choice choice =
+        choose_optimizer(d.settings.n_samples, options.n_rounds, options.bounds.size(), options.multi_objective);
+    options.optimizer = choice.name;
+    options.optimizer_options = merge_options(choice.options, options.optimizer_options);
+    return choice.reason;
+}
+
 // The first process of an MPI job ends the others' serve() however run_fit
 // ends (they wait for its rounds).
 struct finish_exchange {
@@ -188,8 +201,9 @@ int serve_fit(const po::variables_map& vm) {
         fit_description d = read_fit_description(vm, true);
         d.settings.exchange = exchange;
         fit_options options = read_fit_options(vm, d);
-        if (const auto resume = read_resume(vm, options))
-            options = resumed_setup(options, *resume, vm["restart"].as<bool>());  // as the first process sets it up
+        const auto resume = read_resume(vm, options);
+        choose_default_optimizer(options, d);
+        if (resume) options = resumed_setup(options, *resume, vm["restart"].as<bool>());  // as the first process sets it up
         std::ostringstream quiet;
         const plugin_registry registry = load_plugins(vm, quiet);
         fitter f(d.target, d.spec, d.data, d.settings, registry);
@@ -232,6 +246,7 @@ int run_fit(const po::variables_map& vm, io& io, bool spread) {
         throw usage_error("--rounds 0 with --restart: a restarted optimizer needs rounds to run; give --rounds N");
     const fit_callback progress = choose_callback(vm, io.err);
     auto resume = read_resume(vm, options);
+    const std::string chosen_because = choose_default_optimizer(options, d);
     const bool restart = vm["restart"].as<bool>();
     auto paths = results_paths(vm);
     if (resume && paths.empty()) paths.push_back(resume->file);  // the file is the checkpoint: it grows
@@ -331,7 +346,9 @@ int run_fit(const po::variables_map& vm, io& io, bool spread) {
         } else {
             f.prepare(options);
         }
-        io.out << describe_optimizer(options, f, registry) << std::flush;
+        io.out << describe_optimizer(options, f, registry);
+        if (!chosen_because.empty()) io.out << "    chosen for " << chosen_because << " (--optimizer to choose another)\n";
+        io.out << std::flush;
         if (vm.count("target-error")) {
             const quantity target = evaluate_quantity(vm["target-error"].as<std::string>(), "--target-error");
             const dimension error_dim = evaluate_quantity(f.results().error_unit, "error unit").dim;

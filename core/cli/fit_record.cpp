@@ -139,7 +139,7 @@ ordered_json describe_fit_record(const po::variables_map& vm, const fit_descript
     j["penalty"] = d.settings.penalty;
     j["bounds"] = bounds;
     j["metrics"] = metrics;
-    j["optimizer"] = {{"name", plugin_name(o.optimizer.empty() ? std::string(default_optimizer) : o.optimizer, "optimizer")},
+    j["optimizer"] = {{"name", plugin_name(o.optimizer, "optimizer")},  // chosen by now, when none was named
                       {"options", pairs(o.optimizer_options)}};
     j["seed"] = o.seed;
     j["samples_per_round"] = d.settings.n_samples;

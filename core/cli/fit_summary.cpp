@@ -135,7 +135,7 @@ std::string describe_fit(const po::variables_map& vm, const fit_description& d, 
 
 std::string describe_optimizer(const fit_options& o, const fitter& f, const plugin_registry& registry) {
     std::ostringstream out;
-    const std::string optimizer = plugin_name(o.optimizer.empty() ? default_optimizer : o.optimizer, "optimizer");
+    const std::string optimizer = plugin_name(o.optimizer, "optimizer");  // chosen by now
     const std::string options = describe_plugin_options(registry, plugin_kind::optimizer, optimizer, o.optimizer_options);
     const std::size_t population = f.population_size();
     out << "  optimizer: optimizer." << optimizer << (options.empty() ? "" : " (" + options + ")") << ", seed " << o.seed

@@ -22,7 +22,7 @@ namespace {
 
 struct arguments {
     std::vector<std::filesystem::path> plugin_dirs;
-    std::string optimizer = cellfit::default_optimizer;
+    std::string optimizer = "pagmo.cmaes";
     cellfit::raw_options options;
     int rounds = 30;
     std::size_t samples = 200;

@@ -23,11 +23,6 @@ struct load_diagnostic {
     std::string message;  // complete sentence, names the path and the reason
 };
 
-// The optimizer used when none is named: CMA-ES, chosen by bench/optimizers.cpp
-// (bench/README.md): best or tied-best of the population methods on
-// Rosenbrock and on a membrane fit, and a whole generation per round.
-inline constexpr const char* default_optimizer = "pagmo.cmaes";
-
 // A plugin as the registry holds it.
 struct registered_plugin {
     plugin_info info;

@@ -6,6 +6,7 @@
 
 #include <cellfit/error.hpp>
 #include <cellfit/fit/fitter.hpp>
+#include <cellfit/fit/optimizer_choice.hpp>
 #include <cellfit/fit/round_exchange.hpp>
 #include <cellfit/optimizer.hpp>
 #include <cellfit/registry.hpp>
@@ -195,8 +196,16 @@ void fitter::state::start(const fit_options& options) {
     penalty = options.penalty.value_or(settings.penalty);
     if (!penalty.empty()) detail::check_penalty(m, penalty);
 
-    optimizer_name = detail::plain_name(options.optimizer.empty() ? default_optimizer : options.optimizer, "optimizer");
-    optimizer_options = options.optimizer_options;
+    if (options.optimizer.empty()) {
+        // None named: chosen from the budget; options given override the choice's.
+        const optimizer_choice choice =
+            choose_optimizer(settings.n_samples, options.n_rounds, fitted.size(), options.multi_objective);
+        optimizer_name = detail::plain_name(choice.name, "optimizer");
+        optimizer_options = merge_options(choice.options, options.optimizer_options);
+    } else {
+        optimizer_name = detail::plain_name(options.optimizer, "optimizer");
+        optimizer_options = options.optimizer_options;
+    }
     opt = registry.create<optimizer>(optimizer_name, optimizer_options);
     optimizer_setup os;
     for (const auto& name : fitted) {

@@ -58,7 +58,7 @@ CELLFIT_API fit_callback text_callback(std::ostream& out);
 CELLFIT_API fit_callback progress_callback(std::ostream& out);
 
 struct fit_options {
-    std::string optimizer{};       // empty: cellfit::default_optimizer
+    std::string optimizer{};       // empty: chosen from the budget (choose_optimizer)
     raw_options optimizer_options{};
     std::vector<metric_choice> metrics{};  // empty: mse for traces, gamma for spikes
     std::size_t n_rounds = 10;

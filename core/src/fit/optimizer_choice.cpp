@@ -1,0 +1,31 @@
+#include <cellfit/fit/optimizer_choice.hpp>
+
+namespace cellfit {
+
+optimizer_choice choose_optimizer(std::size_t samples_per_round, std::size_t rounds, std::size_t parameters,
+                                  bool multi_objective) {
+    const std::string budget = std::to_string(samples_per_round) + " samples x " + std::to_string(rounds) + " rounds, " +
+                               std::to_string(parameters) + (parameters == 1 ? " parameter" : " parameters");
+    if (multi_objective) return {"pagmo.nsga2", {}, "a multi-objective fit (" + budget + ")"};
+    if (rounds <= 30 && samples_per_round >= 10 && samples_per_round >= 3 * parameters)
+        return {"pagmo.de", {{"variant", "3"}, {"F", "0.6"}},
+                budget + ": few rounds of 10 samples or more (3 or more per parameter), where differential evolution "
+                         "reaches lower errors"};
+    return {"pagmo.cmaes", {}, budget + ": " + (rounds > 30 ? "over 30 rounds, where CMA-ES converges closest" :
+                                                             "rounds of under 10 samples or under 3 per parameter, where "
+                                                             "CMA-ES reaches lower errors")};
+}
+
+std::vector<std::pair<std::string, std::string>> merge_options(const std::vector<std::pair<std::string, std::string>>& chosen,
+                                                               const std::vector<std::pair<std::string, std::string>>& given) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& kv : chosen) {
+        bool replaced = false;
+        for (const auto& g : given) replaced = replaced || g.first == kv.first;
+        if (!replaced) out.push_back(kv);
+    }
+    out.insert(out.end(), given.begin(), given.end());
+    return out;
+}
+
+} // namespace cellfit

@@ -1,0 +1,57 @@
+// The optimizer a fit runs when none is named: chosen from the budget,
+// printed, recorded in the results file, and kept by --resume whatever the
+// rounds added.
+
+#include "test_support.hpp"
+
+#include <cellfit/fit/optimizer_choice.hpp>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+using Catch::Matchers::Contains;
+
+TEST_CASE("The optimizer is chosen from samples per round, rounds and parameters", "[fit][optimizer]") {
+    using options = std::vector<std::pair<std::string, std::string>>;
+    const auto de = cellfit::choose_optimizer(60, 10, 4, false);
+    CHECK(de.name == "pagmo.de");
+    CHECK(de.options == options{{"variant", "3"}, {"F", "0.6"}});
+    CHECK_THAT(de.reason, Contains("60 samples x 10 rounds, 4 parameters"));
+    CHECK(cellfit::choose_optimizer(20, 30, 5, false).name == "pagmo.de");
+    CHECK(cellfit::choose_optimizer(20, 30, 7, false).name == "pagmo.cmaes");  // under 3 samples per parameter
+    CHECK(cellfit::choose_optimizer(8, 75, 2, false).name == "pagmo.cmaes");   // rounds of under 10
+    CHECK(cellfit::choose_optimizer(60, 31, 4, false).name == "pagmo.cmaes");  // many rounds
+    CHECK(cellfit::choose_optimizer(60, 10, 4, true).name == "pagmo.nsga2");
+    CHECK(cellfit::merge_options({{"variant", "3"}, {"F", "0.6"}}, {{"F", "0.5"}, {"CR", "0.7"}}) ==
+          options{{"variant", "3"}, {"F", "0.5"}, {"CR", "0.7"}});
+}
+
+TEST_CASE("cellfit fit prints and records the optimizer it chose, and a resumed fit keeps it", "[fit][optimizer][cli]") {
+    test::temp_dir dir;
+    const auto hh = test::source_root.parent_path() / "shared" / "data" / "hh";
+    const std::string flags =
+        "--model '" + (test::source_root / "examples/models/hh_traub.eqs").string() +
+        "' --const El=-65*mV --const EK=-90*mV --const ENa=50*mV --const VT=-63*mV --method exponential_euler "
+        "--dt 0.01*ms --input I='" + (hh / "input_amp.csv").string() + "':amp --output v='" + (hh / "output_mV.csv").string() +
+        "':mV --init v=VT --metric-opt t_start=0.005 --bound gl=1*nS,100*nS --bound g_na=2*uS,200*uS "
+        "--bound g_kd=0.6*uS,60*uS --bound Cm=20*pF,400*pF --samples 60 --callback none --threads 1";
+    const auto results = dir.path() / "r.json";
+    const auto fit = test::run_cellfit("fit " + flags + " --rounds 10 --results '" + results.string() + "'");
+    INFO(fit.err);
+    REQUIRE(fit.exit_code == 0);
+    CHECK_THAT(fit.out, Contains("optimizer: optimizer.pagmo.de (F = 0.6, CR = 0.9, variant = 3)"));
+    CHECK_THAT(fit.out, Contains("chosen for 60 samples x 10 rounds, 4 parameters"));
+    const auto recorded = nlohmann::json::parse(test::read_file(results))["fit"]["optimizer"];
+    CHECK(recorded["name"] == "pagmo.de");
+    CHECK(recorded["options"] == nlohmann::json::parse(R"([["variant", "3"], ["F", "0.6"]])"));
+
+    // 40 more rounds would choose CMA-ES for a fresh fit; the resumed one keeps DE.
+    const auto resumed = test::run_cellfit("fit " + flags + " --rounds 40 --resume '" + results.string() + "'");
+    INFO(resumed.err);
+    REQUIRE(resumed.exit_code == 0);
+    CHECK_THAT(resumed.out, Contains("optimizer: optimizer.pagmo.de (F = 0.6, CR = 0.9, variant = 3)"));
+    CHECK(resumed.out.find("chosen for") == std::string::npos);
+    CHECK(nlohmann::json::parse(test::read_file(results))["n_rounds"] == 50);
+    const auto fresh = test::run_cellfit("fit " + flags + " --rounds 50");
+    CHECK_THAT(fresh.out, Contains("optimizer: optimizer.pagmo.cmaes") && Contains("over 30 rounds"));
+}
