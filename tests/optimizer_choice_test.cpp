@@ -13,15 +13,19 @@ using Catch::Matchers::Contains;
 
 TEST_CASE("The optimizer is chosen from samples per round, rounds and parameters", "[fit][optimizer]") {
     using options = std::vector<std::pair<std::string, std::string>>;
-    const auto de = cellfit::choose_optimizer(60, 10, 4, false);
+    const auto de = cellfit::choose_optimizer(60, 10, 4, false, true);
     CHECK(de.name == "pagmo.de");
-    CHECK(de.options == options{{"variant", "3"}, {"F", "0.6"}});
+    CHECK(de.options == options{{"variant", "3"}, {"F", "0.5"}});
     CHECK_THAT(de.reason, Contains("60 samples x 10 rounds, 4 parameters"));
-    CHECK(cellfit::choose_optimizer(20, 30, 5, false).name == "pagmo.de");
-    CHECK(cellfit::choose_optimizer(20, 30, 7, false).name == "pagmo.cmaes");  // under 3 samples per parameter
-    CHECK(cellfit::choose_optimizer(8, 75, 2, false).name == "pagmo.cmaes");   // rounds of under 10
-    CHECK(cellfit::choose_optimizer(60, 31, 4, false).name == "pagmo.cmaes");  // many rounds
-    CHECK(cellfit::choose_optimizer(60, 10, 4, true).name == "pagmo.nsga2");
+    CHECK(cellfit::choose_optimizer(20, 30, 5, false, true).name == "pagmo.de");
+    CHECK(cellfit::choose_optimizer(20, 30, 7, false, true).name == "pagmo.cmaes");  // under 3 samples per parameter
+    CHECK(cellfit::choose_optimizer(8, 75, 2, false, false).name == "pagmo.cmaes");  // rounds of under 10
+    CHECK(cellfit::choose_optimizer(60, 31, 4, false, true).name == "pagmo.cmaes");  // many rounds, smooth error
+    CHECK(cellfit::choose_optimizer(60, 100, 5, false, false).name == "pagmo.de");   // many rounds, stepwise error
+    CHECK(cellfit::choose_optimizer(60, 10, 4, true, true).name == "pagmo.nsga2");
+    CHECK(cellfit::smooth_error(false, {"mse", "metric.mse"}));
+    CHECK_FALSE(cellfit::smooth_error(false, {"mse", "metric.features"}));
+    CHECK_FALSE(cellfit::smooth_error(true, {"gamma"}));
     CHECK(cellfit::merge_options({{"variant", "3"}, {"F", "0.6"}}, {{"F", "0.5"}, {"CR", "0.7"}}) ==
           options{{"variant", "3"}, {"F", "0.5"}, {"CR", "0.7"}});
 }
@@ -39,19 +43,19 @@ TEST_CASE("cellfit fit prints and records the optimizer it chose, and a resumed 
     const auto fit = test::run_cellfit("fit " + flags + " --rounds 10 --results '" + results.string() + "'");
     INFO(fit.err);
     REQUIRE(fit.exit_code == 0);
-    CHECK_THAT(fit.out, Contains("optimizer: optimizer.pagmo.de (F = 0.6, CR = 0.9, variant = 3)"));
+    CHECK_THAT(fit.out, Contains("optimizer: optimizer.pagmo.de (F = 0.5, CR = 0.9, variant = 3)"));
     CHECK_THAT(fit.out, Contains("chosen for 60 samples x 10 rounds, 4 parameters"));
     const auto recorded = nlohmann::json::parse(test::read_file(results))["fit"]["optimizer"];
     CHECK(recorded["name"] == "pagmo.de");
-    CHECK(recorded["options"] == nlohmann::json::parse(R"([["variant", "3"], ["F", "0.6"]])"));
+    CHECK(recorded["options"] == nlohmann::json::parse(R"([["variant", "3"], ["F", "0.5"]])"));
 
     // 40 more rounds would choose CMA-ES for a fresh fit; the resumed one keeps DE.
     const auto resumed = test::run_cellfit("fit " + flags + " --rounds 40 --resume '" + results.string() + "'");
     INFO(resumed.err);
     REQUIRE(resumed.exit_code == 0);
-    CHECK_THAT(resumed.out, Contains("optimizer: optimizer.pagmo.de (F = 0.6, CR = 0.9, variant = 3)"));
+    CHECK_THAT(resumed.out, Contains("optimizer: optimizer.pagmo.de (F = 0.5, CR = 0.9, variant = 3)"));
     CHECK(resumed.out.find("chosen for") == std::string::npos);
     CHECK(nlohmann::json::parse(test::read_file(results))["n_rounds"] == 50);
     const auto fresh = test::run_cellfit("fit " + flags + " --rounds 50");
-    CHECK_THAT(fresh.out, Contains("optimizer: optimizer.pagmo.cmaes") && Contains("over 30 rounds"));
+    CHECK_THAT(fresh.out, Contains("optimizer: optimizer.pagmo.cmaes") && Contains("over 30 rounds of a smooth error"));
 }

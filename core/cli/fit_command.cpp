@@ -174,8 +174,11 @@ fit_options resumed_setup(fit_options options, const resume_source& resume, bool
 // the optimizer was named). Every process of an MPI job chooses the same.
 std::string choose_default_optimizer(fit_options& options, const fit_description& d) {
     if (!options.optimizer.empty()) return {};
+    std::vector<std::string> metric_names;
+    for (const auto& m : options.metrics) metric_names.push_back(m.name);
     const optimizer_choice choice =
-        choose_optimizer(d.settings.n_samples, options.n_rounds, options.bounds.size(), options.multi_objective);
+        choose_optimizer(d.settings.n_samples, options.n_rounds, options.bounds.size(), options.multi_objective,
+                         smooth_error(d.target == fit_target::spikes, metric_names));
     options.optimizer = choice.name;
     options.optimizer_options = merge_options(choice.options, options.optimizer_options);
     return choice.reason;

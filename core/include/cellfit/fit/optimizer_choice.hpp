@@ -3,14 +3,14 @@
 // The optimizer a fit runs when none is named, chosen from its budget:
 // samples per round, rounds, and the number of fitted parameters.
 // bench/search-quality measured the rule (bench/README.md). Differential
-// evolution (rand-to-best/1/exp, F = 0.6) for at most 30 rounds of 10
-// samples or more, 3 or more per parameter: at 60 x 10 and 20 x 30 it
-// reached lower errors than CMA-ES on the HH traces, the AdEx spike trains,
-// an HH features fit and a multimodal oscillator. CMA-ES otherwise: with 8
-// samples a round it did better, adapting over many generations, and over
-// 40 rounds on the HH traces it converged to the optimum where DE stopped
-// 0.03 % above it (on AdEx at 60 x 100, DE did better: not yet used).
-// Multi-objective fits get NSGA-II.
+// evolution (rand-to-best/1/exp, F = 0.5) for rounds of 10 samples or more,
+// 3 or more per parameter: at 60 x 10 and 20 x 30 it reached lower errors
+// than CMA-ES on the HH traces, the AdEx spike trains, an HH features fit
+// and a multimodal oscillator (and than the toolbox's DE at 60 x 10), and at
+// 60 x 100 it found the AdEx truth where CMA-ES stalled. CMA-ES with fewer samples a round (8 x 75
+// it did better, adapting over many generations), and for a smooth error
+// (traces) over more than 30 rounds, where it converged to the HH optimum
+// that DE stopped 0.03 % above. Multi-objective fits get NSGA-II.
 // The command line records the choice in the results file, so a resumed fit
 // keeps it.
 
@@ -25,12 +25,18 @@ namespace cellfit {
 
 struct optimizer_choice {
     std::string name;                                          // "pagmo.de"
-    std::vector<std::pair<std::string, std::string>> options;  // {{"variant", "3"}, {"F", "0.6"}}
+    std::vector<std::pair<std::string, std::string>> options;  // {{"variant", "3"}, {"F", "0.5"}}
     std::string reason;                                        // one line, for people
 };
 
+// `smooth_error`: the error changes smoothly with the parameters (traces
+// scored by mse), not in steps (spike coincidences, features): smooth_error().
 CELLFIT_API optimizer_choice choose_optimizer(std::size_t samples_per_round, std::size_t rounds, std::size_t parameters,
-                                              bool multi_objective);
+                                              bool multi_objective, bool smooth_error);
+
+// False for a spike fit and for the metrics whose errors change in steps
+// (gamma, features; with or without "metric.").
+CELLFIT_API bool smooth_error(bool spike_fit, const std::vector<std::string>& metric_names);
 
 // The chosen optimizer's options with the ones the user gave over them (same
 // key: the user's value; new keys appended).
