@@ -23,7 +23,15 @@ TEST_CASE("The optimizer is chosen from samples per round, rounds and parameters
     CHECK(cellfit::choose_optimizer(60, 31, 4, false, true).name == "pagmo.cmaes");  // many rounds, smooth error
     CHECK(cellfit::choose_optimizer(60, 100, 5, false, false).name == "pagmo.de");   // many rounds, stepwise error
     CHECK(cellfit::choose_optimizer(60, 10, 4, true, true).name == "pagmo.nsga2");
+    // The edges: 10 samples a round, 3 per parameter, 30 rounds.
+    CHECK(cellfit::choose_optimizer(10, 10, 3, false, true).name == "pagmo.de");
+    CHECK(cellfit::choose_optimizer(9, 10, 3, false, true).name == "pagmo.cmaes");
+    CHECK(cellfit::choose_optimizer(15, 10, 5, false, true).name == "pagmo.de");
+    CHECK(cellfit::choose_optimizer(14, 10, 5, false, true).name == "pagmo.cmaes");
+    CHECK(cellfit::choose_optimizer(60, 30, 4, false, true).name == "pagmo.de");
+    CHECK(cellfit::smooth_error(false, {}));
     CHECK(cellfit::smooth_error(false, {"mse", "metric.mse"}));
+    CHECK_FALSE(cellfit::smooth_error(false, {"metric.gamma"}));
     CHECK_FALSE(cellfit::smooth_error(false, {"mse", "metric.features"}));
     CHECK_FALSE(cellfit::smooth_error(true, {"gamma"}));
     CHECK(cellfit::merge_options({{"variant", "3"}, {"F", "0.6"}}, {{"F", "0.5"}, {"CR", "0.7"}}) ==
@@ -56,6 +64,24 @@ TEST_CASE("cellfit fit prints and records the optimizer it chose, and a resumed 
     CHECK_THAT(resumed.out, Contains("optimizer: optimizer.pagmo.de (F = 0.5, CR = 0.9, variant = 3)"));
     CHECK(resumed.out.find("chosen for") == std::string::npos);
     CHECK(nlohmann::json::parse(test::read_file(results))["n_rounds"] == 50);
-    const auto fresh = test::run_cellfit("fit " + flags + " --rounds 50");
+    // --opt without --optimizer on a resume applies over the recorded options: the same value is the same fit.
+    const auto same = test::run_cellfit("fit " + flags + " --rounds 1 --opt F=0.5 --resume '" + results.string() + "'");
+    INFO(same.err);
+    CHECK(same.exit_code == 0);
+    const auto other = test::run_cellfit("fit " + flags + " --rounds 1 --opt F=0.7 --resume '" + results.string() + "'");
+    CHECK(other.exit_code == 2);
+    CHECK_THAT(other.err, Contains("optimizer.options"));
+
+    const auto fresh = test::run_cellfit("fit " + flags + " --rounds 31");
+    INFO(fresh.err);
+    CHECK(fresh.exit_code == 0);
     CHECK_THAT(fresh.out, Contains("optimizer: optimizer.pagmo.cmaes") && Contains("over 30 rounds of a smooth error"));
+}
+
+TEST_CASE("cellfit fit refuses --opt without --optimizer, naming the optimizer the budget chose", "[fit][optimizer][cli]") {
+    const auto config = test::source_root / "examples/hh-traces/fit.ini";
+    const auto r = test::run_cellfit("fit --config '" + config.string() + "' --optimizer '' --opt sigma0=0.3 --rounds 10");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("--opt sigma0=0.3 without --optimizer: the optimizer is chosen from the budget (here "
+                               "pagmo.de") && Contains("--optimizer pagmo.de"));
 }

@@ -7,8 +7,8 @@ oscillator is make_oscillator.py's problem.
 
 Usage: /usr/bin/python3 bench/search-quality/toolbox.py --toolbox DIR [--seeds 1-5]
        [--problems hh,adex,oscillator]
-DIR holds brian2modelfitting/ and nevergrad/ (fetch both; nevergrad at tag
-1.0.1). Prints a line per run and the median, best and worst per problem.
+DIR holds b2mf/ (brian2modelfitting's repository, HEAD 3a0e8c9) and ng/
+(nevergrad's, at tag 1.0.1), each with its package folder inside. Prints a line per run and the median, best and worst per problem.
 """
 import argparse
 import json
@@ -74,7 +74,7 @@ def child(problem, seed):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--toolbox")
+    parser.add_argument("--toolbox", help="the folder with b2mf/ and ng/")
     parser.add_argument("--seeds", default="1-5")
     parser.add_argument("--problems", default="hh,adex,oscillator")
     parser.add_argument("--child", nargs=2)
@@ -82,6 +82,8 @@ def main():
     if args.child:
         child(args.child[0], int(args.child[1]))
         return
+    if not args.toolbox or not os.path.isdir(os.path.join(args.toolbox, "b2mf", "brian2modelfitting")):
+        parser.error("--toolbox DIR: a folder with b2mf/brian2modelfitting and ng/nevergrad")
     first, last = (int(v) for v in args.seeds.split("-"))
     env = dict(os.environ, PYTHONHASHSEED="0", MPLBACKEND="Agg",
                PYTHONPATH=os.pathsep.join([os.path.join(args.toolbox, "b2mf"), os.path.join(args.toolbox, "ng")]))

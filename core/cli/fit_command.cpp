@@ -128,11 +128,15 @@ std::optional<resume_source> read_resume(const po::variables_map& vm, fit_option
     try {
         r.description = ordered_json::parse(r.recorded.description);
         const ordered_json& opt = r.description.at("optimizer");
-        if (!vm.count("optimizer")) options.optimizer = opt.at("name").get<std::string>();
-        if (!vm.count("opt")) {
-            options.optimizer_options.clear();
-            for (const auto& kv : opt.at("options"))
-                options.optimizer_options.emplace_back(kv.at(0).get<std::string>(), kv.at(1).get<std::string>());
+        raw_options recorded_options;
+        for (const auto& kv : opt.at("options"))
+            recorded_options.emplace_back(kv.at(0).get<std::string>(), kv.at(1).get<std::string>());
+        if (!vm.count("optimizer")) {
+            // The recorded optimizer (perhaps chosen from the budget), with any --opt over its options.
+            options.optimizer = opt.at("name").get<std::string>();
+            options.optimizer_options = merge_options(recorded_options, options.optimizer_options);
+        } else if (!vm.count("opt")) {
+            options.optimizer_options = recorded_options;
         }
         if (vm["seed"].defaulted()) options.seed = r.description.at("seed").get<std::uint64_t>();
         r.planned_rounds = r.description.at("planned_rounds").get<std::size_t>();
@@ -169,9 +173,10 @@ fit_options resumed_setup(fit_options options, const resume_source& resume, bool
     return options;
 }
 
-// No --optimizer and none recorded: the one chosen from the budget, with any
-// --opt over its options. Returns why, for the fit's description ("" when
-// the optimizer was named). Every process of an MPI job chooses the same.
+// No --optimizer and none recorded: the one chosen from the budget (--opt
+// alone is refused: its optimizer would depend on the budget). Returns why,
+// for the fit's output ("" when the optimizer was named or recorded). Every
+// process of an MPI job chooses the same.
 std::string choose_default_optimizer(fit_options& options, const fit_description& d) {
     if (!options.optimizer.empty()) return {};
     std::vector<std::string> metric_names;
@@ -179,8 +184,14 @@ std::string choose_default_optimizer(fit_options& options, const fit_description
     const optimizer_choice choice =
         choose_optimizer(d.settings.n_samples, options.n_rounds, options.bounds.size(), options.multi_objective,
                          smooth_error(d.target == fit_target::spikes, metric_names));
+    // Options belong to an optimizer: which one would change with the budget.
+    if (!options.optimizer_options.empty())
+        throw usage_error("--opt " + options.optimizer_options.front().first + "=" + options.optimizer_options.front().second +
+                          " without --optimizer: the optimizer is chosen from the budget (here " + choice.name +
+                          ", for " + choice.reason + "); name the optimizer the options are for, e.g. --optimizer " +
+                          choice.name);
     options.optimizer = choice.name;
-    options.optimizer_options = merge_options(choice.options, options.optimizer_options);
+    options.optimizer_options = choice.options;
     return choice.reason;
 }
 

@@ -31,10 +31,10 @@ void add_fit_options(po::options_description& options) {
         ("duration", po::value<std::string>()->value_name("Q"),
          "simulated time, for spike fits without inputs (default: the inputs' length)")
         ("optimizer", po::value<std::string>()->value_name("NAME"),
-         "the optimizer plugin, e.g. pagmo.de (default: chosen from the budget and printed: pagmo.de for at most 30 "
-         "rounds of 10 samples or more, 3 or more per parameter, else pagmo.cmaes; pagmo.nsga2 with --multi-objective; list: cellfit plugins "
-         "--kind optimizer)")
-        ("opt", po::value<std::vector<std::string>>()->value_name("KEY=VALUE"), "an optimizer option (repeatable)")
+         "the optimizer plugin, e.g. pagmo.cmaes (default: chosen from the budget and printed: pagmo.de with variant=3 "
+         "F=0.5 for rounds of 10 samples or more, 3 or more per parameter, except over 30 rounds of an mse error; "
+         "else pagmo.cmaes; pagmo.nsga2 with --multi-objective; list: cellfit plugins --kind optimizer)")
+        ("opt", po::value<std::vector<std::string>>()->value_name("KEY=VALUE"), "an option of the --optimizer named (repeatable)")
         ("metric", po::value<std::vector<std::string>>()->value_name("[VAR=]NAME"),
          "the metric for every output, or VAR=NAME for one (default: mse for traces, gamma for spikes)")
         ("metric-opt", po::value<std::vector<std::string>>()->value_name("[VAR.]KEY=VALUE"),

@@ -86,6 +86,10 @@ void fitter::describe_results(std::string json_object) {
     state_->results.description = state_->description;
 }
 const std::string& fitter::method() const noexcept { return state_->method; }
+const std::string& fitter::optimizer_name() const noexcept { return state_->optimizer_name; }
+const std::vector<std::pair<std::string, std::string>>& fitter::optimizer_options() const noexcept {
+    return state_->optimizer_options;
+}
 const std::string& fitter::method_origin() const noexcept { return state_->method_origin; }
 std::size_t fitter::population_size() const noexcept { return state_->population; }
 std::string fitter::population_note() const { return state_->opt ? state_->opt->population_note() : std::string(); }

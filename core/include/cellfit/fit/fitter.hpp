@@ -60,6 +60,10 @@ public:
     // cannot be replayed). With options.restart the recorded samples are kept
     // but a fresh optimizer starts, with `iteration` from
     // options.start_iteration (else 0), as brian2modelfitting's restart.
+    // options.n_rounds is the budget the recorded fit was set up with, and
+    // options.optimizer the optimizer it ran: left empty, it is chosen from
+    // options' budget as fit() chose it, so name it (optimizer_name() and
+    // optimizer_options() after the first fit) when the budget differs.
     void resume(const fit_results& recorded, const fit_options& options);
 
     // On a process after the first of settings.exchange: sets up the fit
@@ -111,6 +115,11 @@ public:
     // exponential_euler could integrate the model instead of Brian's euler),
     // or the spike fitter's default. Chosen once, by the constructor.
     const std::string& method() const noexcept;
+
+    // The optimizer that runs (once prepared or fitted; chosen from the
+    // budget when fit_options named none), without "optimizer.", and its options.
+    const std::string& optimizer_name() const noexcept;
+    const std::vector<std::pair<std::string, std::string>>& optimizer_options() const noexcept;
     const std::string& method_origin() const noexcept;
 
     // Samples per round the optimizer uses (once prepared or fitted), and

@@ -4,10 +4,11 @@
 // samples per round, rounds, and the number of fitted parameters.
 // bench/search-quality measured the rule (bench/README.md). Differential
 // evolution (rand-to-best/1/exp, F = 0.5) for rounds of 10 samples or more,
-// 3 or more per parameter: at 60 x 10 and 20 x 30 it reached lower errors
-// than CMA-ES on the HH traces, the AdEx spike trains, an HH features fit
-// and a multimodal oscillator (and than the toolbox's DE at 60 x 10), and at
-// 60 x 100 it found the AdEx truth where CMA-ES stalled. CMA-ES with fewer samples a round (8 x 75
+// 3 or more per parameter: at 60 x 10 it reached lower errors than CMA-ES
+// on the HH traces, the AdEx spike trains, an HH features fit and a
+// multimodal oscillator (and than the toolbox's DE on the three it can run),
+// likewise at 20 x 30 on the first, second and fourth, and at 60 x 100 it
+// found the AdEx truth where CMA-ES stalled. CMA-ES with fewer samples a round (8 x 75
 // it did better, adapting over many generations), and for a smooth error
 // (traces) over more than 30 rounds, where it converged to the HH optimum
 // that DE stopped 0.03 % above. Multi-objective fits get NSGA-II.
