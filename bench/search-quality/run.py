@@ -28,6 +28,7 @@ PROBLEMS = {
     # (toolbox.py, seeds 1-5; eFEL, which its features fit needs, is not installable here)
     "hh": ("bench/fit-hh.ini", ("mV^2", 1e-6), [64.83, 68.46, 41.51, 27.07, 40.42], "6.3 s"),
     "adex": ("bench/search-quality/adex.ini", ("", 1), [0.4036, 0.4661, 0.523, 0.502, 0.4804], "7.7 s"),
+    "hh-rest": ("examples/hh-traces/fit.ini", ("mV^2", 1e-6), None, None),  # v0 = El: noise floor 1.005 mV^2
     "features": ("examples/hh-features/fit.ini", ("", 1), None, None),
     "oscillator": ("bench/search-quality/oscillator.ini", ("mV^2", 1e-6), [0.003273, 0.003679, 0.006658, 0.0004721, 0.002407],
                    "5.2 s"),  # noise floor 3.85e-4 mV^2
