@@ -179,11 +179,8 @@ fit_options resumed_setup(fit_options options, const resume_source& resume, bool
 // process of an MPI job chooses the same.
 std::string choose_default_optimizer(fit_options& options, const fit_description& d) {
     if (!options.optimizer.empty()) return {};
-    std::vector<std::string> metric_names;
-    for (const auto& m : options.metrics) metric_names.push_back(m.name);
     const optimizer_choice choice =
-        choose_optimizer(d.settings.n_samples, options.n_rounds, options.bounds.size(), options.multi_objective,
-                         smooth_error(d.target == fit_target::spikes, metric_names));
+        choose_optimizer(options, d.settings.n_samples, options.bounds.size(), d.target == fit_target::spikes);
     // Options belong to an optimizer: which one would change with the budget.
     if (!options.optimizer_options.empty())
         throw usage_error("--opt " + options.optimizer_options.front().first + "=" + options.optimizer_options.front().second +
@@ -229,13 +226,19 @@ int serve_fit(const po::variables_map& vm) {
     return 0;
 }
 
+// The JSON file among the --results files (the one that can be resumed), if any.
+std::optional<std::string> json_results(const std::vector<std::string>& paths) {
+    const auto json_file = std::find_if(paths.begin(), paths.end(), [](const std::string& p) { return p.ends_with(".json"); });
+    return json_file != paths.end() ? std::optional<std::string>(*json_file) : std::nullopt;
+}
+
 // --report: the page of the fit's results, titled by its JSON file's name.
 void write_report_if_asked(const po::variables_map& vm, const std::vector<std::string>& paths, const fit_description& d,
                            const fitter& f, io& io) {
     if (!vm.count("report")) return;
-    const auto json_file = std::find_if(paths.begin(), paths.end(), [](const std::string& p) { return p.ends_with(".json"); });
-    const std::string title = json_file != paths.end() ? std::filesystem::path(*json_file).filename().string()
-                                                       : "fit of " + std::filesystem::path(d.spec.origin).filename().string();
+    const auto json_file = json_results(paths);
+    const std::string title = json_file ? std::filesystem::path(*json_file).filename().string()
+                                        : "fit of " + std::filesystem::path(d.spec.origin).filename().string();
     write_report(vm["report"].as<std::string>(), title, f.results(), f, d, {}, io.out);
 }
 
@@ -443,9 +446,9 @@ int run_fit(const po::variables_map& vm, io& io, bool spread) {
     }
     write_report_if_asked(vm, paths, d, f, io);
     if (outcome.stopped && !rule.reason.empty()) {
-        const auto json_file = std::find_if(paths.begin(), paths.end(), [](const std::string& p) { return p.ends_with(".json"); });
+        const auto json_file = json_results(paths);
         io.out << "stopped: " << rule.reason
-               << (json_file != paths.end() ? "; continue with --resume " + *json_file
+               << (json_file ? "; continue with --resume " + *json_file
                                             : std::string("; to continue later, give --results FILE.json (a CSV file "
                                                           "cannot be resumed)"))
                << "\n";
@@ -463,6 +466,26 @@ int run_fit(const po::variables_map& vm, io& io, bool spread) {
 } // namespace
 
 int run_fit_in_this_process(const po::variables_map& vm, io& io) { return run_fit(vm, io, false); }
+
+void accept_fit_flags(po::options_description& options) {
+    po::options_description fit_options;
+    fit_command().add_options(fit_options);
+    for (const auto& o : fit_options.options()) {
+        const std::string& name = o->long_name();
+        if (options.find_nothrow(name, false)) continue;
+        // The same kind of value as fit's, so that the file's entry still parses.
+        const po::value_semantic* kind = o->semantic().get();
+        const char* unused = "(a fit's; not used here)";
+        if (dynamic_cast<const po::typed_value<bool>*>(kind))
+            options.add_options()(name.c_str(), switch_value(), unused);
+        else if (dynamic_cast<const po::typed_value<whole_number>*>(kind))
+            options.add_options()(name.c_str(), po::value<whole_number>(), unused);
+        else if (dynamic_cast<const po::typed_value<std::vector<std::string>>*>(kind))
+            options.add_options()(name.c_str(), po::value<std::vector<std::string>>(), unused);
+        else
+            options.add_options()(name.c_str(), po::value<std::string>(), unused);
+    }
+}
 
 command fit_command() {
     return {

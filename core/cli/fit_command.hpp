@@ -11,6 +11,11 @@ command fit_command();
 // any MPI rank); the command itself spreads its rounds over the ranks.
 int run_fit_in_this_process(const po::variables_map& vm, io& io);
 
+// The flags of `cellfit fit` that `options` lacks, added as accepted and
+// unused ("(a fit's; not used here)"), so that a fit's INI file serves the
+// command as it is. Call it after the command's own options.
+void accept_fit_flags(po::options_description& options);
+
 // `cellfit generate`: simulate given or fitted parameters for a fit description.
 command generate_command();
 

@@ -65,21 +65,8 @@ command generate_command() {
                  "write PREFIX_<var>.csv (one row per trace, SI units) and PREFIX_spikes.csv (seconds)")
                 ("record", po::value<std::vector<std::string>>()->value_name("VAR,..."),
                  "variables to write, or 'spikes' (default: the fit's outputs)")
-                ("iteration", po::value<whole_number>()->value_name("N"), "the value of `iteration` (default 1000000000)")
-                // fit's own flags, accepted so that one INI file serves both commands
-                ("callback", po::value<std::string>(), "(fit only)")
-                ("resume", po::value<std::string>(), "(fit only)")
-                ("restart", switch_value(), "(fit only)")
-                ("checkpoint-seconds", po::value<std::string>(), "(fit only)")
-                ("max-seconds", po::value<std::string>(), "(fit only)")
-                ("target-error", po::value<std::string>(), "(fit only)")
-                ("results", po::value<std::vector<std::string>>(), "(fit only)")
-                ("generate", po::value<std::string>(), "(fit only)")
-                ("report", po::value<std::string>(), "(fit only)")
-                ("refine", switch_value(), "(fit only)")
-                ("gradient", po::value<std::string>(), "(fit and refine only)")
-                ("max-nfev", po::value<whole_number>(), "(fit and refine only)")
-                ("refine-top", po::value<whole_number>(), "(fit and refine only)");
+                ("iteration", po::value<whole_number>()->value_name("N"), "the value of `iteration` (default 1000000000)");
+            accept_fit_flags(options);
         },
         run_generate,
     };

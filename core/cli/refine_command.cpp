@@ -92,17 +92,8 @@ command refine_command() {
                 ("results", po::value<std::vector<std::string>>()->value_name("FILE.json"),
                  "write the refinement (best_params, refine: params, stderr, correlation, cost, ...)")
                 ("iteration", po::value<whole_number>()->value_name("N"),
-                 "the value of `iteration` during the refinement (default 1000000000, as brian2modelfitting)")
-                // fit's own flags, accepted so that one INI file serves both commands
-                ("callback", po::value<std::string>(), "(fit only)")
-                ("resume", po::value<std::string>(), "(fit only)")
-                ("restart", switch_value(), "(fit only)")
-                ("checkpoint-seconds", po::value<std::string>(), "(fit only)")
-                ("max-seconds", po::value<std::string>(), "(fit only)")
-                ("target-error", po::value<std::string>(), "(fit only)")
-                ("generate", po::value<std::string>(), "(fit only)")
-                ("report", po::value<std::string>(), "(fit only)")
-                ("refine", switch_value(), "(fit only)");
+                 "the value of `iteration` during the refinement (default 1000000000, as brian2modelfitting)");
+            accept_fit_flags(options);
         },
         run_refine,
     };

@@ -1,4 +1,5 @@
 #include "report_command.hpp"
+#include "fit_command.hpp"
 #include "fit_description.hpp"
 #include "fit_from_record.hpp"
 #include "fit_report.hpp"
@@ -101,13 +102,7 @@ command report_command() {
                 ("results", po::value<std::vector<std::string>>()->value_name("FILE.json"),
                  "the fit's results file (or give it as the first word); a fit's INI file names it here");
             add_fit_options(options);
-            // fit's own flags, accepted so that a fit's INI file serves as it is
-            for (const char* name : {"callback", "resume", "checkpoint-seconds", "max-seconds", "target-error", "generate",
-                                     "gradient", "report"})
-                options.add_options()(name, po::value<std::string>(), "(fit only)");
-            for (const char* name : {"restart", "refine"}) options.add_options()(name, switch_value(), "(fit only)");
-            for (const char* name : {"max-nfev", "refine-top", "iteration"})
-                options.add_options()(name, po::value<whole_number>(), "(fit only)");
+            accept_fit_flags(options);
         },
         run_report,
         {"fit"},

@@ -28,11 +28,16 @@ void page::traces() {
             const std::vector<double> empty;
             const auto& fitted = k < out.fitted.size() ? out.fitted[k] : empty;
             const double dt = in.dt / time.factor;
-            const polyline rec = envelope(scaled(recorded, value.factor), 0, dt, columns);
-            const polyline fit = envelope(scaled(fitted, value.factor), 0, dt, columns);
+            // Thinned first, then scaled: only the points drawn are converted.
+            const auto shown = [&](const std::vector<double>& si) {
+                polyline p = envelope(si, 0, dt, columns);
+                p.y = scaled(p.y, value.factor);
+                return p;
+            };
+            const polyline rec = shown(recorded), fit = shown(fitted);
             std::vector<double> residual(std::min(recorded.size(), fitted.size()));
-            for (std::size_t s = 0; s < residual.size(); ++s) residual[s] = (fitted[s] - recorded[s]) / value.factor;
-            const polyline res = envelope(residual, 0, dt, columns);
+            for (std::size_t s = 0; s < residual.size(); ++s) residual[s] = fitted[s] - recorded[s];
+            const polyline res = shown(residual);
             std::vector<double> all = rec.y;
             all.insert(all.end(), fit.y.begin(), fit.y.end());
             const axis x{label("time", time), 0, std::max(1.0, static_cast<double>(steps)) * dt, false};
@@ -208,12 +213,9 @@ void page::parameter_scatter() {
         if (binned) {
             const grid_counts g = bin_points(xs, errors_shown, 48, 32, x_axis.low, x_axis.high, x_axis.log, y.low, y.high, y.log);
             p.cells("samples", g);
-            polyline lowest;
-            const auto to = [&](double v) { return x_axis.log ? std::log10(v) : v; };
-            const auto from = [&](double v) { return x_axis.log ? std::pow(10.0, v) : v; };
+            polyline lowest;  // through the columns' centres
             for (std::size_t c = 0; c < g.nx; ++c) {
-                lowest.x.push_back(from(to(x_axis.low) + (static_cast<double>(c) + 0.5) / static_cast<double>(g.nx) *
-                                                           (to(x_axis.high) - to(x_axis.low))));
+                lowest.x.push_back(axis_value(x_axis, (static_cast<double>(c) + 0.5) / static_cast<double>(g.nx)));
                 lowest.y.push_back(std::isfinite(g.column_minimum[c]) ? g.column_minimum[c] : std::nan(""));
             }
             p.line("lowest error per column", lowest, {colour::blue, 1.5});

@@ -198,10 +198,9 @@ void page::summary() {
 
 namespace {
 
-// A small bar showing where a value lies within its bounds.
-std::string position_bar(double value, double low, double high, bool log) {
-    const auto to = [&](double v) { return log ? std::log10(v) : v; };
-    double f = (to(value) - to(low)) / (to(high) - to(low));
+// A small bar showing where a value lies within its bounds: its position
+// there (axis_position over the bounds, on the search scale).
+std::string position_bar(double f) {
     if (!std::isfinite(f)) return {};
     f = std::clamp(f, 0.0, 1.0);
     char svg[512];
@@ -260,11 +259,10 @@ void page::parameters() {
         }
         bool log = false;
         if (const auto bounds = bounds_of(name, log)) {
+            const double f = axis_position({"", bounds->first, bounds->second, log}, value);
             html += "<td>" + escape(format_quantity({bounds->first, dim}, 4)) + " to " +
                     escape(format_quantity({bounds->second, dim}, 4)) + (log ? " (log scale)" : "") + "</td><td>" +
-                    position_bar(value, bounds->first, bounds->second, log);
-            const auto to = [&](double v) { return log ? std::log10(v) : v; };
-            const double f = (to(value) - to(bounds->first)) / (to(bounds->second) - to(bounds->first));
+                    position_bar(f);
             if (f < 0.01 || f > 0.99) html += " <span class=\"warning\">at a bound: widen it?</span>";
             html += "</td>";
         } else {

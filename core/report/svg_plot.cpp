@@ -120,6 +120,17 @@ std::string escape(std::string_view text) {
     return out;
 }
 
+double axis_position(const axis& a, double v) {
+    if (a.log && !(v > 0)) return std::numeric_limits<double>::quiet_NaN();
+    const auto on_scale = [&](double x) { return a.log ? std::log10(x) : x; };
+    return (on_scale(v) - on_scale(a.low)) / (on_scale(a.high) - on_scale(a.low));
+}
+
+double axis_value(const axis& a, double position) {
+    if (!a.log) return a.low + position * (a.high - a.low);
+    return std::pow(10.0, std::log10(a.low) + position * (std::log10(a.high) - std::log10(a.low)));
+}
+
 std::vector<double> linear_ticks(double low, double high, int target) {
     std::vector<double> ticks;
     if (!(high > low) || !std::isfinite(low) || !std::isfinite(high)) return ticks;
@@ -204,19 +215,9 @@ plot::plot(std::string id, std::string title, double width, double height, axis 
     bottom_ = height_ - 44;
 }
 
-double plot::px(double x) const {
-    if (x_.log && !(x > 0)) return std::numeric_limits<double>::quiet_NaN();
-    const double a = x_.log ? std::log10(x_.low) : x_.low, b = x_.log ? std::log10(x_.high) : x_.high;
-    const double v = x_.log ? std::log10(x) : x;
-    return left_ + (v - a) / (b - a) * (right_ - left_);
-}
+double plot::px(double x) const { return left_ + axis_position(x_, x) * (right_ - left_); }
 
-double plot::py(double y) const {
-    if (y_.log && !(y > 0)) return std::numeric_limits<double>::quiet_NaN();
-    const double a = y_.log ? std::log10(y_.low) : y_.low, b = y_.log ? std::log10(y_.high) : y_.high;
-    const double v = y_.log ? std::log10(y) : y;
-    return bottom_ - (v - a) / (b - a) * (bottom_ - top_);
-}
+double plot::py(double y) const { return bottom_ - axis_position(y_, y) * (bottom_ - top_); }
 
 void plot::begin_series(const std::string& name, const std::string& symbol) {
     ++series_;

@@ -31,6 +31,11 @@ struct axis {
     bool ticks = true;          // false: no numbers (rows of a raster)
 };
 
+// Where v lies along the axis, on its scale: 0 at low, 1 at high (NaN for
+// v <= 0 on a log axis); and the value at a position.
+double axis_position(const axis& a, double v);
+double axis_value(const axis& a, double position);
+
 // Round-number ticks within [low, high]: about `target` of them at 1, 2 or
 // 5 times a power of ten; on a log axis the powers of ten (and 2 and 5
 // times them when the range spans under two decades).

@@ -202,11 +202,8 @@ void fitter::state::start(const fit_options& options) {
 
     if (options.optimizer.empty()) {
         // None named: chosen from the budget; options given override the choice's.
-        std::vector<std::string> metric_names;
-        for (const auto& m : options.metrics) metric_names.push_back(m.name);
         const optimizer_choice choice =
-            choose_optimizer(settings.n_samples, options.n_rounds, fitted.size(), options.multi_objective,
-                             smooth_error(target == fit_target::spikes, metric_names));
+            choose_optimizer(options, settings.n_samples, fitted.size(), target == fit_target::spikes);
         optimizer_name = detail::plain_name(choice.name, "optimizer");
         optimizer_options = merge_options(choice.options, options.optimizer_options);
     } else {

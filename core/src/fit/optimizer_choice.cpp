@@ -27,6 +27,14 @@ optimizer_choice choose_optimizer(std::size_t samples_per_round, std::size_t rou
                                                              "CMA-ES reaches lower errors")};
 }
 
+optimizer_choice choose_optimizer(const fit_options& options, std::size_t samples_per_round, std::size_t parameters,
+                                  bool spike_fit) {
+    std::vector<std::string> metric_names;
+    for (const auto& m : options.metrics) metric_names.push_back(m.name);
+    return choose_optimizer(samples_per_round, options.n_rounds, parameters, options.multi_objective,
+                            smooth_error(spike_fit, metric_names));
+}
+
 std::vector<std::pair<std::string, std::string>> merge_options(const std::vector<std::pair<std::string, std::string>>& chosen,
                                                                const std::vector<std::pair<std::string, std::string>>& given) {
     std::vector<std::pair<std::string, std::string>> out;

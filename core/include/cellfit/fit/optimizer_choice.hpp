@@ -16,6 +16,7 @@
 // keeps it.
 
 #include <cellfit/export.hpp>
+#include <cellfit/fit/fit_options.hpp>
 
 #include <cstddef>
 #include <string>
@@ -34,6 +35,11 @@ struct optimizer_choice {
 // scored by mse), not in steps (spike coincidences, features): smooth_error().
 CELLFIT_API optimizer_choice choose_optimizer(std::size_t samples_per_round, std::size_t rounds, std::size_t parameters,
                                               bool multi_objective, bool smooth_error);
+
+// The choice for a fit's options (its rounds, metrics, multi_objective), as
+// the fitter and the command line make it.
+CELLFIT_API optimizer_choice choose_optimizer(const fit_options& options, std::size_t samples_per_round,
+                                              std::size_t parameters, bool spike_fit);
 
 // False for a spike fit and for the metrics whose errors change in steps
 // (gamma, features; with or without "metric.").
