@@ -6,6 +6,7 @@
 
 #include <cellfit/error.hpp>
 #include <cellfit/fit/fitter.hpp>
+#include <cellfit/fit/multistart.hpp>
 #include <cellfit/fit/optimizer_choice.hpp>
 #include <cellfit/fit/round_exchange.hpp>
 #include <cellfit/optimizer.hpp>
@@ -210,7 +211,17 @@ void fitter::state::start(const fit_options& options) {
         optimizer_name = detail::plain_name(options.optimizer, "optimizer");
         optimizer_options = options.optimizer_options;
     }
-    opt = registry.create<optimizer>(optimizer_name, optimizer_options);
+    multistart.reset();
+    if (is_multistart(optimizer_name)) {
+        optimizer_name = "multistart";
+        // Its starts: a randomly shifted Sobol design over the bounds.
+        if (!registry.find(plugin_kind::optimizer, "random"))
+            throw input_error("optimizer multistart draws its starts with optimizer.random (sampling=sobol), which is "
+                              "not among the loaded plugins; check the plugin folders (cellfit plugins)");
+        opt = registry.create<optimizer>("random", {{"sampling", "sobol"}});
+    } else {
+        opt = registry.create<optimizer>(optimizer_name, optimizer_options);
+    }
     optimizer_setup os;
     for (const auto& name : fitted) {
         const fit_bound& b = options.bounds.at(name);
@@ -274,12 +285,13 @@ void fitter::state::start(const fit_options& options) {
     setup.total_neurons = population * n_traces;
     for (const auto& name : fitted) setup.parameters[name] = {options.bounds.at(name).lower};
     evaluator.reset();
+    metric_choices = options.metrics;
+    bounds = options.bounds;
+    if (optimizer_name == "multistart") plan_multistart(options);
     if (share_count > 0)
         evaluator = std::make_unique<batch_evaluator>(m, std::move(setup), std::move(metrics), penalty,
                                                       detail::batch_layout{share_count, n_traces, n_steps, data.dt},
                                                       registry);
-    metric_choices = options.metrics;
-    bounds = options.bounds;
     iteration = options.start_iteration.value_or(0);
     results.first_iteration = iteration;
     results.optimizer_start_round = 0;
@@ -367,6 +379,18 @@ void fitter::serve(const fit_options& options) {
     }
     while (const auto round = exchange->receive_round()) {
         try {
+            if (s.multistart) {
+                const std::size_t n_params = s.fitted.size();
+                if (round->n_parameters != n_params || round->samples.size() != round->population * n_params)
+                    throw input_error("this process set up a multistart fit of " + std::to_string(n_params) +
+                                      " parameters, the first process sent another; every process must be given "
+                                      "the same fit");
+                matrix starts(round->population, n_params);
+                std::copy(round->samples.begin(), round->samples.end(), starts.data());
+                const auto [first, last] = share_of(round->population, exchange->rank(), exchange->size());
+                exchange->send_objectives(detail::flatten_records(s.run_starts(starts, first, last, round->iteration)), "");
+                continue;
+            }
             if (round->population != s.population || round->n_parameters != s.fitted.size())
                 throw input_error("this process set up " + std::to_string(s.population) + " samples of " +
                                   std::to_string(s.fitted.size()) + " parameters per round, the first process " +
@@ -448,8 +472,27 @@ fit_outcome fitter::fit(const fit_options& options) {
 
     for (std::size_t r = 0; r < options.n_rounds; ++r) {
         const auto round_start = std::chrono::steady_clock::now();
-        const matrix asked = s.opt->ask(s.population);
-        const matrix objectives = s.evaluate_round(asked);
+        matrix asked, objectives;  // the round's samples and their objectives
+        matrix starts, start_errors;  // multistart's descents: their starts, and each one's lowest error
+        std::size_t reused = 0;       // of those, the starts that are not new design points
+        const bool descents = s.multistart && s.round > s.results.optimizer_start_round;  // after its screen
+        if (descents) {
+            reused = s.multistart_starts(s.results.samples, s.round, s.results.optimizer_start_round, starts);
+            const auto records = s.run_multistart_round(starts);
+            asked = matrix(records.size(), s.fitted.size());
+            objectives = matrix(records.size(), s.results.objective_names.size());
+            start_errors = matrix(starts.rows(), 1, std::numeric_limits<double>::infinity());
+            for (std::size_t i = 0; i < records.size(); ++i) {
+                std::copy(records[i].params.begin(), records[i].params.end(), asked.row(i).begin());
+                std::copy(records[i].objectives.begin(), records[i].objectives.end(), objectives.row(i).begin());
+                double total = 0;
+                for (double e : records[i].objectives) total += e;
+                if (total < start_errors(records[i].start, 0)) start_errors(records[i].start, 0) = total;
+            }
+        } else {
+            asked = s.opt->ask(s.population);
+            objectives = s.evaluate_round(asked);
+        }
 
         matrix errors(asked.rows(), s.multi_objective ? objectives.cols() : 1);
         std::vector<double> totals(asked.rows());
@@ -469,7 +512,10 @@ fit_outcome fitter::fit(const fit_options& options) {
             s.results.samples.push_back(std::move(rec));
         }
         s.results.n_rounds = s.round + 1;
-        s.opt->tell(asked, errors);
+        if (descents)
+            s.tell_design(starts, start_errors, reused);
+        else
+            s.opt->tell(asked, errors);
         const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - round_start).count();
         s.results.round_seconds.push_back(seconds);
         // Diverged: a state became NaN or infinite, or the error overflowed.
@@ -564,6 +610,10 @@ void fitter::resume(const fit_results& recorded, const fit_options& options) {
     if (!options.restart) {
         const std::size_t n_params = s.fitted.size();
         for (std::size_t r = recorded.optimizer_start_round; r < rounds.size(); ++r) {
+            if (s.multistart && r > recorded.optimizer_start_round) {  // its descents, after the screen
+                s.replay_multistart_round(recorded, rounds[r].first, rounds[r].second, r);
+                continue;
+            }
             const auto [begin, end] = rounds[r];
             const matrix asked = s.opt->ask(s.population);
             bool same = asked.rows() == end - begin;

@@ -4,6 +4,7 @@
 
 #include "batch_evaluator.hpp"
 #include "fit_checks.hpp"
+#include "trace_residuals.hpp"
 
 #include <cellfit/fit/fitter.hpp>
 #include <cellfit/optimizer.hpp>
@@ -14,6 +15,29 @@
 #include <memory>
 
 namespace cellfit {
+
+namespace detail {
+
+// optimizer "multistart" (cellfit/fit/multistart.hpp): how it spends a round.
+struct multistart_plan {
+    std::size_t starts_per_round = 1;
+    std::size_t evaluations_per_start = 0;  // the round's samples / starts_per_round
+    gradient_kind gradient = gradient_kind::finite_differences;
+    std::vector<residual_output> outputs;
+};
+
+// A residual evaluation of one start of a multistart round.
+struct start_record {
+    std::size_t start = 0;  // its row in the round's starts
+    std::vector<double> params;
+    std::vector<double> objectives;  // each output's mse
+};
+
+// start, parameters, objectives of each record, one after another: what a
+// process sends back for its starts of a multistart round.
+std::vector<double> flatten_records(const std::vector<start_record>& records);
+
+} // namespace detail
 
 using detail::batch_evaluator;
 using detail::bound_metric;
@@ -42,6 +66,7 @@ struct fitter::state {
     std::vector<std::string> fitted;         // parameter names, in the model's order
     std::vector<dimension> fitted_dims;
     std::shared_ptr<optimizer> opt;
+    std::optional<detail::multistart_plan> multistart;  // set when the optimizer is multistart (opt: its design)
     std::unique_ptr<batch_evaluator> evaluator;  // this process's share of a round (none when it is empty)
     std::size_t population = 0;
     std::size_t share_first = 0, share_count = 0;  // the samples of a round this process simulates
@@ -68,6 +93,29 @@ struct fitter::state {
     matrix evaluate_share(const std::function<double(std::size_t, std::size_t)>& value, std::size_t round_iteration,
                           std::uint64_t random_stream);
     std::string describe(const std::map<std::string, double>& params) const;
+    // multistart (multistart.cpp): checks the fit and makes the plan.
+    void plan_multistart(const fit_options& options);
+    // One round: least squares from each start (rows), spread over the
+    // round exchange; the records of every start, in start order.
+    std::vector<detail::start_record> run_multistart_round(const matrix& starts);
+    // This process's starts [first, last) of a round.
+    // The starts of a round of descents: the best sample so far while the
+    // last round still lowered it, then the screen's points from the lowest
+    // error up, then new design points. Returns how many come before the
+    // design's new ones. `samples`: the fit's so far.
+    std::size_t multistart_starts(const std::vector<sample_record>& samples, std::size_t round_index,
+                                  std::size_t first_round, matrix& starts);
+    // The design's new starts (after the `reused` ones) and their lowest errors.
+    void tell_design(const matrix& starts, const matrix& errors, std::size_t reused);
+    // resume: a recorded round told to the design again (its starts checked).
+    void replay_multistart_round(const fit_results& recorded, std::size_t begin, std::size_t end, std::size_t round);
+    std::vector<detail::start_record> run_starts(const matrix& starts, std::size_t first, std::size_t last,
+                                                 std::size_t round_iteration) const;
+    // Each output's MSE residuals: the options `given` for it, else the
+    // fit's mse options. `same_as_fit`: the fit scored every output by mse
+    // with these options, so the residuals' sum of squares is its error.
+    std::vector<detail::residual_output> residual_outputs(const std::map<std::string, raw_options>& given,
+                                                          bool& same_as_fit) const;
 };
 
 

@@ -70,6 +70,25 @@ detail::residual_output output_settings(const trace_output& out, const raw_optio
 
 } // namespace
 
+std::vector<detail::residual_output> fitter::state::residual_outputs(const std::map<std::string, raw_options>& given,
+                                                                     bool& same_as_fit) const {
+    std::vector<detail::residual_output> outputs;
+    same_as_fit = true;
+    for (const auto& out : data.outputs) {
+        // A trace fit given no metric scores every output by mse.
+        const metric_choice* c = detail::choice_for(metric_choices, out.variable);
+        const bool fit_by_mse = c ? detail::plain_name(c->name, "metric") == "mse" : target != fit_target::spikes;
+        const raw_options fit_options = c ? c->options : raw_options{};
+        raw_options raw = fit_by_mse ? fit_options : raw_options{};
+        if (auto it = given.find(out.variable); it != given.end()) raw = it->second;
+        // The residuals' error is the fit's own when the fit scored this
+        // output by mse with the same settings.
+        same_as_fit = same_as_fit && fit_by_mse && raw == fit_options;
+        outputs.push_back(output_settings(out, raw, registry, data.dt, n_steps));
+    }
+    return outputs;
+}
+
 refine_record fitter::refine(const refine_options& options) {
     state& s = *state_;
     if (s.target == fit_target::spikes)
@@ -110,23 +129,9 @@ refine_record fitter::refine(const refine_options& options) {
         if (starts.empty()) throw input_error("refine: the fit has no sample with a finite error to start from");
     }
 
-    // Outputs and their MSE settings.
-    std::vector<detail::residual_output> outputs;
-    bool comparable = s.started && s.penalty.empty();
-    for (const auto& out : s.data.outputs) {
-        raw_options raw;
-        if (auto it = options.metric_options.find(out.variable); it != options.metric_options.end()) {
-            raw = it->second;
-        } else if (const metric_choice* c = detail::choice_for(s.metric_choices, out.variable);
-                   c && detail::plain_name(c->name, "metric") == "mse") {
-            raw = c->options;
-        }
-        // The refined error is the fit's own when the fit scored this output
-        // by mse with the same settings.
-        const metric_choice* c = detail::choice_for(s.metric_choices, out.variable);
-        comparable = comparable && c && detail::plain_name(c->name, "metric") == "mse" && raw == c->options;
-        outputs.push_back(output_settings(out, raw, s.registry, s.data.dt, s.n_steps));
-    }
+    bool comparable = false;
+    const std::vector<detail::residual_output> outputs = s.residual_outputs(options.metric_options, comparable);
+    comparable = comparable && s.started && s.penalty.empty();
 
     least_squares_problem problem_template;
     for (const auto& name : fitted) {

@@ -82,6 +82,7 @@ std::vector<std::vector<double>> trace_residuals::run(simulator& sim, std::size_
     recorder rec(n_record, n_neurons, n_steps_);
     sim.run(rec);
     ++simulations_;
+    evaluations_ += &sim == sensitive_.get() ? 1 + fitted_.size() : n_neurons / n_traces_;
     return std::move(rec.values);
 }
 
@@ -100,6 +101,19 @@ void trace_residuals::fill_residuals(const std::vector<std::vector<double>>& val
             }
         }
     }
+}
+
+std::size_t trace_residuals::jacobian_evaluations() const noexcept {
+    return kind_ == gradient_kind::finite_differences ? fitted_.size() : 1 + fitted_.size();
+}
+
+std::vector<double> trace_residuals::output_errors(const std::vector<double>& r) const {
+    std::vector<double> errors(outputs_.size(), 0.0);
+    for (std::size_t o = 0; o < outputs_.size(); ++o) {
+        const std::size_t end = o + 1 < outputs_.size() ? offsets_[o + 1] : n_residuals_;
+        for (std::size_t i = offsets_[o]; i < end; ++i) errors[o] += r[i] * r[i];
+    }
+    return errors;
 }
 
 void trace_residuals::residuals(const std::vector<double>& x, std::vector<double>& r) {

@@ -40,6 +40,14 @@ public:
     void residuals(const std::vector<double>& x, std::vector<double>& r);
     void jacobian(const std::vector<double>& x, const std::vector<double>& r, matrix& J);
     std::size_t simulations() const noexcept { return simulations_; }
+    // Samples simulated: 1 per residual evaluation, n (the fitted parameters)
+    // per finite-difference Jacobian, 1 + n per one with sensitivities (each
+    // carries the state and its n derivatives).
+    std::size_t evaluations() const noexcept { return evaluations_; }
+    // What a Jacobian costs in evaluations, as counted above.
+    std::size_t jacobian_evaluations() const noexcept;
+    // Each output's share of sum r^2: the fit's mse of that output.
+    std::vector<double> output_errors(const std::vector<double>& r) const;
     const std::vector<std::string>& warnings() const noexcept { return warnings_; }
 
     // Finite-difference steps respect these (a step that would leave the box goes the other way).
@@ -66,7 +74,7 @@ private:
     std::size_t n_traces_, n_steps_, n_residuals_ = 0;
     std::vector<std::size_t> offsets_;
     std::unique_ptr<simulator> plain_, batch_, sensitive_;
-    std::size_t simulations_ = 0;
+    std::size_t simulations_ = 0, evaluations_ = 0;
     std::vector<std::string> warnings_;
 };
 
