@@ -10,6 +10,7 @@
 #include "refine_options.hpp"
 #include "table_options.hpp"
 
+#include <cellfit/fit/multistart.hpp>
 #include <cellfit/fit/optimizer_choice.hpp>
 #include <cellfit/fit/round_exchange.hpp>
 #include <cellfit/registry.hpp>
@@ -70,13 +71,17 @@ fit_callback choose_callback(const po::variables_map& vm, std::ostream& err) {
 // "30 rounds x 30 samples (889 evaluations, not 900: ...)": the rounds this
 // run evaluated, from sample `first` of the results on (a resumed fit's
 // recorded samples come before).
-std::string rounds_and_evaluations(const fit_results& results, std::size_t rounds_run, std::size_t first) {
+std::string rounds_and_evaluations(const fit_results& results, std::size_t rounds_run, std::size_t first,
+                                   bool multistart) {
     const std::size_t planned = results.n_samples * rounds_run;
     const std::size_t evaluated = results.samples.size() - first;
     std::string text = std::to_string(rounds_run) + (rounds_run == 1 ? " round x " : " rounds x ") +
                        std::to_string(results.n_samples) + (results.n_samples == 1 ? " sample (" : " samples (") +
                        std::to_string(evaluated) + (evaluated == 1 ? " evaluation" : " evaluations");
-    if (evaluated < planned)
+    if (multistart)
+        text += " recorded: the screen's points and every residual evaluation of the descents; their Jacobians, not "
+                "recorded, spend the rest of each share";
+    else if (evaluated < planned)
         text += ", not " + std::to_string(planned) + ": the optimizer proposed " + std::to_string(planned - evaluated) +
                 " fewer new points; a point it has already evaluated is not simulated again";
     if (first > 0) text += "; " + std::to_string(results.samples.size()) + " in all with the recorded ones";
@@ -180,7 +185,8 @@ fit_options resumed_setup(fit_options options, const resume_source& resume, bool
 std::string choose_default_optimizer(fit_options& options, const fit_description& d) {
     if (!options.optimizer.empty()) return {};
     const optimizer_choice choice =
-        choose_optimizer(options, d.settings.n_samples, options.bounds.size(), d.target == fit_target::spikes);
+        choose_optimizer(options, d.settings.n_samples, options.bounds.size(), d.target == fit_target::spikes,
+                         !options.penalty.value_or(d.settings.penalty).empty());
     // Options belong to an optimizer: which one would change with the budget.
     if (!options.optimizer_options.empty())
         throw usage_error("--opt " + options.optimizer_options.front().first + "=" + options.optimizer_options.front().second +
@@ -391,7 +397,8 @@ int run_fit(const po::variables_map& vm, io& io, bool spread) {
     const fit_results& results = f.results();
     const std::size_t best = results.best_index();
     io.out << (outcome.stopped ? "stopped after " : "")
-           << rounds_and_evaluations(results, outcome.rounds_run, resume ? resume->recorded.samples.size() : 0) << " in "
+           << rounds_and_evaluations(results, outcome.rounds_run, resume ? resume->recorded.samples.size() : 0,
+                                     is_multistart(f.optimizer_name())) << " in "
            << format_quantity({seconds, dimension::of(dimension::time)}, 3) << "\n";
     if (checkpoints > 0)
         io.out << "checkpoints: " << checkpoints << (checkpoints == 1 ? " write" : " writes") << " of the results in "

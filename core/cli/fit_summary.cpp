@@ -2,6 +2,7 @@
 #include "model_options.hpp"
 #include "table_options.hpp"
 
+#include <cellfit/fit/multistart.hpp>
 #include <cellfit/options.hpp>
 #include <cellfit/units/quantity.hpp>
 
@@ -74,10 +75,13 @@ std::string recording(const po::variables_map& vm, const fit_description& d, con
 std::string describe_plugin_options(const plugin_registry& registry, plugin_kind kind, const std::string& name,
                                     const raw_options& given) {
     const registered_plugin* plugin = registry.find(kind, name);
-    if (!plugin) return {};
-    const plugin_options options = validate_options(plugin->info, given);
+    const plugin_info* info = plugin ? &plugin->info
+                              : kind == plugin_kind::optimizer && is_multistart(name) ? &multistart_info()
+                                                                                       : nullptr;
+    if (!info) return {};
+    const plugin_options options = validate_options(*info, given);
     std::string text;
-    for (const auto& spec : plugin->info.options) {
+    for (const auto& spec : info->options) {
         if (spec.type == option_type::string && !options.given(spec.name)) continue;
         const auto it = options.values().find(spec.name);
         if (it == options.values().end()) continue;

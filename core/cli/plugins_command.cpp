@@ -1,9 +1,12 @@
 #include "plugins_command.hpp"
 
+#include <cellfit/fit/multistart.hpp>
+
 #include <cellfit/suggest.hpp>
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <iomanip>
 #include <ostream>
 
@@ -103,7 +106,15 @@ int run_plugins(const po::variables_map& vm, io& io) {
         }
     }
     const plugin_registry registry = load_plugins(vm, io.err);
-    const auto plugins = registry.plugins(kind);
+    auto plugins = registry.plugins(kind);
+    // optimizer.multistart is the fitter's own (cellfit/fit/multistart.hpp), listed among the plugins.
+    static const registered_plugin multistart{multistart_info(), "(built into libcellfit_core)"};
+    if (!kind || *kind == plugin_kind::optimizer) {
+        plugins.push_back(&multistart);
+        std::stable_sort(plugins.begin(), plugins.end(), [](const registered_plugin* a, const registered_plugin* b) {
+            return a->info.full_name() < b->info.full_name();
+        });
+    }
 
     if (vm["json"].as<bool>()) {
         nlohmann::json list = nlohmann::json::array();

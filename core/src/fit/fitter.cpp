@@ -204,7 +204,7 @@ void fitter::state::start(const fit_options& options) {
     if (options.optimizer.empty()) {
         // None named: chosen from the budget; options given override the choice's.
         const optimizer_choice choice =
-            choose_optimizer(options, settings.n_samples, fitted.size(), target == fit_target::spikes);
+            choose_optimizer(options, settings.n_samples, fitted.size(), target == fit_target::spikes, !penalty.empty());
         optimizer_name = detail::plain_name(choice.name, "optimizer");
         optimizer_options = merge_options(choice.options, options.optimizer_options);
     } else {

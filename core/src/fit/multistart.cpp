@@ -113,6 +113,7 @@ void fitter::state::plan_multistart(const fit_options& options) {
                            std::to_string(jacobian + 2) + " (a start's residuals, a Jacobian and one step)");
     const std::size_t wanted = given > 0 ? static_cast<std::size_t>(given) : 10 * (n + 1);
     plan.starts_per_round = std::max<std::size_t>(1, samples / wanted);
+    plan.judged_rounds = (wanted + samples - 1) / samples;
     plan.evaluations_per_start = samples / plan.starts_per_round;
     multistart = std::move(plan);
 }
@@ -244,28 +245,51 @@ std::vector<detail::start_record> fitter::state::run_multistart_round(const matr
 // first record of each, in order.
 std::size_t fitter::state::multistart_starts(const std::vector<sample_record>& samples, std::size_t round_index,
                                             std::size_t first_round, matrix& starts) {
-    // The screen (the design's first round), the best sample before the
-    // last round and before this one, and every point a descent evaluated.
-    const double inf = std::numeric_limits<double>::infinity();
-    double before_last = inf, best = inf;
-    const sample_record* best_sample = nullptr;
-    std::vector<const sample_record*> screen;
+    // The screen (the design's first round), each round's best sample and
+    // the error of its first start, and every point a descent evaluated.
+    const std::size_t n_rounds = round_index > first_round ? round_index - first_round : 0;
+    std::vector<const sample_record*> screen, round_best(n_rounds, nullptr), round_first(n_rounds, nullptr);
     std::set<std::vector<double>> descended;
     for (const auto& rec : samples) {
         if (rec.round < first_round || rec.round >= round_index) continue;
-        if (rec.round == first_round)
+        const std::size_t q = rec.round - first_round;
+        if (q == 0)
             screen.push_back(&rec);
         else
             descended.insert(rec.params);
-        if (rec.round + 1 < round_index) before_last = std::min(before_last, rec.error);
-        if (rec.error < best) best = rec.error, best_sample = &rec;
+        if (!round_first[q]) round_first[q] = &rec;
+        if (!round_best[q] || rec.error < round_best[q]->error) round_best[q] = &rec;
     }
-    // Continue from the best sample while the last descent lowered the best
-    // error by more than 10 %: a start cut short by its share goes on
-    // descending; one that has converged, or crawls (a poor local minimum's
-    // valley), gives way to the next start. (bench/search-quality: 0.1 % let
-    // one crawling descent take all ten rounds of an HH fit.)
-    const bool continued = round_index > first_round + 1 && std::isfinite(best) && best < before_last - 0.1 * before_last;
+    // The descent that goes on from round to round, from the best sample of
+    // the last round: given start_samples' worth of rounds (judged_rounds),
+    // it continues while the last round lowered its error, and over the last
+    // judged_rounds by more than 10 %. A start cut short by its share goes on descending; one that has
+    // converged, or crawls (a poor local minimum's valley), gives way to the
+    // next start. (bench/search-quality: 0.1 % let one crawling descent take
+    // all ten rounds of an HH fit.) Decided again for every round from the
+    // records alone, so that a resumed fit decides as the first did.
+    const std::size_t judged = multistart->judged_rounds;
+    std::vector<double> chain;  // the descent's start error, then its best after each round
+    const auto goes_on = [&] {
+        if (chain.size() < 2 || !std::isfinite(chain.back())) return false;
+        // A descent that has converged gains nothing from one round to the next.
+        if (!(chain.back() < chain[chain.size() - 2] * (1 - 1e-6))) return false;
+        if (chain.size() <= judged) return true;
+        return chain.back() < 0.9 * chain[chain.size() - 1 - judged];
+    };
+    for (std::size_t q = 1; q < n_rounds; ++q) {
+        if (!round_best[q]) {  // not made by a fit (a round has a record per start); no descent goes on
+            chain.clear();
+            continue;
+        }
+        if (goes_on())
+            chain.push_back(std::min(chain.back(), round_best[q]->error));
+        else
+            chain = {round_first[q]->error, std::min(round_first[q]->error, round_best[q]->error)};
+    }
+    const bool continued = goes_on();
+    const sample_record* best_sample = continued ? round_best[n_rounds - 1] : nullptr;
+    if (continued) descended.insert(best_sample->params);
     const std::size_t n_new = multistart->starts_per_round - (continued ? 1 : 0);
     // New starts: the screen's points from the lowest error up, each once
     // (a start's first record is the start itself), then new design points.

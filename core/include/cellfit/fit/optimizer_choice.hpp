@@ -2,16 +2,21 @@
 
 // The optimizer a fit runs when none is named, chosen from its budget:
 // samples per round, rounds, and the number of fitted parameters.
-// bench/search-quality measured the rule (bench/README.md). Differential
-// evolution (rand-to-best/1/exp, F = 0.5) for rounds of 10 samples or more,
-// 3 or more per parameter: at 60 x 10 it reached lower errors than CMA-ES
-// on the HH traces, the AdEx spike trains, an HH features fit and a
-// multimodal oscillator (and than the toolbox's DE on the three it can run),
-// likewise at 20 x 30 on the first, second and fourth, and at 60 x 100 it
-// found the AdEx truth where CMA-ES stalled. CMA-ES with fewer samples a round (8 x 75
-// it did better, adapting over many generations), and for a smooth error
-// (traces) over more than 30 rounds, where it converged to the HH optimum
-// that DE stopped 0.03 % above. Multi-objective fits get NSGA-II.
+// bench/search-quality measured the rule (bench/README.md):
+// - multistart (Levenberg-Marquardt descents from a Sobol screen) for traces
+//   scored by mse without a penalty, with rounds of 2 x (parameters + 1)
+//   samples or more and a round after the screen: at 20 x 10, 60 x 3 and
+//   60 x 10 its median reached the floor of the HH traces (both starting
+//   states) and the multimodal oscillator, which no population method did.
+// - Differential evolution (rand-to-best/1/exp, F = 0.5) for other errors,
+//   with rounds of 10 samples or more, 3 or more per parameter: at 60 x 10
+//   it beat CMA-ES on the AdEx spike trains, an HH features fit and (before
+//   multistart) the traces, and at 60 x 100 it found the AdEx truth where
+//   CMA-ES stalled.
+// - CMA-ES with fewer samples a round (at 8 x 75 it did better, adapting
+//   over many generations; there multistart's descents are cut to a step
+//   a round), and for a smooth error over more than 30 rounds.
+// - NSGA-II for multi-objective fits.
 // The command line records the choice in the results file, so a resumed fit
 // keeps it.
 
@@ -31,19 +36,24 @@ struct optimizer_choice {
     std::string reason;                                        // one line, for people
 };
 
-// `smooth_error`: the error changes smoothly with the parameters (traces
-// scored by mse), not in steps (spike coincidences, features): smooth_error().
+// What the choice needs to know of a fit's error.
+enum class error_shape {
+    residuals,  // traces scored by mse, no penalty: a sum of squared residuals, which multistart descends
+    smooth,     // changes smoothly with the parameters (other trace metrics, or a penalty)
+    stepwise,   // changes in steps: spike coincidences (gamma), features
+};
+
 CELLFIT_API optimizer_choice choose_optimizer(std::size_t samples_per_round, std::size_t rounds, std::size_t parameters,
-                                              bool multi_objective, bool smooth_error);
+                                              bool multi_objective, error_shape shape);
 
 // The choice for a fit's options (its rounds, metrics, multi_objective), as
 // the fitter and the command line make it.
 CELLFIT_API optimizer_choice choose_optimizer(const fit_options& options, std::size_t samples_per_round,
-                                              std::size_t parameters, bool spike_fit);
+                                              std::size_t parameters, bool spike_fit, bool has_penalty);
 
-// False for a spike fit and for the metrics whose errors change in steps
-// (gamma, features; with or without "metric.").
-CELLFIT_API bool smooth_error(bool spike_fit, const std::vector<std::string>& metric_names);
+// The shape of a fit's error from its kind, its metrics (with or without
+// "metric."; none: mse for traces) and whether a penalty is added.
+CELLFIT_API error_shape error_shape_of(bool spike_fit, const std::vector<std::string>& metric_names, bool has_penalty);
 
 // The chosen optimizer's options with the ones the user gave over them (same
 // key: the user's value; new keys appended).

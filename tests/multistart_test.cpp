@@ -1,0 +1,192 @@
+// optimizer multistart: a Sobol screen, then Levenberg-Marquardt descents
+// from its best points, on the HH data of ../shared/data/hh (v = El: the
+// truth is known, and the least-squares floor is 1.005 mV^2).
+
+#include "test_support.hpp"
+
+#include <cellfit/error.hpp>
+#include <cellfit/fit/fitter.hpp>
+#include <cellfit/fit/multistart.hpp>
+#include <cellfit/io/csv.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+using namespace cellfit;
+using Catch::Matchers::Contains;
+
+namespace {
+
+const std::filesystem::path hh_data = test::source_root.parent_path() / "shared" / "data" / "hh";
+
+model_spec hh_spec() {
+    std::ifstream in(test::source_root / "examples" / "models" / "hh_traub.eqs");
+    std::stringstream text;
+    text << in.rdbuf();
+    model_spec spec;
+    spec.equations = text.str();
+    spec.constants = {{"El", "-65*mV"}, {"EK", "-90*mV"}, {"ENa", "50*mV"}, {"VT", "-63*mV"}};
+    spec.inputs = {{"I", "amp"}};
+    return spec;
+}
+
+fit_data hh_data_set() {
+    fit_data data;
+    data.dt = 1e-5;
+    const auto input = read_csv(hh_data / "input_amp.csv").rows;
+    lookup_table I{input.size(), input[0].size(), {}};
+    for (const auto& row : input) I.values.insert(I.values.end(), row.begin(), row.end());
+    data.inputs["I"] = I;
+    auto output = read_csv(hh_data / "output_mV.csv").rows;
+    for (auto& row : output)
+        for (double& v : row) v *= 1e-3;
+    data.outputs = {{"v", output}};
+    return data;
+}
+
+fitter_settings hh_settings(std::size_t samples = 60, unsigned threads = 1) {
+    fitter_settings s;
+    s.n_samples = samples;
+    s.threads = threads;
+    s.method = "exponential_euler";
+    s.param_init = {{"v", "El"}};
+    return s;
+}
+
+fit_options multistart(std::size_t rounds, std::uint64_t seed = 1) {
+    fit_options o;
+    o.optimizer = "multistart";
+    o.n_rounds = rounds;
+    o.seed = seed;
+    o.metrics = {{"", "mse", {{"t_start", "0.005"}}}};
+    o.bounds = {{"gl", {1e-9, 100e-9, false}}, {"g_na", {2e-6, 200e-6, false}}, {"g_kd", {0.6e-6, 60e-6, false}},
+                {"Cm", {20e-12, 400e-12, false}}};
+    return o;
+}
+
+const std::map<std::string, double> truth = {{"gl", 10e-9}, {"g_na", 20e-6}, {"g_kd", 6e-6}, {"Cm", 200e-12}};
+
+bool same_samples(const std::vector<sample_record>& a, const std::vector<sample_record>& b) {
+    if (a.size() != b.size()) return false;
+    const auto bits = [](double x, double y) { return std::memcmp(&x, &y, sizeof x) == 0; };
+    for (std::size_t k = 0; k < a.size(); ++k) {
+        if (a[k].round != b[k].round || !bits(a[k].error, b[k].error)) return false;
+        for (std::size_t p = 0; p < a[k].params.size(); ++p)
+            if (!bits(a[k].params[p], b[k].params[p])) return false;
+    }
+    return true;
+}
+
+} // namespace
+
+TEST_CASE("multistart reaches the least-squares optimum of the HH data in 60 x 10 samples, for seeds 1 to 3",
+          "[multistart][data]") {
+    REQUIRE(std::filesystem::exists(hh_data / "output_mV.csv"));
+    for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+        trace_fitter f(hh_spec(), hh_data_set(), hh_settings(), test::builtin_registry());
+        const fit_outcome out = f.fit(multistart(10, seed));
+        INFO("seed " << seed << ": " << out.best_error * 1e6 << " mV^2");
+        CHECK(f.optimizer_name() == "multistart");
+        CHECK(out.best_error == Approx(1.005e-6).epsilon(0.01));
+        for (const auto& [name, value] : truth) {
+            INFO(name << " = " << out.best_params.at(name));
+            CHECK(out.best_params.at(name) == Approx(value).epsilon(0.005));
+        }
+        // A round records at most its samples; the first is the screen, all 60.
+        const auto& samples = f.results().samples;
+        std::vector<std::size_t> per_round(10, 0);
+        for (const auto& s : samples) ++per_round.at(s.round);
+        CHECK(per_round[0] == 60);
+        for (std::size_t r = 1; r < 10; ++r) CHECK(per_round[r] <= 60);
+        // The first descent starts at the screen's lowest error.
+        std::size_t best_screened = 0;
+        for (std::size_t k = 0; k < 60; ++k)
+            if (samples[k].error < samples[best_screened].error) best_screened = k;
+        CHECK(samples[60].params == samples[best_screened].params);
+        CHECK(samples[60].error == Approx(samples[best_screened].error).epsilon(1e-9));
+    }
+}
+
+TEST_CASE("a multistart sample's error is the mse of the traces its parameters simulate", "[multistart][data]") {
+    trace_fitter f(hh_spec(), hh_data_set(), hh_settings(30), test::builtin_registry());
+    f.fit(multistart(3));
+    const fit_results& r = f.results();
+    const auto data = hh_data_set().outputs.at(0).traces;
+    // A screened sample (scored by metric.mse) and a descent's (by the residuals).
+    for (std::size_t k : {std::size_t{5}, r.samples.size() - 1}) {
+        REQUIRE(r.samples[k].round == (k == 5 ? 0u : 2u));
+        std::map<std::string, double> params;
+        for (std::size_t p = 0; p < r.parameter_names.size(); ++p) params[r.parameter_names[p]] = r.samples[k].params[p];
+        const auto traces = f.generate({"v"}, params).traces.at("v");
+        double sum = 0;
+        std::size_t n = 0;
+        for (std::size_t t = 0; t < data.size(); ++t)
+            for (std::size_t step = 500; step < data[t].size(); ++step, ++n)  // t_start = 5 ms = 500 steps
+                sum += (traces[t][step] - data[t][step]) * (traces[t][step] - data[t][step]);
+        INFO("sample " << k);
+        CHECK(r.samples[k].error == Approx(sum / static_cast<double>(n)).epsilon(1e-9));
+    }
+}
+
+TEST_CASE("a multistart fit resumed from its results file equals the uninterrupted fit, on any number of threads",
+          "[multistart][resume]") {
+    test::temp_dir dir;
+    const auto file = (dir.path() / "r.json").string();
+    // Rounds of 30 samples in starts of 10: three descents a round, side by side on threads.
+    auto options = [](std::size_t rounds, std::uint64_t seed = 3) {
+        fit_options o = multistart(rounds, seed);
+        o.optimizer_options = {{"start_samples", "10"}};
+        return o;
+    };
+    trace_fitter whole(hh_spec(), hh_data_set(), hh_settings(30), test::builtin_registry());
+    whole.fit(options(6));
+    trace_fitter threaded(hh_spec(), hh_data_set(), hh_settings(30, 3), test::builtin_registry());
+    threaded.fit(options(6));
+    CHECK(same_samples(whole.results().samples, threaded.results().samples));
+
+    trace_fitter first(hh_spec(), hh_data_set(), hh_settings(30), test::builtin_registry());
+    first.fit(options(3));
+    write_results_json(first.results(), file);
+    trace_fitter resumed(hh_spec(), hh_data_set(), hh_settings(30), test::builtin_registry());
+    resumed.resume(read_results(file), options(3));
+    resumed.fit(options(3));
+    CHECK(same_samples(whole.results().samples, resumed.results().samples));
+    CHECK(whole.results().best_params() == resumed.results().best_params());
+
+    // Another seed makes another design: refused, naming the round and the fix.
+    trace_fitter other(hh_spec(), hh_data_set(), hh_settings(30), test::builtin_registry());
+    CHECK_THROWS_WITH(other.resume(read_results(file), options(3, 4)),
+                      Contains("round 0") && Contains("another seed") && Contains("--restart"));
+}
+
+TEST_CASE("multistart refuses fits it cannot descend, with the reason and the fix", "[multistart]") {
+    const auto refused = [](fitter_settings settings, fit_options options, const std::string& why) {
+        trace_fitter f(hh_spec(), hh_data_set(), std::move(settings), test::builtin_registry());
+        CHECK_THROWS_WITH(f.fit(options), Contains(why));
+    };
+    fit_options features = multistart(2);
+    features.metrics = {{"", "features", {{"features", "voltage_base"}, {"stim_start", "0.002"}, {"stim_end", "0.01"}}}};
+    refused(hh_settings(), features, "output v is scored by metric.features");
+    fit_options several = multistart(2);
+    several.multi_objective = true;
+    refused(hh_settings(), several, "multi-objective");
+    refused(hh_settings(5), multistart(2), "at least 6 samples per round for 4 parameters");
+    fit_options small = multistart(2);
+    small.optimizer_options = {{"start_samples", "3"}};
+    refused(hh_settings(), small, "start_samples must be 0 (automatic) or at least 6");
+    fit_options bad = multistart(2);
+    bad.optimizer_options = {{"gradient", "exact"}};
+    refused(hh_settings(), bad, "fd");
+    model_spec with_deviation = hh_spec();
+    with_deviation.equations += "\ndeviation = (v - El)**2 : volt**2\n";
+    fitter_settings penalised = hh_settings();
+    penalised.penalty = "deviation";
+    trace_fitter f(with_deviation, hh_data_set(), penalised, test::builtin_registry());
+    CHECK_THROWS_WITH(f.fit(multistart(2)), Contains("the penalty 'deviation' is not one of them"));
+    CHECK(is_multistart("optimizer.multistart"));
+    CHECK_FALSE(is_multistart("pagmo.cmaes"));
+}
