@@ -295,7 +295,8 @@ TEST_CASE("mpirun -n 3 cellfit fit gives the samples of one process, with i, N a
     write_text(dir.path() / "v.csv", output);
     const std::string flags = "--model '" + (dir.path() / "model.eqs").string() + "' --const tau=5*ms --dt 0.1*ms "
                               "--output v='" + (dir.path() / "v.csv").string() + "':mV --bound b=0*mV,20*mV "
-                              "--bound sigma=0*mV,2*mV --method euler --samples 31 --rounds 4 --threads 1 --callback none";
+                              "--bound sigma=0*mV,2*mV --method euler --samples 31 --rounds 4 --threads 1 --callback none "
+                              "--optimizer pagmo.cmaes";
     const fs::path one = dir.path() / "one.json", three = dir.path() / "three.json";
     REQUIRE(test::run_cellfit("fit " + flags + " --results '" + one.string() + "'").exit_code == 0);
     const auto r = test::run_cellfit("fit " + flags + " --results '" + three.string() + "'", mpirun);
@@ -323,6 +324,30 @@ TEST_CASE("mpirun -n 3 cellfit fit of the HH example, shares of uneven size, giv
     REQUIRE(a["samples"].size() > 250);  // 5 rounds x 61, less the points CMA-ES repeats
     CHECK(a["samples"] == read_json(three)["samples"]);
     CHECK(a["samples"] == read_json(threads)["samples"]);
+}
+
+TEST_CASE("mpirun -n 3 cellfit fit with multistart spreads the starts over the ranks and gives the samples of one process",
+          "[mpi][fit][cli][multistart]") {
+    // Rounds of 30 samples in starts of 10: a start per rank; 31 in the
+    // screen (shares of 11, 10 and 10), then 4 (two ranks with one, one with two).
+    test::temp_dir dir;
+    const auto flags = [&](const char* samples, const fs::path& results) {
+        return "fit --config '" + hh_config.string() + "' --optimizer multistart --opt start_samples=" +
+               std::string(samples) + " --samples 31 --rounds 4 --callback none --threads 1 --results '" +
+               results.string() + "'";
+    };
+    for (const char* start_samples : {"10", "7"}) {
+        INFO("start_samples " << start_samples);
+        const fs::path one = dir.path() / "one.json", three = dir.path() / "three.json";
+        REQUIRE(test::run_cellfit(flags(start_samples, one)).exit_code == 0);
+        const auto r = test::run_cellfit(flags(start_samples, three), mpirun);
+        INFO(r.out << r.err);
+        REQUIRE(r.exit_code == 0);
+        const auto a = read_json(one);
+        REQUIRE(a["samples"].size() > 31);
+        CHECK(a["samples"] == read_json(three)["samples"]);
+        CHECK(a["fit"]["optimizer"]["name"] == "multistart");
+    }
 }
 
 TEST_CASE("mpirun -n 3 cellfit batch gives the results of one process and records a failing cell", "[mpi][batch][cli]") {

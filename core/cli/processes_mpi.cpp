@@ -42,7 +42,8 @@ public:
     std::size_t size() const override { return static_cast<std::size_t>(world_.size()); }
 
     void send_round(const round_message& round) override {
-        std::vector<std::uint64_t> header{1, round.population, round.n_parameters, round.iteration, round.random_stream};
+        // header[0]: 0 the fit is over, 1 a round to simulate, 2 multistart descents.
+        std::vector<std::uint64_t> header{round.descents ? 2u : 1u, round.population, round.n_parameters, round.iteration, round.random_stream};
         mpi::broadcast(world_, header, 0);
         std::vector<double> samples = round.samples;
         mpi::broadcast(world_, samples, 0);
@@ -70,7 +71,7 @@ public:
         std::vector<std::uint64_t> header;
         mpi::broadcast(world_, header, 0);
         if (header.size() != 5 || header[0] == 0) return std::nullopt;
-        round_message round{header[1], header[2], header[3], header[4], {}};
+        round_message round{header[1], header[2], header[3], header[4], {}, header[0] == 2};
         mpi::broadcast(world_, round.samples, 0);
         return round;
     }

@@ -330,7 +330,7 @@ matrix fitter::state::evaluate_round(const matrix& asked) {
     round_exchange* exchange = settings.exchange && settings.exchange->size() > 1 ? settings.exchange.get() : nullptr;
     const std::size_t n_params = fitted.size(), n_objectives = results.objective_names.size();
     if (exchange) {
-        round_message message{population, n_params, iteration, round, {}};
+        round_message message{population, n_params, iteration, round, {}, false};
         message.samples.resize(population * n_params);
         for (std::size_t i = 0; i < population; ++i)
             for (std::size_t p = 0; p < n_params; ++p) message.samples[i * n_params + p] = value(i, p);
@@ -379,7 +379,10 @@ void fitter::serve(const fit_options& options) {
     }
     while (const auto round = exchange->receive_round()) {
         try {
-            if (s.multistart) {
+            if (round->descents) {
+                if (!s.multistart)
+                    throw input_error("the first process sent multistart descents to a fit set up with optimizer." +
+                                      s.optimizer_name + "; every process must be given the same fit");
                 const std::size_t n_params = s.fitted.size();
                 if (round->n_parameters != n_params || round->samples.size() != round->population * n_params)
                     throw input_error("this process set up a multistart fit of " + std::to_string(n_params) +

@@ -204,7 +204,7 @@ std::vector<detail::start_record> fitter::state::run_multistart_round(const matr
     round_exchange* exchange = settings.exchange && settings.exchange->size() > 1 ? settings.exchange.get() : nullptr;
     const std::size_t n_params = fitted.size(), n_objectives = results.objective_names.size();
     if (!exchange) return run_starts(starts, 0, starts.rows(), iteration);
-    round_message message{starts.rows(), n_params, iteration, round, {}};
+    round_message message{starts.rows(), n_params, iteration, round, {}, true};
     message.samples.assign(starts.data(), starts.data() + starts.rows() * n_params);
     exchange->send_round(message);
     // Every process's answer is received before any error is thrown (see evaluate_round).

@@ -25,6 +25,10 @@ struct round_message {
     std::uint64_t iteration = 0;      // the value of `iteration` in the round
     std::uint64_t random_stream = 0;  // the round's random stream
     std::vector<double> samples{};
+    // optimizer multistart's descents: the samples are starts (population of
+    // them), each process descends from its share and sends back every
+    // residual evaluation as (start, parameters, objectives).
+    bool descents = false;
 };
 
 class CELLFIT_API round_exchange {
