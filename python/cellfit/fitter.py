@@ -337,6 +337,13 @@ class Fitter:
         params, error, unit = self._best_sample() or (None, None, None)
         return (None, None) if params is None else (self._with_units(params), self._error_value(error, unit))
 
+    @property
+    def optimizer_name(self):
+        """The optimizer the fit runs (once fitted): the one named, or the one
+        chosen from the budget when Optimizer() named none ("pagmo.de",
+        "multistart", ...); None before the first fit."""
+        return self._native.optimizer_name if self._started else None
+
     def _check_not_busy(self):
         if self._native.busy:
             raise _cellfit.InputError("this fitter is busy: a fit, refine or generate is running on it; wait for "

@@ -97,14 +97,28 @@ class _Plugin:
 
 class Optimizer(_Plugin):
     """An optimizer plugin: Optimizer('pagmo.de', F=0.8), Optimizer('random',
-    sampling='sobol'). cellfit.plugins('optimizer') lists them. seed: the
-    random seed of the fit; by default drawn from numpy's global generator,
-    so that np.random.seed(n) makes a fit repeatable."""
+    sampling='sobol'), Optimizer('multistart') (Levenberg-Marquardt descents
+    from a Sobol screen, for traces scored by mse). cellfit.plugins('optimizer')
+    lists them. Optimizer() (no name), as a fit without an optimizer: chosen
+    from the budget (samples per round, rounds, parameters, the error) as
+    `cellfit fit` chooses; the fitter's optimizer_name then says which.
+    seed: the random seed of the fit; by default drawn from numpy's global
+    generator, so that np.random.seed(n) makes a fit repeatable."""
     _kind = "optimizer"
 
-    def __init__(self, name="pagmo.cmaes", seed=None, **options):
+    def __init__(self, name=None, seed=None, **options):
         self.seed = None if seed is None else whole_number(seed, "seed")
+        if name is None:
+            if options:
+                raise _cellfit.InputError(
+                    f"Optimizer(): options ({', '.join(options)}) without a name; the optimizer is chosen from "
+                    "the budget, so name the one they are for, e.g. Optimizer('pagmo.de', F=0.5)")
+            self.name, self.options, self._files = "", {}, None
+            return
         super().__init__(name, **options)
+
+    def __repr__(self):
+        return "Optimizer()" if not self.name else super().__repr__()
 
     def population(self, requested):
         """The samples per round this optimizer runs for the number asked."""

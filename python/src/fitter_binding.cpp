@@ -397,6 +397,8 @@ void bind_fitter(py::module_& m) {
         .def("stop", [](python_fitter& p) { p.f.stop(); })
         .def_property_readonly("method", [](const python_fitter& p) { return p.f.method(); })
         .def_property_readonly("population_size", [](const python_fitter& p) { return p.f.population_size(); })
+        .def_property_readonly("optimizer_name", [](const python_fitter& p) { return p.f.optimizer_name(); })
+        .def_property_readonly("optimizer_options", [](const python_fitter& p) { return p.f.optimizer_options(); })
         .def_property_readonly("n_steps", [](const python_fitter& p) { return p.f.n_steps(); })
         .def_property_readonly("busy", [](const python_fitter& p) { return p.busy; })
         .def_property_readonly("rounds_this_fit", [](const python_fitter& p) { return p.rounds_this_fit; });

@@ -4,6 +4,7 @@
 #include "bindings.hpp"
 #include "convert.hpp"
 
+#include <cellfit/fit/multistart.hpp>
 #include <cellfit/error.hpp>
 #include <cellfit/model/model.hpp>
 #include <cellfit/options.hpp>
@@ -122,7 +123,11 @@ void bind_registry(py::module_& m) {
         .def(
             "check_options",
             [](const plugin_registry& r, const std::string& kind, const std::string& name, const py::handle& options) {
-                validate_options(r.get(read_kind(kind), name).info, to_raw_options(options, kind + " " + name));
+                const plugin_kind k = read_kind(kind);
+                // optimizer multistart is the fitter's own, not a plugin library's.
+                const plugin_info& info = k == plugin_kind::optimizer && is_multistart(name) ? multistart_info()
+                                                                                             : r.get(k, name).info;
+                validate_options(info, to_raw_options(options, kind + " " + name));
             },
             "kind"_a, "name"_a, "options"_a, "Raises OptionError for an unknown option or a value of the wrong type.")
         .def("diagnostics",
