@@ -3,10 +3,11 @@
 DE) on the search-quality problems, 60 samples x 10 rounds, one process per
 (problem, seed), for the baseline figures of run.py. hh and adex are set up
 as in ../shared/data/*/README.md (seeds 1-3 there reproduce those figures);
-oscillator is make_oscillator.py's problem.
+oscillator is make_oscillator.py's problem; features is examples/hh-features
+with eFEL replaced by efel_shim/ (eFEL cannot be installed here).
 
 Usage: /usr/bin/python3 bench/search-quality/toolbox.py --toolbox DIR [--seeds 1-5]
-       [--problems hh,adex,oscillator]
+       [--problems hh,adex,oscillator,features] [--cellfit build/cellfit]
 DIR holds b2mf/ (brian2modelfitting's repository, HEAD 3a0e8c9) and ng/
 (nevergrad's, at tag 1.0.1), each with its package folder inside. Prints a line per run and the median, best and worst per problem.
 """
@@ -27,7 +28,7 @@ def child(problem, seed):
     import numpy as np
     import pandas as pd
     from brian2 import amp, cm, mV, ms, nS, pA, pF, siemens, ufarad, umetre, volt, second, Hz
-    from brian2modelfitting import GammaFactor, MSEMetric, NevergradOptimizer, SpikeFitter, TraceFitter
+    from brian2modelfitting import FeatureMetric, GammaFactor, MSEMetric, NevergradOptimizer, SpikeFitter, TraceFitter
     np.random.seed(seed)  # after the imports, as the toolbox's reproducible runs need
     # The toolbox reads constants from the caller's namespace.
     namespace = {}
@@ -60,6 +61,31 @@ def child(problem, seed):
                               gL=[2 * nS, 50 * nS], C=[50 * pF, 500 * pF], a=[0 * nS, 10 * nS], b=[0 * pA, 200 * pA],
                               tau_w=[20 * ms, 300 * ms])
         error = float(error)
+    elif problem == "features":
+        # examples/hh-features/fit.ini: the HH data from rest, scored by the
+        # 17 default features of metric.features, resampled at 10 us. eFEL is
+        # efel_shim (cellfit's features, checked against eFEL's own values).
+        # The toolbox sums over the 5 traces, cellfit averages: the error is
+        # divided by 5 to be cellfit's.
+        with open(os.path.join(HERE, "..", "..", "examples", "models", "hh_traub.eqs")) as f:
+            eqs = f.read()
+        inp = pd.read_csv(os.path.join(SHARED, "hh", "input_traces_hh.csv")).to_numpy()[:, 1:]
+        out = pd.read_csv(os.path.join(SHARED, "hh", "output_traces_hh.csv")).to_numpy()[:, 1:]
+        El, EK, ENa, VT = -65 * mV, -90 * mV, 50 * mV, -63 * mV
+        area = 20000 * umetre ** 2
+        features = ["spike_count", "mean_frequency", "time_to_first_spike", "ISI_CV", "AP_height", "AP_amplitude",
+                    "AP_duration_half_width", "spike_half_width", "AP_width", "AHP_depth", "AHP_depth_abs",
+                    "voltage_base", "steady_state_voltage_stimend", "voltage_deflection", "voltage_deflection_vb_ssse",
+                    "sag_amplitude", "minimum_voltage"]
+        fitter = TraceFitter(model=eqs, input={"I": inp * amp}, output={"v": out * mV}, dt=0.01 * ms, n_samples=60,
+                             param_init={"v": "El"}, method="exponential_euler")
+        metric = FeatureMetric(stim_times=[(4.99 * ms, 9.98 * ms)] * out.shape[0], feat_list=features)
+        best, error = fitter.fit(n_rounds=10, optimizer=NevergradOptimizer(), metric=metric, callback=None,
+                              gl=[1e-9 * siemens, 1e-7 * siemens], g_na=[2e-6 * siemens, 2e-4 * siemens],
+                              g_kd=[6e-7 * siemens, 6e-5 * siemens],
+                              Cm=[0.1 * ufarad * cm ** -2 * area, 2 * ufarad * cm ** -2 * area])
+        error = float(error) / out.shape[0]
+        print(MARK + json.dumps({"features_best": {k: float(v) for k, v in best.items()}}), flush=True)
     else:
         with open(os.path.join(HERE, "oscillator.eqs")) as f:
             eqs = f.read()
@@ -77,6 +103,7 @@ def main():
     parser.add_argument("--toolbox", help="the folder with b2mf/ and ng/")
     parser.add_argument("--seeds", default="1-5")
     parser.add_argument("--problems", default="hh,adex,oscillator")
+    parser.add_argument("--cellfit", default="build/cellfit", help="for the features problem's efel_shim")
     parser.add_argument("--child", nargs=2)
     args = parser.parse_args()
     if args.child:
@@ -86,7 +113,9 @@ def main():
         parser.error("--toolbox DIR: a folder with b2mf/brian2modelfitting and ng/nevergrad")
     first, last = (int(v) for v in args.seeds.split("-"))
     env = dict(os.environ, PYTHONHASHSEED="0", MPLBACKEND="Agg",
-               PYTHONPATH=os.pathsep.join([os.path.join(args.toolbox, "b2mf"), os.path.join(args.toolbox, "ng")]))
+               PYTHONPATH=os.pathsep.join([os.path.join(args.toolbox, "b2mf"), os.path.join(args.toolbox, "ng"),
+                                           os.path.join(HERE, "efel_shim")]),
+               CELLFIT_EXE=os.path.abspath(args.cellfit), CELLFIT_INTERP_STEP="10*us")
     for problem in args.problems.split(","):
         errors, times = [], []
         for seed in range(first, last + 1):
@@ -94,7 +123,10 @@ def main():
             done = subprocess.run([sys.executable, __file__, "--child", problem, str(seed)], env=env,
                                   capture_output=True, text=True)
             seconds = time.monotonic() - start
-            lines = [l for l in done.stdout.splitlines() if l.startswith(MARK)]
+            lines = [l for l in done.stdout.splitlines() if l.startswith(MARK) and '"error"' in l]
+            for l in done.stdout.splitlines():
+                if l.startswith(MARK) and "features_best" in l:
+                    print("%s seed %d best (SI): %s" % (problem, seed, l[len(MARK):]), flush=True)
             if done.returncode != 0 or not lines:
                 raise SystemExit(problem + " seed " + str(seed) + " failed:\n" + done.stderr[-3000:])
             errors.append(json.loads(lines[0][len(MARK):])["error"])
