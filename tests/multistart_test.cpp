@@ -108,7 +108,24 @@ TEST_CASE("multistart reaches the least-squares optimum of the HH data in 60 x 1
             if (samples[k].error < samples[best_screened].error) best_screened = k;
         CHECK(samples[60].params == samples[best_screened].params);
         CHECK(samples[60].error == Approx(samples[best_screened].error).epsilon(1e-9));
+        // Some descent goes on into the next round: that round starts at the last one's best sample.
+        bool continued = false;
+        for (std::size_t r = 2; r < 10; ++r) {
+            const sample_record* best = nullptr;
+            const sample_record* first = nullptr;
+            for (const auto& s : samples) {
+                if (s.round == r - 1 && (!best || s.error < best->error)) best = &s;
+                if (s.round == r && !first) first = &s;
+            }
+            continued = continued || (best && first && best->params == first->params);
+        }
+        CHECK(continued);
     }
+    // With the exact derivative of the discrete simulation as the Jacobian.
+    trace_fitter f(hh_spec(), hh_data_set(), hh_settings(), test::builtin_registry());
+    fit_options discrete = multistart(10);
+    discrete.optimizer_options = {{"gradient", "discrete"}};
+    CHECK(f.fit(discrete).best_error == Approx(1.005e-6).epsilon(0.01));
 }
 
 TEST_CASE("a multistart sample's error is the mse of the traces its parameters simulate", "[multistart][data]") {
@@ -144,7 +161,8 @@ TEST_CASE("a multistart fit resumed from its results file equals the uninterrupt
     };
     trace_fitter whole(hh_spec(), hh_data_set(), hh_settings(30), test::builtin_registry());
     whole.fit(options(6));
-    trace_fitter threaded(hh_spec(), hh_data_set(), hh_settings(30, 3), test::builtin_registry());
+    // 6 threads: 3 descents side by side, each simulating on 2.
+    trace_fitter threaded(hh_spec(), hh_data_set(), hh_settings(30, 6), test::builtin_registry());
     threaded.fit(options(6));
     CHECK(same_samples(whole.results().samples, threaded.results().samples));
 
@@ -161,6 +179,54 @@ TEST_CASE("a multistart fit resumed from its results file equals the uninterrupt
     trace_fitter other(hh_spec(), hh_data_set(), hh_settings(30), test::builtin_registry());
     CHECK_THROWS_WITH(other.resume(read_results(file), options(3, 4)),
                       Contains("round 0") && Contains("another seed") && Contains("--restart"));
+    // More starts per round: the screen replays, the first round of descents does not.
+    fit_options wider = options(3);
+    wider.optimizer_options = {{"start_samples", "7"}};
+    trace_fitter starts(hh_spec(), hh_data_set(), hh_settings(30), test::builtin_registry());
+    CHECK_THROWS_WITH(starts.resume(read_results(file), wider),
+                      Contains("recorded start") && Contains("of round 1") && Contains("start_samples"));
+}
+
+TEST_CASE("a descent that starts where the model diverges ends there, and the fit goes on", "[multistart]") {
+    // Growth with (v - E)^2 blows up in finite time (within 100 ms once r is
+    // above about 0.001 at 10 mV); the data decay with tau = 10 ms and r = 0.
+    model_spec spec;
+    spec.equations = "dv/dt = (E - v)/tau + r*(v - E)**2/(mV*ms) : volt\ntau : second (constant)\nr : 1 (constant)\n";
+    spec.constants = {{"E", "-70*mV"}};
+    fit_data data;
+    data.dt = 1e-4;
+    std::vector<double> trace(1000);
+    for (std::size_t k = 0; k < trace.size(); ++k) trace[k] = -70e-3 + 10e-3 * std::pow(1 - 1e-4 / 10e-3, double(k));
+    data.outputs = {{"v", {trace}}};
+    fitter_settings settings;
+    settings.n_samples = 20;
+    settings.method = "euler";
+    settings.param_init = {{"v", "-60*mV"}};
+    fit_options o;
+    o.optimizer = "multistart";
+    o.n_rounds = 8;
+    o.bounds = {{"tau", {1e-3, 50e-3, false}}, {"r", {0, 1, false}}};
+    trace_fitter f(spec, data, settings, test::builtin_registry());
+    const fit_outcome out = f.fit(o);
+    std::size_t diverged = 0;
+    for (const auto& s : f.results().samples) diverged += std::isfinite(s.error) ? 0 : 1;
+    CHECK(diverged > 0);
+    CHECK(out.best_params.at("tau") == Approx(10e-3).epsilon(1e-3));
+    CHECK(out.best_params.at("r") < 1e-4);
+}
+
+TEST_CASE("multistart passes by a model that reads i or N, and refuses it when named", "[multistart]") {
+    model_spec spec = hh_spec();
+    spec.equations += "\noffset = 0*mV*i/N : volt\n";
+    fit_options chosen = multistart(2);
+    chosen.optimizer.clear();  // chosen from the budget
+    trace_fitter f(spec, hh_data_set(), hh_settings(), test::builtin_registry());
+    f.prepare(chosen);
+    CHECK(f.optimizer_name() == "pagmo.de");
+    trace_fitter g(spec, hh_data_set(), hh_settings(), test::builtin_registry());
+    CHECK_THROWS_WITH(g.fit(multistart(2)), Contains("reads i or N"));
+    CHECK(reads_neuron_index(build_fit_model(hh_spec()), {{"v", "El + 0*mV*i"}}));
+    CHECK_FALSE(reads_neuron_index(build_fit_model(hh_spec()), {{"v", "El"}, {"m", "min_value"}}));
 }
 
 TEST_CASE("multistart refuses fits it cannot descend, with the reason and the fix", "[multistart]") {

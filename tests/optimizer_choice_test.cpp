@@ -40,13 +40,16 @@ TEST_CASE("The optimizer is chosen from samples per round, rounds, parameters an
     CHECK(cellfit::choose_optimizer(60, 500, 4, false, residuals).name == "multistart");
     CHECK(cellfit::choose_optimizer(9, 10, 4, false, residuals).name == "pagmo.cmaes");
     CHECK(cellfit::choose_optimizer(60, 1, 4, false, residuals).name == "pagmo.de");
-    CHECK(cellfit::error_shape_of(false, {}, false) == residuals);
-    CHECK(cellfit::error_shape_of(false, {"mse", "metric.mse"}, false) == residuals);
-    CHECK(cellfit::error_shape_of(false, {"mse"}, true) == smooth);  // a penalty is not a residual
-    CHECK(cellfit::error_shape_of(false, {"mse", "my_metric"}, false) == smooth);
-    CHECK(cellfit::error_shape_of(false, {"metric.gamma"}, false) == stepwise);
-    CHECK(cellfit::error_shape_of(false, {"mse", "metric.features"}, false) == stepwise);
-    CHECK(cellfit::error_shape_of(true, {"gamma"}, false) == stepwise);
+    using traits = cellfit::fit_error_traits;
+    CHECK(cellfit::error_shape_of(traits{}, {}) == residuals);
+    CHECK(cellfit::error_shape_of(traits{}, {"mse", "metric.mse"}) == residuals);
+    CHECK(cellfit::error_shape_of(traits{.has_penalty = true}, {"mse"}) == smooth);  // a penalty is not a residual
+    CHECK(cellfit::error_shape_of(traits{.online = true}, {"mse"}) == smooth);       // no traces kept
+    CHECK(cellfit::error_shape_of(traits{.reads_neuron_index = true}, {}) == smooth);
+    CHECK(cellfit::error_shape_of(traits{}, {"mse", "my_metric"}) == smooth);
+    CHECK(cellfit::error_shape_of(traits{}, {"metric.gamma"}) == stepwise);
+    CHECK(cellfit::error_shape_of(traits{}, {"mse", "metric.features"}) == stepwise);
+    CHECK(cellfit::error_shape_of(traits{.spike_fit = true}, {"gamma"}) == stepwise);
     CHECK(cellfit::merge_options({{"variant", "3"}, {"F", "0.6"}}, {{"F", "0.5"}, {"CR", "0.7"}}) ==
           options{{"variant", "3"}, {"F", "0.5"}, {"CR", "0.7"}});
 }

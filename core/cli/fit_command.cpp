@@ -78,9 +78,9 @@ std::string rounds_and_evaluations(const fit_results& results, std::size_t round
     std::string text = std::to_string(rounds_run) + (rounds_run == 1 ? " round x " : " rounds x ") +
                        std::to_string(results.n_samples) + (results.n_samples == 1 ? " sample (" : " samples (") +
                        std::to_string(evaluated) + (evaluated == 1 ? " evaluation" : " evaluations");
-    if (multistart)
-        text += " recorded: the screen's points and every residual evaluation of the descents; their Jacobians, not "
-                "recorded, spend the rest of each share";
+    if (multistart && evaluated < planned)
+        text += " recorded: the screen's points and the descents' residual evaluations; their Jacobians are not "
+                "recorded, and a descent that converges leaves the rest of its share unspent";
     else if (evaluated < planned)
         text += ", not " + std::to_string(planned) + ": the optimizer proposed " + std::to_string(planned - evaluated) +
                 " fewer new points; a point it has already evaluated is not simulated again";
@@ -185,8 +185,11 @@ fit_options resumed_setup(fit_options options, const resume_source& resume, bool
 std::string choose_default_optimizer(fit_options& options, const fit_description& d) {
     if (!options.optimizer.empty()) return {};
     const optimizer_choice choice =
-        choose_optimizer(options, d.settings.n_samples, options.bounds.size(), d.target == fit_target::spikes,
-                         !options.penalty.value_or(d.settings.penalty).empty());
+        choose_optimizer(options, d.settings.n_samples, options.bounds.size(),
+                         {.spike_fit = d.target == fit_target::spikes,
+                          .online = d.target == fit_target::online_traces,
+                          .has_penalty = !options.penalty.value_or(d.settings.penalty).empty(),
+                          .reads_neuron_index = reads_neuron_index(build_fit_model(d.spec), d.settings.param_init)});
     // Options belong to an optimizer: which one would change with the budget.
     if (!options.optimizer_options.empty())
         throw usage_error("--opt " + options.optimizer_options.front().first + "=" + options.optimizer_options.front().second +

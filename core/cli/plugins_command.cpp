@@ -107,9 +107,10 @@ int run_plugins(const po::variables_map& vm, io& io) {
     }
     const plugin_registry registry = load_plugins(vm, io.err);
     auto plugins = registry.plugins(kind);
-    // optimizer.multistart is the fitter's own (cellfit/fit/multistart.hpp), listed among the plugins.
+    // optimizer.multistart is the fitter's own (cellfit/fit/multistart.hpp),
+    // listed among the plugins when the design it draws from is loaded.
     static const registered_plugin multistart{multistart_info(), "(built into libcellfit_core)"};
-    if (!kind || *kind == plugin_kind::optimizer) {
+    if ((!kind || *kind == plugin_kind::optimizer) && registry.find(plugin_kind::optimizer, "random")) {
         plugins.push_back(&multistart);
         std::stable_sort(plugins.begin(), plugins.end(), [](const registered_plugin* a, const registered_plugin* b) {
             return a->info.full_name() < b->info.full_name();

@@ -132,9 +132,10 @@ def test_without_an_optimizer_the_budget_chooses_multistart_which_reaches_the_to
     with pytest.raises(cellfit.OptionError):
         cellfit.Optimizer("multistart", gradient="exact")
     one_round = hh_fitter(hh_data)
-    one_round.fit(n_rounds=1, optimizer=cellfit.Optimizer("multistart", gradient="discrete", seed=1),
-                  metric=MSEMetric(t_start=5 * ms), callback=None, **BOUNDS)
+    _, two_rounds = one_round.fit(n_rounds=2, optimizer=cellfit.Optimizer("multistart", gradient="discrete", seed=1),
+                                  metric=MSEMetric(t_start=5 * ms), callback=None, **BOUNDS)
     assert one_round.optimizer_name == "multistart"
+    assert float(two_rounds / mV**2) < 100  # a screen's best is far higher; one round of descent gets close
 
 
 def test_two_outputs_with_normalised_metrics_and_a_gradient_refine(hh_data):

@@ -204,7 +204,11 @@ void fitter::state::start(const fit_options& options) {
     if (options.optimizer.empty()) {
         // None named: chosen from the budget; options given override the choice's.
         const optimizer_choice choice =
-            choose_optimizer(options, settings.n_samples, fitted.size(), target == fit_target::spikes, !penalty.empty());
+            choose_optimizer(options, settings.n_samples, fitted.size(),
+                             {.spike_fit = target == fit_target::spikes,
+                              .online = target == fit_target::online_traces,
+                              .has_penalty = !penalty.empty(),
+                              .reads_neuron_index = reads_neuron_index(m, settings.param_init)});
         optimizer_name = detail::plain_name(choice.name, "optimizer");
         optimizer_options = merge_options(choice.options, options.optimizer_options);
     } else {
@@ -212,6 +216,7 @@ void fitter::state::start(const fit_options& options) {
         optimizer_options = options.optimizer_options;
     }
     multistart.reset();
+    multistart_warnings.clear();
     if (is_multistart(optimizer_name)) {
         optimizer_name = "multistart";
         // Its starts: a randomly shifted Sobol design over the bounds.
@@ -558,6 +563,7 @@ fit_outcome fitter::fit(const fit_options& options) {
     }
     if (s.evaluator)
         for (const auto& w : s.evaluator->warnings()) outcome.warnings.push_back(w);
+    outcome.warnings.insert(outcome.warnings.end(), s.multistart_warnings.begin(), s.multistart_warnings.end());
     outcome.best_params = s.results.best_params();
     outcome.best_error = s.results.best_error();
     for (auto& w : detail::divergence_warnings(s.results, s.method)) outcome.warnings.push_back(std::move(w));
@@ -565,20 +571,6 @@ fit_outcome fitter::fit(const fit_options& options) {
         outcome.warnings.push_back(std::move(w));
     return outcome;
 }
-
-namespace {
-
-// Bit for bit (a replay must reproduce the samples exactly; -0 is not 0).
-bool bit_equal(double a, double b) { return std::memcmp(&a, &b, sizeof(double)) == 0; }
-
-std::string sample_text(const std::vector<std::string>& names, const std::vector<double>& x) {
-    std::string text;
-    for (std::size_t k = 0; k < names.size() && k < x.size(); ++k)
-        text += (text.empty() ? "" : ", ") + names[k] + " = " + format_number(x[k]);
-    return text;
-}
-
-} // namespace
 
 void fitter::resume(const fit_results& recorded, const fit_options& options) {
     state& s = *state_;
@@ -622,15 +614,15 @@ void fitter::resume(const fit_results& recorded, const fit_options& options) {
             bool same = asked.rows() == end - begin;
             for (std::size_t i = 0; same && i < asked.rows(); ++i)
                 for (std::size_t p = 0; p < n_params; ++p)
-                    same = same && bit_equal(asked(i, p), recorded.samples[begin + i].params[p]);
+                    same = same && detail::bit_equal(asked(i, p), recorded.samples[begin + i].params[p]);
             if (!same)
                 throw input_error("optimizer." + s.optimizer_name + " does not propose the recorded samples in round " +
                                   std::to_string(r) + " (it proposes " + std::to_string(asked.rows()) +
                                   (asked.rows() == 0 ? std::string()
-                                                     : ", first " + sample_text(s.fitted, std::vector<double>(asked.row(0).begin(),
+                                                     : ", first " + detail::sample_text(s.fitted, std::vector<double>(asked.row(0).begin(),
                                                                                                                asked.row(0).end()))) +
                                   "; the file records " + std::to_string(end - begin) + ", first " +
-                                  sample_text(s.fitted, recorded.samples[begin].params) +
+                                  detail::sample_text(s.fitted, recorded.samples[begin].params) +
                                   "): the file was made with another seed or set-up, or the optimizer cannot be replayed; "
                                   "--restart keeps the file's samples and starts a fresh optimizer");
             matrix errors(asked.rows(), s.multi_objective ? s.results.objective_names.size() : 1);

@@ -7,12 +7,16 @@
 #include "trace_residuals.hpp"
 
 #include <cellfit/fit/fitter.hpp>
+#include <cellfit/io/numbers.hpp>
 #include <cellfit/optimizer.hpp>
 
 #include <atomic>
+#include <cstring>
 #include <functional>
 #include <optional>
+#include <span>
 #include <memory>
+#include <mutex>
 
 namespace cellfit {
 
@@ -33,6 +37,17 @@ struct start_record {
     std::vector<double> params;
     std::vector<double> objectives;  // each output's mse
 };
+
+// Bit for bit (a replay must reproduce the samples exactly; -0 is not 0).
+inline bool bit_equal(double a, double b) { return std::memcmp(&a, &b, sizeof(double)) == 0; }
+
+// "gl = 1e-08, C = 2e-10": a sample for messages.
+inline std::string sample_text(const std::vector<std::string>& names, std::span<const double> x) {
+    std::string text;
+    for (std::size_t k = 0; k < names.size() && k < x.size(); ++k)
+        text += (text.empty() ? "" : ", ") + names[k] + " = " + format_number(x[k]);
+    return text;
+}
 
 // start, parameters, objectives of each record, one after another: what a
 // process sends back for its starts of a multistart round.
@@ -68,6 +83,9 @@ struct fitter::state {
     std::vector<dimension> fitted_dims;
     std::shared_ptr<optimizer> opt;
     std::optional<detail::multistart_plan> multistart;  // set when the optimizer is multistart (opt: its design)
+    // What this process's descents found (each once), for the fit's warnings.
+    mutable std::vector<std::string> multistart_warnings;
+    mutable std::mutex multistart_warnings_mutex;
     std::unique_ptr<batch_evaluator> evaluator;  // this process's share of a round (none when it is empty)
     std::size_t population = 0;
     std::size_t share_first = 0, share_count = 0;  // the samples of a round this process simulates
@@ -99,7 +117,6 @@ struct fitter::state {
     // One round: least squares from each start (rows), spread over the
     // round exchange; the records of every start, in start order.
     std::vector<detail::start_record> run_multistart_round(const matrix& starts);
-    // This process's starts [first, last) of a round.
     // The starts of a round of descents: the best sample so far while the
     // last round still lowered it, then the screen's points from the lowest
     // error up, then new design points. Returns how many come before the
@@ -110,6 +127,7 @@ struct fitter::state {
     void tell_design(const matrix& starts, const matrix& errors, std::size_t reused);
     // resume: a recorded round told to the design again (its starts checked).
     void replay_multistart_round(const fit_results& recorded, std::size_t begin, std::size_t end, std::size_t round);
+    // This process's starts [first, last) of a round.
     std::vector<detail::start_record> run_starts(const matrix& starts, std::size_t first, std::size_t last,
                                                  std::size_t round_iteration) const;
     // Each output's MSE residuals: the options `given` for it, else the

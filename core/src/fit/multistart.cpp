@@ -20,6 +20,8 @@
 #include <span>
 #include <exception>
 #include <limits>
+#include <mutex>
+#include <regex>
 #include <set>
 #include <thread>
 
@@ -52,22 +54,29 @@ bool is_multistart(const std::string& optimizer_name) {
     return optimizer_name == "multistart" || optimizer_name == "optimizer.multistart";
 }
 
-namespace {
+bool reads_neuron_index(const model& m, const std::vector<std::pair<std::string, std::string>>& param_init) {
+    std::vector<expr::ptr> expressions;
+    for (const auto& st : m.states) expressions.push_back(st.rhs);
+    for (const auto& sub : m.subexpressions) expressions.push_back(sub.rhs);
+    for (const auto& r : m.reset) expressions.push_back(r.rhs);
+    if (m.threshold) expressions.push_back(*m.threshold);
+    if (m.refractory.expression) expressions.push_back(m.refractory.expression);
+    for (const auto& e : expressions) {
+        if (!e) continue;
+        for (const auto& name : expr::identifiers(e))
+            if (name == "i" || name == "N") return true;
+    }
+    // Initial values are text until the simulator reads them: whole words.
+    static const std::regex index_word(R"((^|[^A-Za-z0-9_])(i|N)([^A-Za-z0-9_]|$))");
+    return std::any_of(param_init.begin(), param_init.end(),
+                       [](const auto& init) { return std::regex_search(init.second, index_word); });
+}
 
-// Thrown by a start's residuals when its share of the round is spent.
-struct budget_spent {};
+namespace {
 
 // Bit for bit, as a replay must reproduce the starts.
 bool same_point(const std::vector<double>& x, std::span<const double> y) {
-    return x.size() == y.size() &&
-           std::equal(x.begin(), x.end(), y.begin(), [](double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; });
-}
-
-std::string point_text(const std::vector<std::string>& names, std::span<const double> x) {
-    std::string text;
-    for (std::size_t k = 0; k < names.size() && k < x.size(); ++k)
-        text += (text.empty() ? "" : ", ") + names[k] + " = " + format_number(x[k]);
-    return text;
+    return x.size() == y.size() && std::equal(x.begin(), x.end(), y.begin(), detail::bit_equal);
 }
 
 gradient_kind parse_gradient(const std::string& name) {
@@ -89,6 +98,9 @@ void fitter::state::plan_multistart(const fit_options& options) {
     if (!penalty.empty())
         throw input_error("optimizer multistart minimises the traces' squared residuals, and the penalty '" + penalty +
                           "' is not one of them" + other);
+    if (reads_neuron_index(m, settings.param_init))
+        throw input_error(std::string("the model reads i or N, a sample's place in the round; optimizer multistart's "
+                                      "descents simulate each start on its own, where i and N would differ") + other);
     for (const auto& out : data.outputs)
         if (const metric_choice* c = detail::choice_for(metric_choices, out.variable);
             c && detail::plain_name(c->name, "metric") != "mse")
@@ -113,7 +125,9 @@ void fitter::state::plan_multistart(const fit_options& options) {
                            std::to_string(jacobian + 2) + " (a start's residuals, a Jacobian and one step)");
     const std::size_t wanted = given > 0 ? static_cast<std::size_t>(given) : 10 * (n + 1);
     plan.starts_per_round = std::max<std::size_t>(1, samples / wanted);
-    plan.judged_rounds = (wanted + samples - 1) / samples;
+    // A descent is judged over its share's worth of rounds, but at most 10:
+    // a longer window would let a crawling descent keep every round.
+    plan.judged_rounds = std::min<std::size_t>(10, (wanted + samples - 1) / samples);
     plan.evaluations_per_start = samples / plan.starts_per_round;
     multistart = std::move(plan);
 }
@@ -130,6 +144,11 @@ std::vector<detail::start_record> fitter::state::run_starts(const matrix& starts
         upper.push_back(bounds.at(name).upper);
     }
 
+    const auto note = [this](const std::string& warning) {
+        const std::lock_guard<std::mutex> lock(multistart_warnings_mutex);
+        if (std::find(multistart_warnings.begin(), multistart_warnings.end(), warning) == multistart_warnings.end())
+            multistart_warnings.push_back(warning);
+    };
     auto run_one = [&](std::size_t k, unsigned threads) {
         const std::size_t row = first + k;
         std::vector<detail::start_record>& out = records[k];
@@ -150,29 +169,30 @@ std::vector<detail::start_record> fitter::state::run_starts(const matrix& starts
             problem.lower = lower;
             problem.upper = upper;
             problem.residuals = [&](const std::vector<double>& x, std::vector<double>& r) {
-                if (residuals.evaluations() + 1 > plan.evaluations_per_start) throw budget_spent{};
                 residuals.residuals(x, r);
                 out.push_back({row, x, residuals.output_errors(r)});
             };
             problem.jacobian = [&](const std::vector<double>& x, const std::vector<double>& r, matrix& J) {
-                if (residuals.evaluations() + residuals.jacobian_evaluations() > plan.evaluations_per_start)
-                    throw budget_spent{};
                 residuals.jacobian(x, r, J);
             };
+            // Its share of the round bounds it: no simulation passes the limit.
+            residuals.evaluation_limit = plan.evaluations_per_start;
             least_squares_options solver;
-            solver.max_nfev = std::numeric_limits<std::size_t>::max();  // the share of the round bounds it
+            solver.max_nfev = std::numeric_limits<std::size_t>::max();
             try {
                 solve_least_squares(problem, x0, solver);
-            } catch (const budget_spent&) {
+            } catch (const detail::evaluation_limit_reached&) {
                 // its share is spent: its records stand
-            } catch (const input_error&) {
-                // The model diverged at the start (its residuals are not
-                // finite): recorded as a diverged sample, and the start ends.
-                const bool diverged_at_start =
-                    out.size() == 1 && std::any_of(out[0].objectives.begin(), out[0].objectives.end(),
-                                                   [](double e) { return !std::isfinite(e); });
-                if (!diverged_at_start) throw;
+            } catch (const input_error& e) {
+                // The solver refuses a start whose residuals or Jacobian are
+                // not finite. The start ends there: its residuals are recorded
+                // (a diverged sample when they are not finite), and the fit goes on.
+                if (out.empty()) throw;  // not the start: the set-up failed
+                const bool diverged = std::any_of(out[0].objectives.begin(), out[0].objectives.end(),
+                                                  [](double e) { return !std::isfinite(e); });
+                if (!diverged) note("a multistart descent ended at its start: " + std::string(e.what()));
             }
+            for (const auto& w : residuals.warnings()) note(w);
         } catch (...) {
             failures[k] = std::current_exception();
         }
@@ -318,7 +338,7 @@ void fitter::state::replay_multistart_round(const fit_results& recorded, std::si
         if (k == end || !same_point(recorded.samples[k].params, starts.row(i)))
             throw input_error("the multistart design does not propose the recorded start " + std::to_string(i + 1) +
                               " of round " + std::to_string(round) + " (it proposes " +
-                              point_text(fitted, starts.row(i)) +
+                              detail::sample_text(fitted, starts.row(i)) +
                               "): the file was made with another seed or set-up (samples, start_samples); "
                               "--restart keeps the file's samples and starts a fresh design");
         do errors(i, 0) = std::min(errors(i, 0), recorded.samples[k++].error);

@@ -2,15 +2,16 @@
 
 namespace cellfit {
 
-error_shape error_shape_of(bool spike_fit, const std::vector<std::string>& metric_names, bool has_penalty) {
-    if (spike_fit) return error_shape::stepwise;
+error_shape error_shape_of(const fit_error_traits& traits, const std::vector<std::string>& metric_names) {
+    if (traits.spike_fit) return error_shape::stepwise;
     bool all_mse = true;
     for (const auto& name : metric_names) {
         const std::string plain = name.starts_with("metric.") ? name.substr(7) : name;
         if (plain == "gamma" || plain == "features") return error_shape::stepwise;
         all_mse = all_mse && plain == "mse";
     }
-    return all_mse && !has_penalty ? error_shape::residuals : error_shape::smooth;
+    const bool residuals = all_mse && !traits.online && !traits.has_penalty && !traits.reads_neuron_index;
+    return residuals ? error_shape::residuals : error_shape::smooth;
 }
 
 optimizer_choice choose_optimizer(std::size_t samples_per_round, std::size_t rounds, std::size_t parameters,
@@ -35,11 +36,11 @@ optimizer_choice choose_optimizer(std::size_t samples_per_round, std::size_t rou
 }
 
 optimizer_choice choose_optimizer(const fit_options& options, std::size_t samples_per_round, std::size_t parameters,
-                                  bool spike_fit, bool has_penalty) {
+                                  const fit_error_traits& traits) {
     std::vector<std::string> metric_names;
     for (const auto& m : options.metrics) metric_names.push_back(m.name);
     return choose_optimizer(samples_per_round, options.n_rounds, parameters, options.multi_objective,
-                            error_shape_of(spike_fit, metric_names, has_penalty));
+                            error_shape_of(traits, metric_names));
 }
 
 std::vector<std::pair<std::string, std::string>> merge_options(const std::vector<std::pair<std::string, std::string>>& chosen,

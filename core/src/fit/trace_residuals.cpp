@@ -78,11 +78,13 @@ trace_residuals::parameters_for(const std::vector<std::vector<double>>& samples)
 
 std::vector<std::vector<double>> trace_residuals::run(simulator& sim, std::size_t n_neurons, std::size_t n_record,
                                                       const std::vector<std::vector<double>>& samples) {
+    const std::size_t cost = &sim == sensitive_.get() ? 1 + fitted_.size() : n_neurons / n_traces_;
+    if (cost > evaluation_limit || evaluations_ > evaluation_limit - cost) throw evaluation_limit_reached{};
     sim.restart(parameters_for(samples));
     recorder rec(n_record, n_neurons, n_steps_);
     sim.run(rec);
     ++simulations_;
-    evaluations_ += &sim == sensitive_.get() ? 1 + fitted_.size() : n_neurons / n_traces_;
+    evaluations_ += cost;
     return std::move(rec.values);
 }
 
@@ -101,10 +103,6 @@ void trace_residuals::fill_residuals(const std::vector<std::vector<double>>& val
             }
         }
     }
-}
-
-std::size_t trace_residuals::jacobian_evaluations() const noexcept {
-    return kind_ == gradient_kind::finite_differences ? fitted_.size() : 1 + fitted_.size();
 }
 
 std::vector<double> trace_residuals::output_errors(const std::vector<double>& r) const {

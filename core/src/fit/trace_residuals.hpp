@@ -28,6 +28,9 @@ struct residual_output {
     bool normalized = false;  // normalization given: the error is a pure number
 };
 
+// Thrown by trace_residuals before a simulation that would pass its evaluation_limit.
+struct evaluation_limit_reached {};
+
 class trace_residuals {
 public:
     // base: the simulation of one sample (n_neurons = n_traces), every
@@ -44,14 +47,16 @@ public:
     // per finite-difference Jacobian, 1 + n per one with sensitivities (each
     // carries the state and its n derivatives).
     std::size_t evaluations() const noexcept { return evaluations_; }
-    // What a Jacobian costs in evaluations, as counted above.
-    std::size_t jacobian_evaluations() const noexcept;
     // Each output's share of sum r^2: the fit's mse of that output.
     std::vector<double> output_errors(const std::vector<double>& r) const;
     const std::vector<std::string>& warnings() const noexcept { return warnings_; }
 
     // Finite-difference steps respect these (a step that would leave the box goes the other way).
     std::vector<double> lower, upper;
+    // No simulation starts that would take evaluations() past this
+    // (evaluation_limit_reached is thrown instead): a budget that holds
+    // whatever a step needs, the fallback to finite differences included.
+    std::size_t evaluation_limit = static_cast<std::size_t>(-1);
 
 private:
     struct recorder;

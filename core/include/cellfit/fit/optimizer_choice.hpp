@@ -46,14 +46,23 @@ enum class error_shape {
 CELLFIT_API optimizer_choice choose_optimizer(std::size_t samples_per_round, std::size_t rounds, std::size_t parameters,
                                               bool multi_objective, error_shape shape);
 
+// What, besides its metrics, decides the shape of a fit's error.
+struct fit_error_traits {
+    bool spike_fit = false;
+    bool online = false;              // the online trace fitter: no traces kept, so no residuals
+    bool has_penalty = false;         // a penalty is not a squared residual
+    bool reads_neuron_index = false;  // i or N: the descents would see other values (multistart.hpp)
+};
+
 // The choice for a fit's options (its rounds, metrics, multi_objective), as
 // the fitter and the command line make it.
 CELLFIT_API optimizer_choice choose_optimizer(const fit_options& options, std::size_t samples_per_round,
-                                              std::size_t parameters, bool spike_fit, bool has_penalty);
+                                              std::size_t parameters, const fit_error_traits& traits);
 
-// The shape of a fit's error from its kind, its metrics (with or without
-// "metric."; none: mse for traces) and whether a penalty is added.
-CELLFIT_API error_shape error_shape_of(bool spike_fit, const std::vector<std::string>& metric_names, bool has_penalty);
+// The shape of a fit's error from its metrics (with or without "metric.";
+// none: mse for traces) and its traits: squared residuals only for traces
+// scored by mse, kept whole, without a penalty or i and N.
+CELLFIT_API error_shape error_shape_of(const fit_error_traits& traits, const std::vector<std::string>& metric_names);
 
 // The chosen optimizer's options with the ones the user gave over them (same
 // key: the user's value; new keys appended).
