@@ -189,7 +189,7 @@ std::string choose_default_optimizer(fit_options& options, const fit_description
                          {.spike_fit = d.target == fit_target::spikes,
                           .online = d.target == fit_target::online_traces,
                           .has_penalty = !options.penalty.value_or(d.settings.penalty).empty(),
-                          .reads_neuron_index = reads_neuron_index(build_fit_model(d.spec), d.settings.param_init)});
+                          .reads_neuron_index = reads_neuron_index(d.m, d.settings.param_init)});
     // Options belong to an optimizer: which one would change with the budget.
     if (!options.optimizer_options.empty())
         throw usage_error("--opt " + options.optimizer_options.front().first + "=" + options.optimizer_options.front().second +

@@ -26,7 +26,7 @@ namespace detail {
 struct multistart_plan {
     std::size_t starts_per_round = 1;
     std::size_t evaluations_per_start = 0;  // the round's samples / starts_per_round
-    std::size_t judged_rounds = 1;          // rounds a descent is judged over: start_samples' worth
+    std::size_t judged_rounds = 1;          // rounds a descent is judged over: start_samples' worth, at most 10
     gradient_kind gradient = gradient_kind::finite_differences;
     std::vector<residual_output> outputs;
 };

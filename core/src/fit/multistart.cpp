@@ -19,6 +19,7 @@
 #include <cstring>
 #include <span>
 #include <exception>
+#include <functional>
 #include <limits>
 #include <mutex>
 #include <regex>
@@ -61,11 +62,22 @@ bool reads_neuron_index(const model& m, const std::vector<std::pair<std::string,
     for (const auto& r : m.reset) expressions.push_back(r.rhs);
     if (m.threshold) expressions.push_back(*m.threshold);
     if (m.refractory.expression) expressions.push_back(m.refractory.expression);
-    for (const auto& e : expressions) {
-        if (!e) continue;
-        for (const auto& name : expr::identifiers(e))
-            if (name == "i" || name == "N") return true;
-    }
+    // A timed array's row argument `i` is the trace, the same in every
+    // simulation (the table's rows follow the traces), so it does not count.
+    const auto timed_array = [&](const std::string& name) {
+        return std::any_of(m.timed_arrays.begin(), m.timed_arrays.end(), [&](const auto& a) { return a.name == name; });
+    };
+    const std::function<bool(const expr::ptr&)> reads = [&](const expr::ptr& e) {
+        if (!e) return false;
+        if (e->kind == expr::op::name) return e->name == "i" || e->name == "N";
+        for (std::size_t k = 0; k < e->args.size(); ++k) {
+            const bool row = e->kind == expr::op::call && k == 1 && timed_array(e->name) &&
+                             e->args[k]->kind == expr::op::name && e->args[k]->name == "i";
+            if (!row && reads(e->args[k])) return true;
+        }
+        return false;
+    };
+    if (std::any_of(expressions.begin(), expressions.end(), reads)) return true;
     // Initial values are text until the simulator reads them: whole words.
     static const std::regex index_word(R"((^|[^A-Za-z0-9_])(i|N)([^A-Za-z0-9_]|$))");
     return std::any_of(param_init.begin(), param_init.end(),
@@ -186,8 +198,10 @@ std::vector<detail::start_record> fitter::state::run_starts(const matrix& starts
             } catch (const input_error& e) {
                 // The solver refuses a start whose residuals or Jacobian are
                 // not finite. The start ends there: its residuals are recorded
-                // (a diverged sample when they are not finite), and the fit goes on.
-                if (out.empty()) throw;  // not the start: the set-up failed
+                // (a diverged sample when they are not finite), and the fit
+                // goes on. Anything else (a simulator that cannot be built)
+                // stands.
+                if (out.size() != 1) throw;
                 const bool diverged = std::any_of(out[0].objectives.begin(), out[0].objectives.end(),
                                                   [](double e) { return !std::isfinite(e); });
                 if (!diverged) note("a multistart descent ended at its start: " + std::string(e.what()));

@@ -76,10 +76,11 @@ trace_residuals::parameters_for(const std::vector<std::vector<double>>& samples)
     return values;
 }
 
-std::vector<std::vector<double>> trace_residuals::run(simulator& sim, std::size_t n_neurons, std::size_t n_record,
+std::vector<std::vector<double>> trace_residuals::run(simulator& (trace_residuals::*which)(), std::size_t cost,
+                                                      std::size_t n_neurons, std::size_t n_record,
                                                       const std::vector<std::vector<double>>& samples) {
-    const std::size_t cost = &sim == sensitive_.get() ? 1 + fitted_.size() : n_neurons / n_traces_;
     if (cost > evaluation_limit || evaluations_ > evaluation_limit - cost) throw evaluation_limit_reached{};
+    simulator& sim = (this->*which)();
     sim.restart(parameters_for(samples));
     recorder rec(n_record, n_neurons, n_steps_);
     sim.run(rec);
@@ -115,7 +116,7 @@ std::vector<double> trace_residuals::output_errors(const std::vector<double>& r)
 }
 
 void trace_residuals::residuals(const std::vector<double>& x, std::vector<double>& r) {
-    const auto values = run(plain(), n_traces_, outputs_.size(), {x});
+    const auto values = run(&trace_residuals::plain, 1, n_traces_, outputs_.size(), {x});
     fill_residuals(values, 0, r);
 }
 
@@ -134,7 +135,7 @@ void trace_residuals::finite_difference_columns(const std::vector<double>& x, co
         samples[j][j] = x[j] + h;
         steps[j] = samples[j][j] - x[j];  // the step as represented
     }
-    const auto values = run(batch(), n_traces_ * fitted_.size(), outputs_.size(), samples);
+    const auto values = run(&trace_residuals::batch, fitted_.size(), n_traces_ * fitted_.size(), outputs_.size(), samples);
     std::vector<double> shifted(n_residuals_);
     for (std::size_t j : columns) {
         fill_residuals(values, j, shifted);
@@ -150,7 +151,7 @@ void trace_residuals::jacobian(const std::vector<double>& x, const std::vector<d
         return;
     }
     const std::size_t n_records = outputs_.size() * (1 + fitted_.size());
-    const auto values = run(with_sensitivities(), n_traces_, n_records, {x});
+    const auto values = run(&trace_residuals::with_sensitivities, 1 + fitted_.size(), n_traces_, n_records, {x});
     std::vector<std::size_t> not_finite;
     for (std::size_t o = 0; o < outputs_.size(); ++o) {
         const auto& out = outputs_[o];

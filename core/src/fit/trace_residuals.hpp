@@ -8,6 +8,7 @@
 // simulation), or from sensitivities carried by the simulator (discrete or
 // continuous) in one simulation.
 
+#include <cellfit/error.hpp>
 #include <cellfit/fit/fitter.hpp>
 #include <cellfit/matrix.hpp>
 #include <cellfit/sim/simulation.hpp>
@@ -28,8 +29,11 @@ struct residual_output {
     bool normalized = false;  // normalization given: the error is a pure number
 };
 
-// Thrown by trace_residuals before a simulation that would pass its evaluation_limit.
-struct evaluation_limit_reached {};
+// Thrown by trace_residuals before a simulation that would pass its
+// evaluation_limit (its user catches it; the message is for one that does not).
+struct evaluation_limit_reached : error {
+    evaluation_limit_reached() : error("the residuals' evaluation limit is reached") {}
+};
 
 class trace_residuals {
 public:
@@ -65,8 +69,9 @@ private:
     simulator& batch();
     simulator& with_sensitivities();
     std::map<std::string, std::vector<double>> parameters_for(const std::vector<std::vector<double>>& samples) const;
-    std::vector<std::vector<double>> run(simulator& sim, std::size_t n_neurons, std::size_t n_record,
-                                         const std::vector<std::vector<double>>& samples);
+    // Checks the limit first, so that a simulator that would pass it is not even built.
+    std::vector<std::vector<double>> run(simulator& (trace_residuals::*which)(), std::size_t cost, std::size_t n_neurons,
+                                         std::size_t n_record, const std::vector<std::vector<double>>& samples);
     void finite_difference_columns(const std::vector<double>& x, const std::vector<double>& r, matrix& J,
                                    const std::vector<std::size_t>& columns);
 
