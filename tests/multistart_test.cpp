@@ -2,6 +2,7 @@
 // from its best points, on the HH data of ../shared/data/hh (v = El: the
 // truth is known, and the least-squares floor is 1.005 mV^2).
 
+#include "hh_problem.hpp"
 #include "test_support.hpp"
 
 #include "fit/trace_residuals.hpp"
@@ -9,47 +10,21 @@
 #include <cellfit/error.hpp>
 #include <cellfit/fit/fitter.hpp>
 #include <cellfit/fit/multistart.hpp>
-#include <cellfit/io/csv.hpp>
 #include <cellfit/registry.hpp>
 
 #include <catch2/catch.hpp>
 
 #include <cmath>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 using namespace cellfit;
 using Catch::Matchers::Contains;
 
 namespace {
 
-const std::filesystem::path hh_data = test::source_root.parent_path() / "shared" / "data" / "hh";
-
-model_spec hh_spec() {
-    std::ifstream in(test::source_root / "examples" / "models" / "hh_traub.eqs");
-    std::stringstream text;
-    text << in.rdbuf();
-    model_spec spec;
-    spec.equations = text.str();
-    spec.constants = {{"El", "-65*mV"}, {"EK", "-90*mV"}, {"ENa", "50*mV"}, {"VT", "-63*mV"}};
-    spec.inputs = {{"I", "amp"}};
-    return spec;
-}
-
-fit_data hh_data_set() {
-    fit_data data;
-    data.dt = 1e-5;
-    const auto input = read_csv(hh_data / "input_amp.csv").rows;
-    lookup_table I{input.size(), input[0].size(), {}};
-    for (const auto& row : input) I.values.insert(I.values.end(), row.begin(), row.end());
-    data.inputs["I"] = I;
-    auto output = read_csv(hh_data / "output_mV.csv").rows;
-    for (auto& row : output)
-        for (double& v : row) v *= 1e-3;
-    data.outputs = {{"v", output}};
-    return data;
-}
+using test::hh_data;
+using test::hh_data_set;
+using test::hh_spec;
 
 fitter_settings hh_settings(std::size_t samples = 60, unsigned threads = 1) {
     fitter_settings s;
